@@ -1,0 +1,96 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { VigilError, formatLocation, type SourceLocation } from '../util/errors.js';
+
+/**
+ * A minimal, order-preserving XML element tree: the common currency for CIB
+ * documents across vigil (the store keeps XML text, the scheduler and shell
+ * build typed models from these trees). Text content is ignored except where
+ * an element holds only text (kept as `text`).
+ */
+export interface XmlElement {
+  name: string;
+  attrs: Record<string, string>;
+  children: XmlElement[];
+  text?: string;
+}
+
+export class XmlSyntaxError extends VigilError {
+  override readonly code = 'XML_SYNTAX';
+  constructor(
+    readonly detail: string,
+    readonly location: SourceLocation,
+    options?: { cause?: unknown },
+  ) {
+    super(`${formatLocation(location)}malformed XML: ${detail}`, options);
+  }
+}
+
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseAttributeValue: false,
+  parseTagValue: false,
+  trimValues: true,
+  processEntities: true,
+  commentPropName: '#comment',
+});
+
+type Ordered = Record<string, unknown> & { ':@'?: Record<string, string> };
+
+function convert(node: Ordered): XmlElement | undefined {
+  const name = Object.keys(node).find((k) => k !== ':@');
+  if (name === undefined || name === '#text' || name === '#comment' || name.startsWith('?')) return undefined;
+  const attrs: Record<string, string> = { ...(node[':@'] ?? {}) };
+  const children: XmlElement[] = [];
+  let text: string | undefined;
+  for (const child of (node[name] as Ordered[]) ?? []) {
+    if ('#text' in child) text = (text ?? '') + String(child['#text']);
+    else {
+      const el = convert(child);
+      if (el) children.push(el);
+    }
+  }
+  const el: XmlElement = { name, attrs, children };
+  if (text !== undefined && children.length === 0) el.text = text;
+  return el;
+}
+
+/** Parses an XML document and returns its root element; throws XmlSyntaxError with line/column. */
+export function parseXml(source: string, file?: string): XmlElement {
+  const valid = XMLValidator.validate(source, { allowBooleanAttributes: false });
+  if (valid !== true) {
+    throw new XmlSyntaxError(valid.err.msg, { file, line: valid.err.line, column: valid.err.col });
+  }
+  const roots = (parser.parse(source) as Ordered[]).map(convert).filter((e): e is XmlElement => e !== undefined);
+  if (roots.length !== 1) throw new XmlSyntaxError(`expected exactly one root element, found ${roots.length}`, { file });
+  return roots[0];
+}
+
+const escapeAttr = (v: string) =>
+  v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeText = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Serializes an element tree, indented two spaces per level (the layout cibadmin uses). */
+export function writeXml(el: XmlElement, indent = 0): string {
+  const pad = '  '.repeat(indent);
+  const attrs = Object.entries(el.attrs)
+    .map(([k, v]) => ` ${k}="${escapeAttr(v)}"`)
+    .join('');
+  if (el.children.length === 0) {
+    if (el.text !== undefined && el.text !== '') return `${pad}<${el.name}${attrs}>${escapeText(el.text)}</${el.name}>\n`;
+    return `${pad}<${el.name}${attrs}/>\n`;
+  }
+  const inner = el.children.map((c) => writeXml(c, indent + 1)).join('');
+  return `${pad}<${el.name}${attrs}>\n${inner}${pad}</${el.name}>\n`;
+}
+
+/** Small helpers for walking trees without repeating filter expressions everywhere. */
+export const childrenNamed = (el: XmlElement, name: string): XmlElement[] => el.children.filter((c) => c.name === name);
+export const firstChild = (el: XmlElement, name: string): XmlElement | undefined => el.children.find((c) => c.name === name);
+
+export function element(name: string, attrs: Record<string, string | undefined> = {}, children: XmlElement[] = []): XmlElement {
+  const clean: Record<string, string> = {};
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) clean[k] = v;
+  return { name, attrs: clean, children };
+}
