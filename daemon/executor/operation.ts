@@ -57,3 +57,30 @@ export interface OperationResult {
   startedAt: number;
   durationMs: number;
 }
+
+/** Fields the executor adds to every result it produces (optional so other producers, e.g. fakes, may omit them). */
+export interface ExecutedOperationResult extends OperationResult {
+  /** The executor's call number for this operation (lrm_rsc_op call-id), increasing per node. */
+  callId: number;
+  /** The agent's last "ocf-exit-reason:" message, or the executor's own reason (timeout, not installed). */
+  exitReason: string;
+  /** Time the operation waited behind other operations on the same resource. */
+  queueMs: number;
+}
+
+/** Receives the first result of a recurring operation and every later change of rc or op-status. */
+export type RecurringResultListener = (result: ExecutedOperationResult) => void;
+
+/**
+ * What the controller and self-fencing need from a node's executor; the real
+ * one runs agent processes, scenario tests can supply a simulated one.
+ */
+export interface AgentExecutor {
+  run(req: OperationRequest): Promise<ExecutedOperationResult>;
+  startRecurring(req: OperationRequest, onResult: RecurringResultListener): void;
+  /** Returns whether such a recurring operation was active. */
+  cancelRecurring(resource: string, operation: string, intervalMs: number): boolean;
+  stopAllRecurring(): void;
+  /** SIGKILLs every agent process group at once; returns how many groups were signalled. */
+  killAll(): number;
+}

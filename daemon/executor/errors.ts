@@ -1,0 +1,25 @@
+import { VigilError } from '../util/errors.js';
+
+/** An operation was submitted to an executor that is not started (or already stopped). */
+export class ExecutorNotRunningError extends VigilError {
+  override readonly code = 'EXECUTOR_NOT_RUNNING';
+  constructor(
+    readonly resource: string,
+    readonly operation: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`executor is not running: cannot run ${operation} on resource ${resource}`, options);
+  }
+}
+
+/** A request the executor cannot run as given (bad agent reference, bad interval, …). */
+export class InvalidOperationRequestError extends VigilError {
+  override readonly code = 'EXECUTOR_BAD_REQUEST';
+  constructor(
+    readonly resource: string,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`invalid operation request for resource ${resource}: ${detail}`, options);
+  }
+}

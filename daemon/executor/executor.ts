@@ -1,0 +1,262 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from '../util/logger.js';
+import type { Lifecycle } from '../util/lifecycle.js';
+import { agentEnvironment, invalidParameterNames } from './agent-environment.js';
+import { runAgentProcess } from './agent-process.js';
+import { isResolved, resolveAgent, type ResolvedAgent } from './agent-resolver.js';
+import { ExecutorNotRunningError, InvalidOperationRequestError } from './errors.js';
+import { mapLsbExit, mapOcfExit } from './exit-code.js';
+import {
+  OcfRc,
+  OpStatus,
+  type AgentExecutor,
+  type ExecutedOperationResult,
+  type OperationRequest,
+  type RecurringResultListener,
+} from './operation.js';
+import { processGroupAlive, signalGroup } from './process-group.js';
+import { RecurringOperation } from './recurring-operation.js';
+import { ResourceQueue } from './resource-queue.js';
+
+export interface ExecutorOptions {
+  /** This node's name (logs, OCF_RESKEY_CRM_meta_on_node). */
+  node: string;
+  logger: Logger;
+  /** Ordered OCF roots; default: the project's resource-agents/ocf, then /usr/lib/ocf. */
+  ocfRoots?: string[];
+  /** Put first on agents' PATH; default: the project's resource-agents/compat. */
+  compatDir?: string;
+  /** HA_RSCTMP for agents; default /run/resource-agents. Give each node on one machine its own. */
+  rscTmpDir?: string;
+  /** Grace between SIGTERM and SIGKILL when an operation times out; default 2000 ms. */
+  killGraceMs?: number;
+  /** Bytes of agent output kept per operation; default 4096. */
+  outputTailBytes?: number;
+  /** Extra environment for every agent (e.g. VIGIL_API_SOCKET for the compat commands). */
+  env?: Record<string, string>;
+  /** First call-id to hand out; default 1. */
+  firstCallId?: number;
+}
+
+/** The directory holding package.json, found from this file in both daemon/ (tests) and dist/daemon/ (built). */
+function projectDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+export const defaultOcfRoots = (): string[] => [join(projectDir(), 'resource-agents', 'ocf'), '/usr/lib/ocf'];
+export const defaultCompatDir = (): string => join(projectDir(), 'resource-agents', 'compat');
+
+/** OCF actions have an LSB counterpart only where the meaning is the same. */
+const LSB_ACTIONS: Record<string, string> = { start: 'start', stop: 'stop', monitor: 'status', status: 'status', restart: 'restart', reload: 'force-reload' };
+
+const recurringKey = (resource: string, operation: string, intervalMs: number) => `${resource}\u0000${operation}\u0000${intervalMs}`;
+
+/**
+ * Runs resource-agent operations on this node (see the OCF resource-agent
+ * API): one operation at a time per resource, resources in parallel, each
+ * agent in its own process group so a timeout or a self-fence kills all it
+ * started. Stopping the executor cancels recurring operations and waits for
+ * running ones; it never kills resources (the daemon may restart over them).
+ */
+export class Executor implements Lifecycle, AgentExecutor {
+  private readonly log: Logger;
+  private readonly ocfRoots: string[];
+  private readonly compatDir: string;
+  private readonly rscTmpDir: string;
+  private readonly killGraceMs: number;
+  private readonly outputTailBytes: number;
+  private readonly queue = new ResourceQueue();
+  private readonly recurring = new Map<string, RecurringOperation>();
+  /** Process groups of agents running now. */
+  private readonly running = new Map<number, { resource: string; operation: string }>();
+  /** Process groups that outlived their agent (daemons a start left behind), per resource. */
+  private readonly resident = new Map<string, Set<number>>();
+  private nextCallId: number;
+  private started = false;
+
+  constructor(private readonly opts: ExecutorOptions) {
+    this.log = opts.logger.child({ component: 'executor', node: opts.node });
+    this.ocfRoots = opts.ocfRoots ?? defaultOcfRoots();
+    this.compatDir = opts.compatDir ?? defaultCompatDir();
+    this.rscTmpDir = opts.rscTmpDir ?? '/run/resource-agents';
+    this.killGraceMs = opts.killGraceMs ?? 2000;
+    this.outputTailBytes = opts.outputTailBytes ?? 4096;
+    this.nextCallId = opts.firstCallId ?? 1;
+  }
+
+  async start(): Promise<void> {
+    this.started = true;
+    this.log.info({ ocfRoots: this.ocfRoots, compatDir: this.compatDir, rscTmpDir: this.rscTmpDir }, 'executor started');
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    this.stopAllRecurring();
+    this.queue.dropPending();
+    await this.queue.idle();
+    this.log.info('executor stopped');
+  }
+
+  /** Runs one operation after any earlier operation on the same resource has finished. */
+  run(req: OperationRequest): Promise<ExecutedOperationResult> {
+    if (!this.started) return Promise.reject(new ExecutorNotRunningError(req.resource, req.operation));
+    if (!(req.timeoutMs > 0) || !(req.intervalMs >= 0)) {
+      return Promise.reject(new InvalidOperationRequestError(req.resource, `timeout ${req.timeoutMs} ms / interval ${req.intervalMs} ms`));
+    }
+    const queuedAt = Date.now();
+    return this.queue.enqueue(
+      req.resource,
+      () => this.execute(req, Date.now() - queuedAt),
+      () => this.finish(req, { rc: OcfRc.ErrGeneric, status: OpStatus.Cancelled, output: '', exitReason: 'cancelled: node is fencing itself or the executor stopped', startedAt: Date.now(), queueMs: Date.now() - queuedAt }),
+    );
+  }
+
+  /** Starts (or replaces) a recurring operation; results go to `onResult` (first one, then changes). */
+  startRecurring(req: OperationRequest, onResult: RecurringResultListener): void {
+    if (!(req.intervalMs > 0)) throw new InvalidOperationRequestError(req.resource, `recurring ${req.operation} needs an interval > 0, got ${req.intervalMs}`);
+    const key = recurringKey(req.resource, req.operation, req.intervalMs);
+    this.recurring.get(key)?.cancel();
+    const op = new RecurringOperation(req, (r) => this.run(r), onResult, (err) =>
+      this.log.error({ err, resource: req.resource, op: req.operation, interval: req.intervalMs }, 'recurring operation failed to run'),
+    );
+    this.recurring.set(key, op);
+    op.start();
+  }
+
+  cancelRecurring(resource: string, operation: string, intervalMs: number): boolean {
+    const key = recurringKey(resource, operation, intervalMs);
+    const op = this.recurring.get(key);
+    if (!op) return false;
+    op.cancel();
+    this.recurring.delete(key);
+    this.log.info({ resource, op: operation, interval: intervalMs }, 'recurring operation cancelled');
+    return true;
+  }
+
+  stopAllRecurring(): void {
+    for (const op of this.recurring.values()) op.cancel();
+    this.recurring.clear();
+  }
+
+  /** The recurring operations currently scheduled (for status and tests). */
+  recurringOperations(): OperationRequest[] {
+    return [...this.recurring.values()].map((op) => op.request);
+  }
+
+  /**
+   * Every process group this executor started that still has live members:
+   * running agents plus daemons a start left behind. The guard process kills
+   * these if the daemon stops petting it.
+   */
+  processGroups(): number[] {
+    for (const [resource, groups] of this.resident) {
+      for (const pgid of groups) if (!processGroupAlive(pgid)) groups.delete(pgid);
+      if (groups.size === 0) this.resident.delete(resource);
+    }
+    const all = new Set<number>(this.running.keys());
+    for (const groups of this.resident.values()) for (const pgid of groups) all.add(pgid);
+    return [...all];
+  }
+
+  /**
+   * Self-fence: SIGKILL every agent process group at once (running operations
+   * and daemons left behind by starts), cancel recurring operations and drop
+   * queued ones (they resolve as Cancelled). The executor stays usable.
+   */
+  killAll(): number {
+    this.stopAllRecurring();
+    this.queue.dropPending();
+    const groups = this.processGroups();
+    for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
+    this.resident.clear();
+    this.log.warn({ groups: groups.length }, 'killed all agent process groups');
+    return groups.length;
+  }
+
+  private async execute(req: OperationRequest, queueMs: number): Promise<ExecutedOperationResult> {
+    const startedAt = Date.now();
+    const agent = resolveAgent(req.agent, this.ocfRoots);
+    if (!isResolved(agent)) {
+      return this.finish(req, { rc: OcfRc.ErrInstalled, status: OpStatus.NotInstalled, output: agent.reason, exitReason: agent.reason, startedAt, queueMs });
+    }
+    const badNames = invalidParameterNames(req);
+    if (badNames.length > 0) {
+      const reason = `parameter names not usable as OCF_RESKEY_ variables: ${badNames.join(', ')}`;
+      return this.finish(req, { rc: OcfRc.ErrConfigured, status: OpStatus.ErrorFatal, output: reason, exitReason: reason, startedAt, queueMs });
+    }
+    const action = agent.kind === 'lsb' ? LSB_ACTIONS[req.operation] : req.operation;
+    if (action === undefined) {
+      const reason = `lsb agents have no ${req.operation} action`;
+      return this.finish(req, { rc: OcfRc.Unimplemented, status: OpStatus.NotSupported, output: reason, exitReason: reason, startedAt, queueMs });
+    }
+    return this.spawnAgent(req, agent, action, startedAt, queueMs);
+  }
+
+  private async spawnAgent(req: OperationRequest, agent: ResolvedAgent, action: string, startedAt: number, queueMs: number): Promise<ExecutedOperationResult> {
+    let group: number | undefined;
+    const outcome = await runAgentProcess({
+      path: agent.path,
+      args: [action],
+      env: agentEnvironment(req, agent, { node: this.opts.node, compatDir: this.compatDir, rscTmpDir: this.rscTmpDir, extra: this.opts.env }),
+      timeoutMs: req.timeoutMs,
+      killGraceMs: this.killGraceMs,
+      outputTailBytes: this.outputTailBytes,
+      onGroup: (pgid) => {
+        group = pgid;
+        this.running.set(pgid, { resource: req.resource, operation: req.operation });
+      },
+    });
+    if (group !== undefined) {
+      this.running.delete(group);
+      this.trackResident(req, group, !outcome.timedOut && outcome.code === 0);
+    }
+    const base = { output: outcome.output, startedAt, queueMs };
+    if (outcome.spawnError) {
+      const reason = `cannot execute ${agent.path}: ${outcome.spawnError.message}`;
+      return this.finish(req, { ...base, rc: OcfRc.ErrInstalled, status: OpStatus.NotInstalled, exitReason: reason });
+    }
+    if (outcome.timedOut) {
+      return this.finish(req, { ...base, rc: OcfRc.ErrGeneric, status: OpStatus.Timeout, exitReason: `${req.operation} timed out after ${req.timeoutMs} ms` });
+    }
+    const mapped = agent.kind === 'lsb' ? mapLsbExit(action, outcome.code, outcome.signal) : mapOcfExit(outcome.code, outcome.signal);
+    if (mapped.garbage) {
+      this.log.warn({ resource: req.resource, op: req.operation, exitCode: outcome.code, signal: outcome.signal }, 'agent exited with a code outside the resource-agent API; recorded as generic error');
+    }
+    const exitReason = outcome.exitReason || (mapped.garbage ? `agent exited with ${outcome.signal ?? 'code ' + outcome.code}` : '');
+    return this.finish(req, { ...base, rc: mapped.rc, status: mapped.status, exitReason });
+  }
+
+  /** Remembers groups an operation left running (a daemon a start spawned), forgets them once a stop succeeded. */
+  private trackResident(req: OperationRequest, pgid: number, succeeded: boolean): void {
+    if (req.operation === 'stop' && succeeded) {
+      this.resident.delete(req.resource);
+      return;
+    }
+    if (!processGroupAlive(pgid)) return;
+    const groups = this.resident.get(req.resource) ?? new Set<number>();
+    groups.add(pgid);
+    this.resident.set(req.resource, groups);
+  }
+
+  private finish(req: OperationRequest, r: Omit<ExecutedOperationResult, 'callId' | 'durationMs'>): ExecutedOperationResult {
+    const result: ExecutedOperationResult = { ...r, callId: this.nextCallId++, durationMs: Date.now() - r.startedAt };
+    const fields = {
+      resource: req.resource,
+      op: req.operation,
+      interval: req.intervalMs,
+      rc: result.rc,
+      status: OpStatus[result.status],
+      durationMs: result.durationMs,
+      queueMs: result.queueMs,
+      callId: result.callId,
+      exitReason: result.exitReason || undefined,
+    };
+    if (result.status === OpStatus.Done || result.status === OpStatus.Cancelled) this.log.info(fields, 'operation finished');
+    else this.log.warn({ ...fields, output: result.output.slice(-512) }, 'operation failed');
+    return result;
+  }
+}

@@ -1,0 +1,45 @@
+import type { ExecutedOperationResult, OperationRequest, RecurringResultListener } from './operation.js';
+
+/**
+ * One recurring operation (normally a monitor): runs at once, then
+ * `intervalMs` after each completion, and reports the first result and every
+ * change of rc or op-status — the results Pacemaker records for recurring ops.
+ */
+export class RecurringOperation {
+  private timer: NodeJS.Timeout | undefined;
+  private cancelled = false;
+  private last: { rc: number; status: number } | undefined;
+
+  constructor(
+    readonly request: OperationRequest,
+    private readonly execute: (req: OperationRequest) => Promise<ExecutedOperationResult>,
+    private readonly onResult: RecurringResultListener,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  start(): void {
+    void this.tick();
+  }
+
+  /** After cancel no further result is reported, even from a run already in flight. */
+  cancel(): void {
+    this.cancelled = true;
+    clearTimeout(this.timer);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.cancelled) return;
+    try {
+      const result = await this.execute(this.request);
+      if (this.cancelled) return;
+      if (!this.last || this.last.rc !== result.rc || this.last.status !== result.status) {
+        this.last = { rc: result.rc, status: result.status };
+        this.onResult(result);
+      }
+    } catch (err) {
+      if (this.cancelled) return;
+      this.onError(err);
+    }
+    if (!this.cancelled) this.timer = setTimeout(() => void this.tick(), this.request.intervalMs);
+  }
+}
