@@ -1,0 +1,33 @@
+/**
+ * Pacemaker time specifications: "10", "10s", "500ms", "2m", "1h", "1d" (a bare
+ * number means seconds) or ISO 8601 durations such as "PT30S" / "P1DT2H".
+ * Returns milliseconds, or undefined when the text is not a valid interval.
+ */
+export function parseInterval(text: string): number | undefined {
+  const t = text.trim();
+  const simple = /^(\d+(?:\.\d+)?)\s*(ms|msec|s|sec|m|min|h|hr|d|us|usec)?$/i.exec(t);
+  if (simple) {
+    const n = Number(simple[1]);
+    const unit = (simple[2] ?? 's').toLowerCase();
+    const factor: Record<string, number> = { ms: 1, msec: 1, us: 0.001, usec: 0.001, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, hr: 3_600_000, d: 86_400_000 };
+    return Math.round(n * factor[unit]);
+  }
+  const d = parseIsoDuration(t);
+  return d === undefined ? undefined : d.seconds * 1000 + d.months * 30 * 86_400_000;
+}
+
+/** An ISO 8601 duration split into calendar months and plain seconds (months vary in length). */
+export interface IsoDuration {
+  months: number;
+  seconds: number;
+}
+
+export function parseIsoDuration(text: string): IsoDuration | undefined {
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text.trim());
+  if (!m || text.trim() === 'P' || text.trim().endsWith('T')) return undefined;
+  const n = (i: number) => Number(m[i] ?? 0);
+  return {
+    months: n(1) * 12 + n(2),
+    seconds: n(3) * 604_800 + n(4) * 86_400 + n(5) * 3600 + n(6) * 60 + n(7),
+  };
+}

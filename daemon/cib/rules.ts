@@ -1,0 +1,158 @@
+import type { AttributeExpression, AttributeSet, Condition, DateExpression, DateSpec, Rule } from './model.js';
+
+/** What a rule can look at: node attributes (incl. #uname, #id, #kind), the time, and the resource/op. */
+export interface RuleContext {
+  nodeAttributes?: Record<string, string>;
+  now?: Date;
+  rsc?: { class?: string; provider?: string; type?: string; params?: Record<string, string>; meta?: Record<string, string> };
+  op?: { name: string; intervalMs: number };
+  /** role the rule is evaluated for (location rules with role=) */
+  role?: string;
+}
+
+export function evaluateRule(rule: Rule, ctx: RuleContext): boolean {
+  if (rule.conditions.length === 0) return true;
+  const test = (c: Condition) => evaluateCondition(c, ctx);
+  return rule.booleanOp === 'or' ? rule.conditions.some(test) : rule.conditions.every(test);
+}
+
+function evaluateCondition(c: Condition, ctx: RuleContext): boolean {
+  switch (c.kind) {
+    case 'rule':
+      return evaluateRule(c, ctx);
+    case 'expression':
+      return evaluateExpression(c, ctx);
+    case 'date':
+      return evaluateDate(c, ctx.now ?? new Date());
+    case 'op':
+      return ctx.op === undefined || (ctx.op.name === c.name && (c.intervalMs === undefined || c.intervalMs === ctx.op.intervalMs));
+    case 'rsc':
+      return (
+        ctx.rsc === undefined ||
+        ((c.class === undefined || c.class === ctx.rsc.class) && (c.provider === undefined || c.provider === ctx.rsc.provider) && (c.type === undefined || c.type === ctx.rsc.type))
+      );
+  }
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+function evaluateExpression(e: AttributeExpression, ctx: RuleContext): boolean {
+  const actual = ctx.nodeAttributes?.[e.attribute];
+  if (e.operation === 'defined') return actual !== undefined;
+  if (e.operation === 'not_defined') return actual === undefined;
+  let expected = e.value;
+  if (e.valueSource === 'param') expected = ctx.rsc?.params?.[e.value ?? ''];
+  if (e.valueSource === 'meta') expected = ctx.rsc?.meta?.[e.value ?? ''];
+  if (actual === undefined || expected === undefined) return e.operation === 'ne' && (actual !== undefined || expected !== undefined);
+  let cmp: number;
+  if (e.type === 'integer' || e.type === 'number') {
+    const x = Number(actual);
+    const y = Number(expected);
+    if (Number.isNaN(x) || Number.isNaN(y)) cmp = actual < expected ? -1 : actual > expected ? 1 : 0;
+    else cmp = x < y ? -1 : x > y ? 1 : 0;
+  } else if (e.type === 'version') cmp = compareVersions(actual, expected);
+  else cmp = actual < expected ? -1 : actual > expected ? 1 : 0;
+  switch (e.operation) {
+    case 'lt': return cmp < 0;
+    case 'gt': return cmp > 0;
+    case 'lte': return cmp <= 0;
+    case 'gte': return cmp >= 0;
+    case 'eq': return cmp === 0;
+    case 'ne': return cmp !== 0;
+  }
+}
+
+/** Parses ISO 8601 dates as Pacemaker accepts them: calendar, ordinal (2005-020) and week (2005-W03-4) forms, UTC unless offset given. */
+export function parseIsoDate(text: string): Date | undefined {
+  const t = text.trim();
+  const m = /^(\d{4})-?(?:(\d{2})-?(\d{2})|(\d{3})|W(\d{2})-?(\d))?(?:[ T](\d{2}):?(\d{2})?:?(\d{2})?(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?$/.exec(t);
+  if (!m) return undefined;
+  const year = Number(m[1]);
+  let ms: number;
+  if (m[4]) ms = Date.UTC(year, 0, Number(m[4]));
+  else if (m[5]) {
+    const jan4 = new Date(Date.UTC(year, 0, 4));
+    const week1Monday = Date.UTC(year, 0, 4 - ((jan4.getUTCDay() + 6) % 7));
+    ms = week1Monday + ((Number(m[5]) - 1) * 7 + (Number(m[6]) - 1)) * 86_400_000;
+  } else ms = Date.UTC(year, m[2] ? Number(m[2]) - 1 : 0, m[3] ? Number(m[3]) : 1);
+  ms += (Number(m[7] ?? 0) * 3600 + Number(m[8] ?? 0) * 60 + Number(m[9] ?? 0)) * 1000;
+  if (m[10] && m[10] !== 'Z') {
+    const off = /^([+-])(\d{2}):?(\d{2})?$/.exec(m[10])!;
+    ms -= (off[1] === '-' ? -1 : 1) * (Number(off[2]) * 60 + Number(off[3] ?? 0)) * 60_000;
+  }
+  return new Date(ms);
+}
+
+function addDuration(start: Date, d: NonNullable<DateExpression['duration']>): Date {
+  const r = new Date(start.getTime());
+  r.setUTCFullYear(r.getUTCFullYear() + (d.years ?? 0), r.getUTCMonth() + (d.months ?? 0));
+  return new Date(r.getTime() + (((d.weeks ?? 0) * 7 + (d.days ?? 0)) * 86_400 + (d.hours ?? 0) * 3600 + (d.minutes ?? 0) * 60 + (d.seconds ?? 0)) * 1000);
+}
+
+function inRangeSpec(range: string | undefined, value: number): boolean {
+  if (range === undefined) return true;
+  const m = /^(\d+)?(?:-(\d+)?)?$/.exec(range.trim());
+  if (!m) return false;
+  const lo = m[1] !== undefined ? Number(m[1]) : -Infinity;
+  const hi = range.includes('-') ? (m[2] !== undefined ? Number(m[2]) : Infinity) : lo;
+  return value >= lo && value <= hi;
+}
+
+function matchesSpec(spec: DateSpec, now: Date): boolean {
+  const start = Date.UTC(now.getUTCFullYear(), 0, 1);
+  const yearday = Math.floor((now.getTime() - start) / 86_400_000) + 1;
+  const weekday = ((now.getUTCDay() + 6) % 7) + 1; // ISO: Monday = 1
+  const thursday = new Date(now.getTime() + (4 - weekday) * 86_400_000);
+  const weekyear = thursday.getUTCFullYear();
+  const week = Math.floor((thursday.getTime() - Date.UTC(weekyear, 0, 1)) / (7 * 86_400_000)) + 1;
+  return (
+    inRangeSpec(spec.years, now.getUTCFullYear()) && inRangeSpec(spec.months, now.getUTCMonth() + 1) && inRangeSpec(spec.monthdays, now.getUTCDate()) &&
+    inRangeSpec(spec.hours, now.getUTCHours()) && inRangeSpec(spec.minutes, now.getUTCMinutes()) && inRangeSpec(spec.seconds, now.getUTCSeconds()) &&
+    inRangeSpec(spec.yeardays, yearday) && inRangeSpec(spec.weekdays, weekday) && inRangeSpec(spec.weekyears, weekyear) && inRangeSpec(spec.weeks, week)
+  );
+}
+
+function evaluateDate(e: DateExpression, now: Date): boolean {
+  const start = e.start ? parseIsoDate(e.start) : undefined;
+  let end = e.end ? parseIsoDate(e.end) : undefined;
+  if (!end && start && e.duration) end = addDuration(start, e.duration);
+  switch (e.operation) {
+    case 'gt': return start !== undefined && now > start;
+    case 'lt': return end !== undefined && now < end;
+    case 'in_range': return (start === undefined || now >= start) && (end === undefined || now <= end);
+    case 'date_spec': return e.spec !== undefined && matchesSpec(e.spec, now);
+  }
+}
+
+/** Parses a "now" given as ISO date or epoch seconds (crm_simulate -t). */
+export function parseNow(text: string): Date | undefined {
+  if (/^\d+$/.test(text)) return new Date(Number(text) * 1000);
+  return parseIsoDate(text);
+}
+
+/**
+ * Resolves attribute sets to name -> value: sets whose rule fails are skipped,
+ * higher-scored sets win, and among equal scores the first in the document wins.
+ */
+export function resolveAttributes(sets: readonly AttributeSet[], ctx: RuleContext, into: Record<string, string> = {}): Record<string, string> {
+  if (sets.length === 0) return into;
+  const ordered = sets.length > 1 ? [...sets].sort((a, b) => b.score - a.score) : sets;
+  const seen = new Set<string>(Object.keys(into));
+  for (const set of ordered) {
+    if (set.rule && !evaluateRule(set.rule, ctx)) continue;
+    for (const p of set.pairs) {
+      if (seen.has(p.name)) continue;
+      seen.add(p.name);
+      into[p.name] = p.value;
+    }
+  }
+  return into;
+}
