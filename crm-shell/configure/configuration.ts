@@ -1,0 +1,48 @@
+import { element, firstChild, type XmlElement } from '../../daemon/cib/xml.js';
+import type { Section } from './parsed-object.js';
+
+/** The <configuration> sections in the order cibadmin writes them. */
+export const SECTIONS: Section[] = ['crm_config', 'nodes', 'resources', 'constraints', 'rsc_defaults', 'op_defaults'];
+
+export function emptyConfiguration(): XmlElement {
+  return element('configuration', {}, SECTIONS.map((s) => element(s)));
+}
+
+/** The section element, created (in schema order) when the configuration lacks it. */
+export function section(configuration: XmlElement, name: Section): XmlElement {
+  const found = firstChild(configuration, name);
+  if (found) return found;
+  const created = element(name);
+  configuration.children.push(created);
+  return created;
+}
+
+/** Every element with an id, depth first (resource_ref ids are references, not definitions). */
+export function* elementsWithId(root: XmlElement): Generator<XmlElement> {
+  if (root.attrs.id !== undefined && root.name !== 'resource_ref') yield root;
+  for (const child of root.children) yield* elementsWithId(child);
+}
+
+export const RESOURCE_KINDS = new Set(['primitive', 'group', 'clone', 'master', 'bundle']);
+
+/** All resources, including those inside groups and clones. */
+export function allResources(configuration: XmlElement): XmlElement[] {
+  const out: XmlElement[] = [];
+  const walk = (el: XmlElement) => {
+    for (const child of el.children) {
+      if (!RESOURCE_KINDS.has(child.name)) continue;
+      out.push(child);
+      walk(child);
+    }
+  };
+  walk(section(configuration, 'resources'));
+  return out;
+}
+
+/** A full CIB document around a configuration, the form crm_verify and crm_simulate read. */
+export function cibDocument(configuration: XmlElement, epoch = 1): XmlElement {
+  return element('cib', { 'validate-with': 'pacemaker-3.9', epoch: String(epoch), admin_epoch: '0', num_updates: '0' }, [
+    configuration,
+    element('status'),
+  ]);
+}
