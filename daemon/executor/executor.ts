@@ -53,6 +53,8 @@ export const defaultCompatDir = (): string => join(projectDir(), 'resource-agent
 /** OCF actions have an LSB counterpart only where the meaning is the same. */
 const LSB_ACTIONS: Record<string, string> = { start: 'start', stop: 'stop', monitor: 'status', status: 'status', restart: 'restart', reload: 'force-reload' };
 
+const META_DATA_LIMIT = 1 << 20;
+
 const recurringKey = (resource: string, operation: string, intervalMs: number) => `${resource}\u0000${operation}\u0000${intervalMs}`;
 
 /**
@@ -204,7 +206,8 @@ export class Executor implements Lifecycle, AgentExecutor {
       env: agentEnvironment(req, agent, { node: this.opts.node, compatDir: this.compatDir, rscTmpDir: this.rscTmpDir, extra: this.opts.env }),
       timeoutMs: req.timeoutMs,
       killGraceMs: this.killGraceMs,
-      outputTailBytes: this.outputTailBytes,
+      // meta-data is the output itself (callers parse it), not a log tail.
+      outputTailBytes: req.operation === 'meta-data' ? META_DATA_LIMIT : this.outputTailBytes,
       onGroup: (pgid) => {
         group = pgid;
         this.running.set(pgid, { resource: req.resource, operation: req.operation });
