@@ -11,7 +11,7 @@ export abstract class AgentError extends VigilError {
 
 /** A required instance parameter is missing (OCF_ERR_CONFIGURED). */
 export class ParameterMissingError extends AgentError {
-  override readonly code = 'AGENT_PARAM_MISSING';
+  override readonly code: string = 'AGENT_PARAM_MISSING';
   readonly rc = OcfRc.ErrConfigured;
   constructor(readonly parameter: string) {
     super(`required parameter '${parameter}' (OCF_RESKEY_${parameter}) is not set`);
@@ -20,7 +20,7 @@ export class ParameterMissingError extends AgentError {
 
 /** An instance parameter has a value of the wrong form (OCF_ERR_CONFIGURED). */
 export class ParameterInvalidError extends AgentError {
-  override readonly code = 'AGENT_PARAM_INVALID';
+  override readonly code: string = 'AGENT_PARAM_INVALID';
   readonly rc = OcfRc.ErrConfigured;
   constructor(
     readonly parameter: string,
@@ -34,13 +34,13 @@ export class ParameterInvalidError extends AgentError {
 
 /** Something the agent needs on this node is absent: a file, a binary (OCF_ERR_INSTALLED). */
 export class NotInstalledError extends AgentError {
-  override readonly code = 'AGENT_NOT_INSTALLED';
+  override readonly code: string = 'AGENT_NOT_INSTALLED';
   readonly rc = OcfRc.ErrInstalled;
 }
 
 /** The action name is not one this agent implements (OCF_ERR_UNIMPLEMENTED). */
 export class UnknownActionError extends AgentError {
-  override readonly code = 'AGENT_UNKNOWN_ACTION';
+  override readonly code: string = 'AGENT_UNKNOWN_ACTION';
   readonly rc = OcfRc.Unimplemented;
   constructor(readonly action: string) {
     super(`action '${action}' is not implemented`);
@@ -49,12 +49,12 @@ export class UnknownActionError extends AgentError {
 
 /** The operation's time budget (OCF_RESKEY_CRM_meta_timeout) ran out (OCF_ERR_GENERIC). */
 export class BudgetExhaustedError extends AgentError {
-  override readonly code = 'AGENT_TIMEOUT';
+  override readonly code: string = 'AGENT_TIMEOUT';
   readonly rc = OcfRc.ErrGeneric;
 }
 
 /** The managed thing failed in a way that is not a configuration problem (OCF_ERR_GENERIC). */
 export class ResourceFailedError extends AgentError {
-  override readonly code = 'AGENT_RESOURCE_FAILED';
+  override readonly code: string = 'AGENT_RESOURCE_FAILED';
   readonly rc = OcfRc.ErrGeneric;
 }

@@ -59,7 +59,9 @@ export async function runAgent(agent: AgentDefinition, argv = process.argv, env 
     return rc;
   } catch (err) {
     const rc = err instanceof AgentError ? err.rc : OcfRc.ErrGeneric;
-    log.error({ rc, err }, (err as Error).message);
+    // Expected failures are one line; anything else keeps its stack for debugging.
+    if (err instanceof AgentError) log.error({ rc, code: err.code }, err.message);
+    else log.error({ rc, err }, (err as Error).message);
     process.stderr.write(`${agent.name} ${action}: ${(err as Error).message}\n`);
     return rc;
   }

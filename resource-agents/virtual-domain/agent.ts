@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import { OcfRc } from '../../daemon/executor/operation.js';
+import { NotInstalledError, ParameterMissingError, ResourceFailedError } from '../lib/agent-errors.js';
+import type { ActionContext, AgentDefinition } from '../lib/ocf-agent.js';
+import { isTrue } from '../lib/parameters.js';
+import { ConfigFileMissingError, readDomainConfig, type DomainConfig } from './domain-config.js';
+import { HypervisorSession, type DomainState, type MigrationMode } from './hypervisor-session.js';
+import { parseUriMap, VIRTUAL_DOMAIN_PARAMETERS } from './parameters.js';
+
+const POLL_MS = 250;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** States in which the guest is (still) alive on this hypervisor. */
+const ALIVE: DomainState[] = ['running', 'blocked', 'paused', 'pmsuspended', 'shutdown'];
+const GONE: DomainState[] = ['absent', 'shutoff', 'nostate'];
+
+const localNode = (ctx: ActionContext) => ctx.env.OCF_RESKEY_CRM_meta_on_node ?? '';
+
+function session(ctx: ActionContext): HypervisorSession {
+  const uri = ctx.params.hypervisor.replace(/%n/g, localNode(ctx));
+  return new HypervisorSession(uri, ctx.budget, ctx.log);
+}
+
+/** Runs an action against the domain with a session that is always closed. */
+function withDomain(fn: (ctx: ActionContext, s: HypervisorSession, d: DomainConfig) => Promise<OcfRc>) {
+  return async (ctx: ActionContext): Promise<OcfRc> => {
+    const domain = readDomainConfig(ctx.params.config);
+    const s = session(ctx);
+    try {
+      return await fn(ctx, s, domain);
+    } finally {
+      await s.close();
+    }
+  };
+}
+
+/** Polls the domain's state until `done` holds or `waitMs` passed; returns the last state. */
+async function waitForState(s: HypervisorSession, name: string, waitMs: number, done: (st: DomainState) => boolean): Promise<DomainState> {
+  const until = Date.now() + waitMs;
+  let state = await s.state(name);
+  while (!done(state) && Date.now() < until) {
+    await sleep(POLL_MS);
+    state = await s.state(name);
+  }
+  return state;
+}
+
+const start = withDomain(async (ctx, s, d) => {
+  const state = await s.state(d.name);
+  if (state === 'crashed') await s.destroy(d.name);
+  else if (ALIVE.includes(state)) return OcfRc.Success;
+  await s.create(d.name, d.xml);
+  const now = await waitForState(s, d.name, ctx.budget.remainingMs(), (st) => st === 'running');
+  if (now !== 'running') throw new ResourceFailedError(`domain ${d.name} is ${now} after create`);
+  ctx.log.info({ domain: d.name }, 'domain started');
+  return OcfRc.Success;
+});
+
+const stop = withDomain(async (ctx, s, d) => {
+  if (GONE.includes(await s.state(d.name))) return OcfRc.Success;
+  if (!isTrue(ctx.params.force_stop)) {
+    const destroyReserve = Math.min(15_000, ctx.budget.remainingMs() / 3);
+    const graceful =
+      ctx.params.shutdown_timeout !== undefined
+        ? Math.min(Number(ctx.params.shutdown_timeout) * 1000, ctx.budget.remainingMs() - destroyReserve)
+        : ctx.budget.remainingMs() - destroyReserve;
+    if (graceful > 0 && (await s.shutdown(d.name))) {
+      const st = await waitForState(s, d.name, graceful, (x) => GONE.includes(x));
+      if (GONE.includes(st)) {
+        ctx.log.info({ domain: d.name }, 'guest shut down gracefully');
+        return OcfRc.Success;
+      }
+      ctx.log.warn({ domain: d.name, waitedMs: graceful }, 'guest ignored the shutdown request; destroying it');
+    }
+  }
+  await s.destroy(d.name);
+  const st = await waitForState(s, d.name, ctx.budget.remainingMs(), (x) => GONE.includes(x));
+  if (!GONE.includes(st)) throw new ResourceFailedError(`domain ${d.name} is still ${st} after destroy`);
+  ctx.log.info({ domain: d.name }, 'domain destroyed');
+  return OcfRc.Success;
+});
+
+const monitorDomain = withDomain(async (ctx, s, d) => {
+  let state = await s.state(d.name);
+  if (state === 'crashed') throw new ResourceFailedError(`domain ${d.name} crashed`);
+  // A recurring monitor expects the guest here: a guest rebooting itself may be
+  // briefly shut down or gone; only a guest that stays down has stopped.
+  if (ctx.intervalMs > 0 && (state === 'shutdown' || GONE.includes(state))) {
+    const grace = Math.min(Number(ctx.params.reboot_grace) * 1000, ctx.budget.remainingMs());
+    state = await waitForState(s, d.name, grace, (st) => st !== 'shutdown' && ALIVE.includes(st));
+    if (state !== 'shutdown' && ALIVE.includes(state)) ctx.log.info({ domain: d.name }, 'guest came back within reboot_grace');
+  }
+  if (ALIVE.includes(state)) return OcfRc.Success;
+  if (state === 'crashed') throw new ResourceFailedError(`domain ${d.name} crashed`);
+  return OcfRc.NotRunning;
+});
+
+/** A probe on a node without the config file (shared storage not there yet) finds nothing running. */
+async function monitor(ctx: ActionContext): Promise<OcfRc> {
+  try {
+    return await monitorDomain(ctx);
+  } catch (err) {
+    if (!(err instanceof ConfigFileMissingError) || ctx.intervalMs > 0) throw err;
+    ctx.log.info({ reason: err.message }, 'probe: config file absent, so not running here');
+    return OcfRc.NotRunning;
+  }
+}
+
+function migrationTargetUri(ctx: ActionContext): { node: string; uri: string } {
+  const node = ctx.env.OCF_RESKEY_CRM_meta_migrate_target;
+  if (!node) throw new ParameterMissingError('CRM_meta_migrate_target');
+  const mapped = ctx.params.migration_uri_map ? parseUriMap(ctx.params.migration_uri_map).get(node) : undefined;
+  return { node, uri: mapped ?? ctx.params.migration_uri_template.replace(/%n/g, node) };
+}
+
+const migrateTo = withDomain(async (ctx, s, d) => {
+  const target = migrationTargetUri(ctx);
+  const state = await s.state(d.name);
+  if (!ALIVE.includes(state)) throw new ResourceFailedError(`domain ${d.name} is ${state} here, nothing to migrate`);
+  const t0 = Date.now();
+  await s.migrate(d.name, target.uri, ctx.params.migration_mode as MigrationMode);
+  ctx.log.info({ domain: d.name, target: target.node, ms: Date.now() - t0 }, 'live migration done');
+  return OcfRc.Success;
+});
+
+const migrateFrom = withDomain(async (ctx, s, d) => {
+  const state = await waitForState(s, d.name, ctx.budget.remainingMs(), (st) => st === 'running');
+  if (state !== 'running') throw new ResourceFailedError(`domain ${d.name} is ${state} here after migration`);
+  return OcfRc.Success;
+});
+
+async function validateAll(ctx: ActionContext): Promise<OcfRc> {
+  readDomainConfig(ctx.params.config);
+  if (!['/usr/bin/virsh', '/bin/virsh', '/usr/local/bin/virsh'].some(existsSync)) {
+    throw new NotInstalledError('virsh (Debian libvirt-clients) not found: it is needed for live migration');
+  }
+  return OcfRc.Success;
+}
+
+export const virtualDomainAgent: AgentDefinition = {
+  name: 'VirtualDomain',
+  version: '1.0',
+  shortdesc: 'libvirt virtual machine (vigil)',
+  longdesc:
+    'Manages a libvirt domain started transient from an XML file, with live migration. Every libvirt call is bounded by the operation timeout; stop escalates from ACPI shutdown to destroy within its timeout; a guest rebooting itself is not a failure. Migration transports: see migration_mode.',
+  parameters: VIRTUAL_DOMAIN_PARAMETERS,
+  actions: [
+    { name: 'start', timeoutS: 90 },
+    { name: 'stop', timeoutS: 90 },
+    { name: 'monitor', timeoutS: 30, intervalS: 10, depth: 0 },
+    { name: 'migrate_to', timeoutS: 120 },
+    { name: 'migrate_from', timeoutS: 60 },
+    { name: 'meta-data', timeoutS: 5 },
+    { name: 'validate-all', timeoutS: 10 },
+  ],
+  handlers: {
+    start,
+    stop,
+    monitor,
+    status: monitor,
+    migrate_to: migrateTo,
+    migrate_from: migrateFrom,
+    'validate-all': validateAll,
+  },
+};
