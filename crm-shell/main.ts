@@ -1,25 +1,40 @@
-import type { CommandIo, CommandRun } from './command.js';
-import { VigilError } from '../daemon/util/errors.js';
+import { tokenize } from './configure/lexer.js';
+import type { CommandIo } from './command.js';
+import { dispatch } from './dispatch.js';
+import { describeError, EXIT, exitCodeFor } from './exit-codes.js';
+import { parseGlobalOptions } from './options.js';
+import { ShellSession } from './session.js';
 
-/** Top-level commands, loaded lazily so `vigil simulate` does not pay for the etcd client. */
-const commands: Record<string, () => Promise<{ run: CommandRun }>> = {
-  simulate: () => import('./commands/simulate.js'),
-};
-
+/**
+ * `vigil` with arguments runs one command; without, it is the interactive
+ * shell on a terminal, or reads commands from stdin (one per line) in scripts.
+ */
 async function main(argv: string[]): Promise<number> {
   const io: CommandIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
-  const [name, ...rest] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    io.stdout.write(`usage: vigil <command> [args]\n\ncommands: ${Object.keys(commands).sort().join(', ')}\n`);
-    return name === undefined ? 2 : 0;
+  const { options, rest } = parseGlobalOptions(argv);
+  io.options = options;
+  if (rest.length === 0) {
+    if (process.stdin.isTTY) {
+      const { runRepl } = await import('./repl.js');
+      return runRepl(io, options);
+    }
+    return runScript(io, options);
   }
-  const load = commands[name];
-  if (!load) {
-    io.stderr.write(`vigil: unknown command '${name}' (try 'vigil help')\n`);
-    return 2;
+  return dispatch(new ShellSession(io, options, false), rest);
+}
+
+async function runScript(io: CommandIo, options: ReturnType<typeof parseGlobalOptions>['options']): Promise<number> {
+  let text = '';
+  for await (const chunk of io.stdin) text += String(chunk);
+  const session = new ShellSession(io, options, false);
+  for (const statement of tokenize(text, '<stdin>')) {
+    const code = await dispatch(session, statement.tokens.map((t) => t.text)).catch((err: unknown) => {
+      io.stderr.write(`vigil: ${describeError(err)}\n`);
+      return exitCodeFor(err);
+    });
+    if (code !== EXIT.ok) return code;
   }
-  const mod = await load();
-  return mod.run(rest, io);
+  return EXIT.ok;
 }
 
 main(process.argv.slice(2)).then(
@@ -27,8 +42,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    const msg = err instanceof VigilError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
-    process.stderr.write(`vigil: ${msg}\n`);
-    process.exitCode = 1;
+    process.stderr.write(`vigil: ${describeError(err)}\n`);
+    process.exitCode = exitCodeFor(err);
   },
 );

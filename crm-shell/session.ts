@@ -94,7 +94,7 @@ export class ShellSession {
    * Replaces the live configuration with `next` if it differs: validates, shows
    * the diff, asks, then writes with compare-and-swap on the epoch it was based on.
    */
-  async commit(next: XmlElement, base: LiveCib, what = 'commit'): Promise<number> {
+  async commit(next: XmlElement, base: LiveCib, what = 'commit', ask = true): Promise<number> {
     validateConfiguration(next);
     if (sameConfiguration(base.configuration, next)) {
       if (this.options.output === 'json') this.json({ changed: false, epoch: base.epoch });
@@ -103,7 +103,7 @@ export class ShellSession {
     }
     const diff = configurationDiff(base.configuration, next);
     if (this.options.output !== 'json') this.out(this.colourDiff(diff));
-    if (!(await this.confirm(`${what} these changes?`))) {
+    if (ask && !(await this.confirm(`${what} these changes?`))) {
       this.err(`${what}: cancelled, nothing changed`);
       return EXIT.declined;
     }

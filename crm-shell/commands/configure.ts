@@ -1,0 +1,235 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeXml, type XmlElement } from '../../daemon/cib/xml.js';
+import { VigilError } from '../../daemon/util/errors.js';
+import { allResources, cibDocument, elementsWithId, section } from '../configure/configuration.js';
+import { STATEMENT_PARSERS } from '../configure/parser.js';
+import { writeCrm } from '../configure/write-crm.js';
+import { configurationFromCrm, configurationFromText, readConfigurationFile, validateConfiguration } from '../configuration-file.js';
+import { EXIT } from '../exit-codes.js';
+import type { Level, ShellCommand } from '../level.js';
+import { parseFlags, UsageError } from '../options.js';
+import type { ShellSession } from '../session.js';
+import { completeIds, completeStatement } from '../completion.js';
+
+export class EditorError extends VigilError {
+  override readonly code = 'EDITOR';
+}
+
+const clone = (el: XmlElement): XmlElement => structuredClone(el);
+
+/**
+ * Changes go to the working copy at the interactive configure level (kept until
+ * `commit`), and straight to the cluster — diff, confirm, commit — in one-shot use.
+ */
+async function change(session: ShellSession, edit: (configuration: XmlElement) => XmlElement): Promise<number> {
+  if (session.working) {
+    const next = edit(clone(session.working.configuration));
+    validateConfiguration(next);
+    session.working.configuration = next;
+    return EXIT.ok;
+  }
+  const base = await session.liveCib();
+  return session.commit(edit(clone(base.configuration)), base);
+}
+
+function statementCommand(keyword: string): ShellCommand {
+  return {
+    summary: `define a ${keyword} (crm syntax; 'help ${keyword}')`,
+    usage: `${keyword} … (crm configure syntax)`,
+    run: (session, args) => change(session, (conf) => configurationFromCrm(quoteArgs([keyword, ...args]), '<command line>', conf)),
+    complete: (session, args) => completeStatement(session, [keyword, ...args]),
+  };
+}
+
+/** Re-quotes argv words so the crm lexer sees what the shell passed (spaces inside values survive). */
+function quoteArgs(words: string[]): string {
+  return words.map((w) => (/[\s"']/.test(w) ? w.replace(/=(.*)$/s, (_m, v: string) => `="${v.replace(/["\\]/g, '\\$&')}"`) : w)).join(' ');
+}
+
+function findObject(conf: XmlElement, id: string): { parent: XmlElement; el: XmlElement } | undefined {
+  const walk = (parent: XmlElement): { parent: XmlElement; el: XmlElement } | undefined => {
+    for (const el of parent.children) {
+      if (el.attrs.id === id && el.name !== 'resource_ref') return { parent, el };
+      const inner = walk(el);
+      if (inner) return inner;
+    }
+    return undefined;
+  };
+  for (const name of ['nodes', 'resources', 'constraints'] as const) {
+    const found = walk(section(conf, name));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export class UnknownObjectError extends VigilError {
+  override readonly code = 'UNKNOWN_OBJECT';
+  constructor(readonly id: string) {
+    super(`no object with id '${id}' in the configuration`);
+  }
+}
+
+/** Deleting a resource also drops it from constraints; constraints left with nothing are deleted too (as crmsh does). */
+function deleteObject(conf: XmlElement, id: string): XmlElement {
+  const found = findObject(conf, id);
+  if (!found) throw new UnknownObjectError(id);
+  found.parent.children.splice(found.parent.children.indexOf(found.el), 1);
+  const constraints = section(conf, 'constraints');
+  const gone = new Set([id, ...allResources({ ...conf, children: [{ name: 'resources', attrs: {}, children: [found.el] }] }).map((r) => r.attrs.id)]);
+  constraints.children = constraints.children.filter((c) => {
+    if ([c.attrs.rsc, c.attrs['with-rsc'], c.attrs.first, c.attrs.then].some((r) => r !== undefined && gone.has(r))) return false;
+    for (const set of c.children) set.children = set.children.filter((r) => r.name !== 'resource_ref' || !gone.has(r.attrs.id));
+    c.children = c.children.filter((set) => set.name !== 'resource_set' || set.children.length > 0);
+    return !(c.children.length === 0 && c.attrs.rsc === undefined && c.attrs.first === undefined && c.attrs['rsc-pattern'] === undefined);
+  });
+  // A group left empty has no meaning: remove it as well.
+  for (const group of allResources(conf).filter((r) => r.name === 'group' && r.children.every((c) => c.name !== 'primitive'))) {
+    const holder = findObject(conf, group.attrs.id)!;
+    holder.parent.children.splice(holder.parent.children.indexOf(group), 1);
+  }
+  return conf;
+}
+
+/** Renames an object and every reference to it. */
+function renameObject(conf: XmlElement, from: string, to: string): XmlElement {
+  const found = findObject(conf, from);
+  if (!found) throw new UnknownObjectError(from);
+  if ([...elementsWithId(conf)].some((e) => e.attrs.id === to)) throw new UsageError(`rename: id '${to}' already exists`);
+  found.el.attrs.id = to;
+  if (found.el.name === 'node' && found.el.attrs.uname === from) found.el.attrs.uname = to;
+  const visit = (el: XmlElement) => {
+    for (const attr of ['rsc', 'with-rsc', 'first', 'then']) if (el.name.startsWith('rsc_') && el.attrs[attr] === from) el.attrs[attr] = to;
+    if (el.name === 'resource_ref' && el.attrs.id === from) el.attrs.id = to;
+    el.children.forEach(visit);
+  };
+  visit(section(conf, 'constraints'));
+  return conf;
+}
+
+async function runEditor(text: string, suffix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-edit-'));
+  const file = join(dir, `configuration${suffix}`);
+  try {
+    await writeFile(file, text);
+    const editor = process.env.VISUAL ?? process.env.EDITOR ?? 'vi';
+    const code = await new Promise<number>((resolve, reject) => {
+      const child = spawn('/bin/sh', ['-c', `${editor} "$1"`, 'editor', file], { stdio: 'inherit' });
+      child.on('error', reject);
+      child.on('exit', (c) => resolve(c ?? 1));
+    });
+    if (code !== 0) throw new EditorError(`editor '${editor}' exited with status ${code}; nothing changed`);
+    return await readFile(file, 'utf8');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const idCompletion = (session: ShellSession, args: string[]) => completeIds(session, args[args.length - 1] ?? '');
+
+export const configureLevel: Level = {
+  name: 'configure',
+  summary: 'edit the cluster configuration (crm syntax)',
+  commands: {
+    ...Object.fromEntries(Object.keys(STATEMENT_PARSERS).filter((k) => k !== 'collocation').map((k) => [k, statementCommand(k)])),
+    show: {
+      summary: 'show the configuration (or some objects) in crm syntax, or as XML',
+      usage: 'show [xml] [id…]',
+      async run(session, args) {
+        const xml = args[0] === 'xml';
+        const ids = xml ? args.slice(1) : args;
+        const conf = await session.currentConfiguration();
+        let shown = conf;
+        if (ids.length > 0) {
+          const picked = ids.map((id) => findObject(conf, id)?.el ?? (() => { throw new UnknownObjectError(id); })());
+          shown = { name: 'configuration', attrs: {}, children: [] };
+          for (const el of picked) section(shown, el.name === 'node' ? 'nodes' : el.name.startsWith('rsc_') ? 'constraints' : 'resources').children.push(el);
+        }
+        if (session.options.output === 'json') session.json({ xml: writeXml(shown) });
+        else session.out(xml ? writeXml(ids.length > 0 ? shown : conf) : writeCrm(shown));
+        return EXIT.ok;
+      },
+      complete: idCompletion,
+    },
+    verify: {
+      summary: 'check a configuration file (crm syntax or CIB XML) offline, or the working configuration',
+      usage: 'verify [--xml] [FILE]',
+      async run(session, args) {
+        const { flags, words } = parseFlags(args);
+        const conf = words[0] !== undefined ? await readConfigurationFile(words[0]) : await session.currentConfiguration();
+        if (words[0] === undefined) validateConfiguration(conf);
+        const counts = {
+          nodes: section(conf, 'nodes').children.length,
+          resources: allResources(conf).length,
+          constraints: section(conf, 'constraints').children.length,
+        };
+        if (flags.has('xml')) session.out(writeXml(cibDocument(conf)));
+        else if (session.options.output === 'json') session.json({ valid: true, ...counts });
+        else session.out(`${words[0] ?? 'configuration'}: ok (${counts.nodes} nodes, ${counts.resources} resources, ${counts.constraints} constraints)`);
+        return EXIT.ok;
+      },
+    },
+    delete: {
+      summary: 'delete objects (and constraints that only referred to them)',
+      usage: 'delete ID…',
+      async run(session, args) {
+        if (args.length === 0) throw new UsageError('delete: which object? (delete ID…)');
+        return change(session, (conf) => args.reduce(deleteObject, conf));
+      },
+      complete: idCompletion,
+    },
+    rename: {
+      summary: 'rename an object and the references to it',
+      usage: 'rename OLD NEW',
+      async run(session, args) {
+        if (args.length !== 2) throw new UsageError('rename: expected OLD NEW');
+        return change(session, (conf) => renameObject(conf, args[0], args[1]));
+      },
+      complete: idCompletion,
+    },
+    edit: {
+      summary: 'edit the configuration in $EDITOR; it is re-validated before anything changes',
+      usage: 'edit [xml]',
+      async run(session, args) {
+        const xml = args[0] === 'xml';
+        const conf = await session.currentConfiguration();
+        const edited = await runEditor(xml ? writeXml(conf) : writeCrm(conf), xml ? '.xml' : '.crm');
+        // Nodes come from membership; a crm edit that drops every node line keeps them.
+        const next = configurationFromText(edited, 'edited configuration');
+        if (!xml && section(next, 'nodes').children.length === 0) section(next, 'nodes').children = section(conf, 'nodes').children;
+        return change(session, () => next);
+      },
+    },
+    load: {
+      summary: 'load a file: replace the whole configuration, or update (add/replace) the objects it defines',
+      usage: 'load replace|update FILE',
+      async run(session, args) {
+        const [mode, file] = args;
+        if ((mode !== 'replace' && mode !== 'update') || file === undefined) throw new UsageError('load: expected replace|update FILE');
+        if (mode === 'replace') {
+          const next = await readConfigurationFile(file);
+          return change(session, () => next);
+        }
+        const text = await readFile(file, 'utf8').catch((err: unknown) => {
+          throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+        });
+        return change(session, (conf) => configurationFromCrm(text, file, conf, 'replace'));
+      },
+    },
+    commit: {
+      summary: 'write the working configuration to the cluster (shows the diff first; atomic)',
+      usage: 'commit',
+      async run(session) {
+        if (!session.working) {
+          session.out('nothing to commit (changes from the command line are committed at once)');
+          return EXIT.ok;
+        }
+        const code = await session.commit(session.working.configuration, session.working.base);
+        if (code === EXIT.ok) session.working = { configuration: session.working.configuration, base: await session.liveCib() };
+        return code;
+      },
+    },
+  },
+};
