@@ -1,7 +1,64 @@
+import { readFileSync } from 'node:fs';
 import type { CommandRun } from '../command.js';
+import { parseCib } from '../../daemon/cib/parse.js';
+import { parseNow } from '../../daemon/cib/rules.js';
+import { schedule, describeCluster, formatClusterStatus, executionOrder, type Action } from '../../daemon/scheduler/index.js';
+import { VigilError } from '../../daemon/util/errors.js';
 
-// Placeholder until the scheduler lands: keeps the dispatcher compiling.
-export const run: CommandRun = async (_args, io) => {
-  io.stderr.write('vigil simulate: the scheduler is not built yet\n');
-  return 1;
+const USAGE = 'usage: vigil simulate -x FILE|- [-S] [-L] [-t TIME]\n';
+
+async function readInput(file: string, stdin: NodeJS.ReadableStream): Promise<string> {
+  if (file !== '-') return readFileSync(file, 'utf8');
+  const chunks: Buffer[] = [];
+  for await (const c of stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function describeAction(a: Action): string {
+  if (a.kind === 'pseudo') return `  * Pseudo action:   ${a.key}`;
+  const task = a.operation === 'monitor' ? `monitor${a.intervalMs ? `=${a.intervalMs}` : ''}` : a.operation;
+  return `  * Resource action: ${(a.resource ?? '').padEnd(15)} ${task} on ${a.node}`;
+}
+
+/** `vigil simulate`: what the scheduler would do with a CIB, in crm_simulate's format. */
+export const run: CommandRun = async (args, io) => {
+  let file: string | undefined;
+  let now: Date | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '-x' || a === '--xml-file') file = args[++i];
+    else if (a === '-t' || a === '--set-datetime') {
+      const t = args[++i];
+      now = t === undefined ? undefined : parseNow(t);
+      if (!now) {
+        io.stderr.write(`vigil simulate: invalid time "${t ?? ''}"\n${USAGE}`);
+        return 2;
+      }
+    } else if (['-S', '--simulate', '-L', '--live-check', '-R', '--run', '-Q', '--quiet'].includes(a)) continue;
+    else {
+      io.stderr.write(`vigil simulate: unknown argument "${a}"\n${USAGE}`);
+      return 2;
+    }
+  }
+  if (file === undefined) {
+    io.stderr.write(USAGE);
+    return 2;
+  }
+  try {
+    const text = await readInput(file, io.stdin);
+    const cib = parseCib(text, file === '-' ? '<stdin>' : file);
+    const t = schedule(cib, { now });
+    const out: string[] = ['Current cluster status:', formatClusterStatus(describeCluster(cib, now)), 'Transition Summary:'];
+    for (const l of t.summary) out.push(`  ${l}`);
+    out.push('', 'Executing Cluster Transition:');
+    for (const a of executionOrder(t.actions)) out.push(describeAction(a));
+    io.stdout.write(out.join('\n') + '\n');
+    return 0;
+  } catch (err) {
+    if (err instanceof VigilError || (err as NodeJS.ErrnoException).code === 'ENOENT') {
+      io.stderr.write(`vigil simulate: ${(err as Error).message}\n`);
+      return 1;
+    }
+    throw err;
+  }
 };

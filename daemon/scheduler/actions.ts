@@ -1,0 +1,108 @@
+import { defaultTimeoutMs } from './failures.js';
+import { parseInterval } from '../cib/duration.js';
+import type { EdgeFlags, SchedAction, SchedNode, SchedResource, WorkingSet } from './working-set.js';
+
+/** Pacemaker's action key: <rsc>_<task>_<interval>. */
+export const actionKey = (rscId: string, task: string, intervalMs = 0) => `${rscId}_${task}_${intervalMs}`;
+
+/** Finds or creates an action; keys are unique per node (node-less for pseudo actions). */
+export function getAction(ws: WorkingSet, rsc: SchedResource | undefined, task: string, node: SchedNode | undefined, opts: { optional: boolean; pseudo?: boolean; intervalMs?: number; runnable?: boolean }): SchedAction {
+  const key = actionKey(rsc?.id ?? 'cluster', task, opts.intervalMs ?? 0);
+  const fullKey = `${key}@${node?.id ?? ''}`;
+  const existing = ws.actionByKey.get(fullKey);
+  if (existing) {
+    if (!opts.optional) existing.optional = false;
+    return existing;
+  }
+  const a: SchedAction = {
+    id: ws.actions.length, key, task, rsc, node, intervalMs: opts.intervalMs ?? 0, pseudo: opts.pseudo ?? false, optional: opts.optional,
+    runnable: opts.runnable ?? (opts.pseudo ? true : node !== undefined), meta: {}, before: [], afterEdges: [],
+  };
+  ws.actions.push(a);
+  ws.actionByKey.set(fullKey, a);
+  return a;
+}
+
+export function findActions(ws: WorkingSet, rsc: SchedResource, task: string): SchedAction[] {
+  return ws.actions.filter((a) => a.rsc === rsc && a.task === task);
+}
+
+export function order(first: SchedAction, then: SchedAction, flags: EdgeFlags): void {
+  if (first === then) return;
+  const edge = { first, then, flags };
+  then.before.push(edge);
+  first.afterEdges.push(edge);
+}
+
+/** Timeout of an operation from its definition, else op_defaults, else 20 s. */
+export function opTimeoutMs(ws: WorkingSet, r: SchedResource, task: string, intervalMs: number): number {
+  const def = r.def?.ops.find((o) => o.name === task && o.intervalMs === intervalMs) ?? (task === 'monitor' ? undefined : r.def?.ops.find((o) => o.name === task));
+  return def?.timeoutMs ?? (ws.opDefaults.timeout ? parseInterval(ws.opDefaults.timeout) : undefined) ?? defaultTimeoutMs(ws);
+}
+
+/** What a primitive must do: per-resource start/stop/migrate/monitor actions with their own orderings. */
+export interface PrimitivePlan {
+  rsc: SchedResource;
+  current?: SchedNode;
+  next?: SchedNode;
+  start?: SchedAction;
+  stops: SchedAction[];
+  migrateTo?: SchedAction;
+  migrateFrom?: SchedAction;
+}
+
+function canMigrate(ws: WorkingSet, r: SchedResource, current: SchedNode | undefined, next: SchedNode | undefined): boolean {
+  if (!r.allowMigrate || !current || !next || current === next || r.running.size !== 1) return false;
+  if (r.failed || r.parent !== undefined || !current.online || current.unclean) return false;
+  return r.def?.class === 'ocf' && ws.options.stonithEnabled !== undefined;
+}
+
+export function createPrimitiveActions(ws: WorkingSet, r: SchedResource): PrimitivePlan {
+  const runningNodes = [...r.running.keys()].map((id) => ws.nodeById.get(id)!);
+  const current = runningNodes[0];
+  const next = r.assignedTo;
+  const plan: PrimitivePlan = { rsc: r, current, next, stops: [] };
+  if (!r.managed) return plan;
+  const multiple = runningNodes.length > 1;
+  for (const n of runningNodes) {
+    const mustStop = n !== next || r.failedOn.has(n.id) || multiple || r.definitionChanged.has(n.id);
+    const stop = getAction(ws, r, 'stop', n, { optional: !mustStop, runnable: !r.blocked && (n.online || n.unclean) });
+    if (mustStop && !next) stop.reason ??= r.stopReason ?? 'node availability';
+    if (r.definitionChanged.has(n.id) && n === next) stop.reason ??= 'resource definition change';
+    plan.stops.push(stop);
+  }
+  const runningOnNext = next !== undefined && r.running.has(next.id);
+  const startNeeded = next !== undefined && (!runningOnNext || r.failedOn.has(next.id) || multiple || r.definitionChanged.has(next.id));
+  if (next || plan.stops.length === 0) {
+    plan.start = getAction(ws, r, 'start', next, { optional: !startNeeded, runnable: next !== undefined && !r.blocked });
+    if (next && r.definitionChanged.has(next.id)) plan.start.reason ??= 'resource definition change';
+  }
+  if (canMigrate(ws, r, current, next) && plan.start) {
+    plan.migrateTo = getAction(ws, r, 'migrate_to', current, { optional: false });
+    plan.migrateTo.meta = { migrate_source: current!.uname, migrate_target: next!.uname };
+    plan.migrateFrom = getAction(ws, r, 'migrate_from', next, { optional: false });
+    plan.migrateFrom.meta = { ...plan.migrateTo.meta };
+    order(plan.migrateTo, plan.migrateFrom, { runnableFirst: true });
+    for (const s of plan.stops) order(plan.migrateFrom, s, { runnableFirst: true });
+    order(plan.migrateFrom, plan.start, { runnableFirst: true });
+    plan.start.pseudo = true;
+  }
+  if (plan.start) {
+    for (const s of plan.stops) order(s, plan.start, { impliesThen: true, restart: true, runnableFirst: !plan.migrateTo });
+  }
+  if (next) createMonitors(ws, r, next, plan.start);
+  return plan;
+}
+
+/** Recurring monitors on the node a resource will run on, unless already active with a current digest. */
+function createMonitors(ws: WorkingSet, r: SchedResource, node: SchedNode, start: SchedAction | undefined): void {
+  const active = r.activeMonitors.get(node.id);
+  for (const op of r.def?.ops ?? []) {
+    if (op.name !== 'monitor' || op.intervalMs === 0 || !op.enabled) continue;
+    if (op.role !== undefined && !/^started$/i.test(op.role)) continue;
+    const restarting = start !== undefined && !start.optional;
+    if (!restarting && active?.has(`monitor:${op.intervalMs}`)) continue;
+    const mon = getAction(ws, r, 'monitor', node, { optional: false, intervalMs: op.intervalMs });
+    if (start) order(start, mon, { runnableFirst: true });
+  }
+}

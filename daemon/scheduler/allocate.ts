@@ -1,0 +1,152 @@
+import { INFINITY } from '../cib/score.js';
+import { applyColocation, mergeDependentScores } from './colocation.js';
+import { fitsCapacity, compareCapacity, consumeCapacity } from './utilization.js';
+import { nodeAvailable, primitivesOf, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
+
+const currentNode = (ws: WorkingSet, r: SchedResource): SchedNode | undefined => {
+  if (r.running.size === 0) return undefined;
+  return ws.nodeById.get(r.running.keys().next().value!);
+};
+
+/** Scores used to order resources for assignment: own plus dependents' preferences. */
+function sortWeights(ws: WorkingSet, r: SchedResource): Map<string, number> {
+  const lead = r.kind === 'group' ? r.children[0] : r.kind === 'clone' ? undefined : r;
+  if (!lead) return new Map();
+  return mergeDependentScores(ws, lead, new Map(lead.allowed), 1, new Set());
+}
+
+/**
+ * Pacemaker's assignment order: higher priority first; then the resource with
+ * the higher score on the node it runs on; then by scores node by node.
+ */
+export function sortForAssignment(ws: WorkingSet): SchedResource[] {
+  const nodes = [...ws.nodes].sort((a, b) => (a.uname < b.uname ? -1 : a.uname > b.uname ? 1 : 0));
+  const keyed = ws.resources.map((r) => {
+    const weights = sortWeights(ws, r);
+    const lead = r.kind === 'group' ? r.children[0] : r;
+    const cur = lead ? currentNode(ws, lead) : undefined;
+    return { r, weights, curWeight: cur ? (weights.get(cur.id) ?? -INFINITY) : -INFINITY };
+  });
+  keyed.sort((a, b) => {
+    if (a.r.priority !== b.r.priority) return b.r.priority - a.r.priority;
+    if (a.curWeight !== b.curWeight) return b.curWeight - a.curWeight;
+    for (const n of nodes) {
+      const wa = nodeAvailable(n) ? (a.weights.get(n.id) ?? -INFINITY) : -INFINITY;
+      const wb = nodeAvailable(n) ? (b.weights.get(n.id) ?? -INFINITY) : -INFINITY;
+      if (wa !== wb) return wb - wa;
+    }
+    return a.r.order - b.r.order;
+  });
+  return keyed.map((k) => k.r);
+}
+
+/** Candidate nodes for a primitive, best first (Pacemaker's node sort for placement). */
+function rankNodes(ws: WorkingSet, r: SchedResource, scores: Map<string, number>, extraFilter?: (n: SchedNode) => boolean): SchedNode[] {
+  const strategy = ws.options.placementStrategy;
+  const cur = currentNode(ws, r);
+  const out: SchedNode[] = [];
+  for (const [nodeId, score] of scores) {
+    const n = ws.nodeById.get(nodeId);
+    if (!n || !nodeAvailable(n) || score < 0) continue;
+    if (strategy !== 'default' && !fitsCapacity(n, r)) continue;
+    if (extraFilter && !extraFilter(n)) continue;
+    out.push(n);
+  }
+  out.sort((a, b) => {
+    const sa = scores.get(a.id)!;
+    const sb = scores.get(b.id)!;
+    if (sa !== sb) return sb - sa;
+    if (strategy === 'balanced') {
+      const c = compareCapacity(a, b);
+      if (c !== 0) return c;
+    }
+    if (strategy !== 'minimal') {
+      if (a.assignedCount !== b.assignedCount) return a.assignedCount - b.assignedCount;
+      if (cur === a) return -1;
+      if (cur === b) return 1;
+    }
+    return a.uname < b.uname ? -1 : a.uname > b.uname ? 1 : 0;
+  });
+  return out;
+}
+
+export function assignTo(ws: WorkingSet, r: SchedResource, node: SchedNode | undefined): void {
+  r.provisional = false;
+  r.assignedTo = node;
+  if (!node) return;
+  node.assignedCount++;
+  if (ws.options.placementStrategy !== 'default') consumeCapacity(node, r);
+}
+
+/** Assigns a primitive: its primaries first, then its own choice informed by its dependents. */
+export function assignPrimitive(ws: WorkingSet, r: SchedResource, extraFilter?: (n: SchedNode) => boolean): void {
+  if (!r.provisional || r.assigning) return;
+  r.assigning = true;
+  for (const col of r.withPrimaries) {
+    assignResource(ws, col.primary);
+    applyColocation(ws, col);
+  }
+  const cur = currentNode(ws, r);
+  if (!r.managed) {
+    // Unmanaged resources stay exactly where they are.
+    assignTo(ws, r, cur);
+  } else if (r.nextRole === 'Stopped' || r.targetRole === 'Stopped' || r.blocked) {
+    assignTo(ws, r, r.blocked ? cur : undefined);
+  } else {
+    const scores = mergeDependentScores(ws, r, new Map(r.allowed), 1, new Set());
+    const ranked = rankNodes(ws, r, scores, extraFilter);
+    let chosen = ranked[0];
+    // Ties with the current node keep the resource where it is.
+    if (chosen && cur && cur !== chosen && ranked.includes(cur) && scores.get(cur.id) === scores.get(chosen.id) && ws.options.placementStrategy === 'default') chosen = cur;
+    assignTo(ws, r, chosen);
+  }
+  r.assigning = false;
+}
+
+/** Assigns any resource kind (groups member by member, clones instance by instance). */
+export function assignResource(ws: WorkingSet, r: SchedResource): void {
+  if (!r.provisional) return;
+  if (r.kind === 'primitive') return assignPrimitive(ws, r);
+  if (r.kind === 'group') {
+    if (r.assigning) return;
+    r.assigning = true;
+    for (const c of r.children) assignPrimitive(ws, c);
+    r.assigning = false;
+    r.provisional = false;
+    r.assignedTo = r.children[0]?.assignedTo;
+    return;
+  }
+  assignClone(ws, r);
+}
+
+/** Instances running now keep their node when allowed; the rest spread by score, then by load. */
+function assignClone(ws: WorkingSet, clone: SchedResource): void {
+  if (clone.assigning) return;
+  clone.assigning = true;
+  const nodeMax = Number(clone.meta['clone-node-max'] ?? 1);
+  const perNode = new Map<string, number>();
+  const instances = [...clone.children].sort((a, b) => {
+    const ra = primitivesOf(a).some((p) => p.running.size > 0) ? 0 : 1;
+    const rb = primitivesOf(b).some((p) => p.running.size > 0) ? 0 : 1;
+    return ra - rb || (a.instance ?? 0) - (b.instance ?? 0);
+  });
+  for (const inst of instances) {
+    const filter = (n: SchedNode) => (perNode.get(n.id) ?? 0) < nodeMax;
+    const lead = inst.kind === 'group' ? inst.children[0] : inst;
+    if (inst.kind === 'group') {
+      assignPrimitive(ws, lead, filter);
+      for (const c of inst.children.slice(1)) assignPrimitive(ws, c);
+      inst.provisional = false;
+      inst.assignedTo = lead.assignedTo;
+    } else assignPrimitive(ws, inst, filter);
+    const node = inst.kind === 'group' ? inst.assignedTo : inst.assignedTo;
+    if (node) perNode.set(node.id, (perNode.get(node.id) ?? 0) + 1);
+  }
+  clone.provisional = false;
+  clone.assigning = false;
+}
+
+/** Runs assignment for every resource in Pacemaker's order. */
+export function assignAll(ws: WorkingSet): void {
+  for (const r of sortForAssignment(ws)) assignResource(ws, r);
+}

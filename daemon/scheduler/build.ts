@@ -1,0 +1,149 @@
+import type { Cib, Group, Primitive, Resource } from '../cib/model.js';
+import { resolveAttributes } from '../cib/rules.js';
+import { INFINITY, parseScore } from '../cib/score.js';
+import { parseInterval } from '../cib/duration.js';
+import type { ClusterOptions, Role, SchedNode, SchedResource, WorkingSet } from './working-set.js';
+
+const truthy = (v: string | undefined, dflt: boolean) => (v === undefined ? dflt : /^(true|on|yes|y|1)$/i.test(v));
+
+export function parseRole(v: string | undefined): Role | undefined {
+  if (v === undefined) return undefined;
+  switch (v.toLowerCase()) {
+    case 'stopped': return 'Stopped';
+    case 'started': return 'Started';
+    case 'slave': case 'unpromoted': return 'Unpromoted';
+    case 'master': case 'promoted': return 'Promoted';
+    default: return undefined;
+  }
+}
+
+function clusterOptions(cib: Cib, now: Date): ClusterOptions {
+  const o = resolveAttributes(cib.configuration.crmConfig, { now });
+  const haveQuorum = cib.attrs['have-quorum'];
+  return {
+    symmetric: truthy(o['symmetric-cluster'], true),
+    stonithEnabled: truthy(o['stonith-enabled'], true),
+    noQuorumPolicy: o['no-quorum-policy'] ?? 'stop',
+    haveQuorum: haveQuorum === undefined ? true : truthy(haveQuorum, false),
+    maintenanceMode: truthy(o['maintenance-mode'], false),
+    stopAllResources: truthy(o['stop-all-resources'], false),
+    placementStrategy: o['placement-strategy'] ?? 'default',
+    startFailureIsFatal: truthy(o['start-failure-is-fatal'], true),
+    stopOrphanResources: truthy(o['stop-orphan-resources'], true),
+    clusterRecheckMs: parseInterval(o['cluster-recheck-interval'] ?? '15min') ?? 900_000,
+  };
+}
+
+function buildNodes(cib: Cib, now: Date): SchedNode[] {
+  const states = new Map(cib.status.map((s) => [s.id, s]));
+  return cib.configuration.nodes.map((n, index) => {
+    const state = states.get(n.id);
+    const attrs: Record<string, string> = { ...(state?.transient ?? {}) };
+    resolveAttributes(n.attributes, { now }, attrs);
+    attrs['#uname'] = n.uname;
+    attrs['#id'] = n.id;
+    attrs['#kind'] = n.type === 'remote' ? 'remote' : 'cluster';
+    const capacity: Record<string, number> = {};
+    for (const [k, v] of Object.entries(resolveAttributes(n.utilization, { now, nodeAttributes: attrs }))) capacity[k] = Number(v) || 0;
+    return {
+      id: n.id, uname: n.uname, online: false, unclean: false, standby: false, shutdown: false, maintenance: false,
+      attrs, capacity, remaining: { ...capacity }, assignedCount: 0, index,
+    };
+  });
+}
+
+interface ResourceFactory {
+  ws: WorkingSet;
+  order: number;
+}
+
+function newResource(f: ResourceFactory, id: string, kind: SchedResource['kind'], metaIn: Record<string, string>, parent?: SchedResource): SchedResource {
+  const meta = metaIn;
+  const stickiness = parseScore(meta['resource-stickiness'] ?? meta['default-resource-stickiness'] ?? '0') ?? 0;
+  const mt = meta['migration-threshold'];
+  const r: SchedResource = {
+    id, kind, parent, children: [], order: f.order, meta,
+    priority: parseScore(meta.priority ?? '0') ?? 0,
+    stickiness,
+    managed: truthy(meta['is-managed'], true) && !f.ws.options.maintenanceMode && !truthy(meta.maintenance, false),
+    targetRole: parseRole(meta['target-role']),
+    migrationThreshold: mt === undefined ? INFINITY : (parseScore(mt) ?? INFINITY),
+    failureTimeoutMs: parseInterval(meta['failure-timeout'] ?? '0') ?? 0,
+    allowMigrate: truthy(meta['allow-migrate'], false),
+    running: new Map(), failed: false, failedOn: new Set(), blocked: false, allowed: new Map(), provisional: true, assigning: false,
+    withPrimaries: [], withDependents: [], pending: new Map(), definitionChanged: new Set(), activeMonitors: new Map(),
+    utilization: {}, unknownOn: new Set(),
+  };
+  f.ws.resourceById.set(id, r);
+  return r;
+}
+
+function metaOf(ws: WorkingSet, res: Resource, inherited: Record<string, string>): Record<string, string> {
+  // Own meta wins over the parent's, which wins over rsc_defaults.
+  return { ...inherited, ...resolveAttributes(res.meta, { now: ws.now }) };
+}
+
+function buildPrimitive(f: ResourceFactory, p: Primitive, id: string, inherited: Record<string, string>, parent?: SchedResource): SchedResource {
+  const r = newResource(f, id, 'primitive', metaOf(f.ws, p, inherited), parent);
+  r.def = p;
+  for (const [k, v] of Object.entries(resolveAttributes(p.utilization, { now: f.ws.now }))) r.utilization[k] = Number(v) || 0;
+  f.ws.primitives.push(r);
+  return r;
+}
+
+function buildGroup(f: ResourceFactory, g: Group, id: string, suffix: string, inherited: Record<string, string>, parent?: SchedResource): SchedResource {
+  const meta = metaOf(f.ws, g, inherited);
+  const r = newResource(f, id, 'group', meta, parent);
+  r.groupDef = g;
+  // Children inherit the group's meta except the group's own priority-less options.
+  r.children = g.children.map((c) => buildPrimitive(f, c, c.id + suffix, meta, r));
+  return r;
+}
+
+function buildResource(f: ResourceFactory, res: Resource, inherited: Record<string, string>): SchedResource | undefined {
+  switch (res.kind) {
+    case 'primitive':
+      return buildPrimitive(f, res, res.id, inherited);
+    case 'group':
+      return buildGroup(f, res, res.id, '', inherited);
+    case 'clone': {
+      const meta = metaOf(f.ws, res, inherited);
+      const r = newResource(f, res.id, 'clone', meta);
+      r.cloneDef = res;
+      const max = Number(meta['clone-max'] ?? meta.clone_max ?? f.ws.nodes.length);
+      const childMeta = { ...meta };
+      for (let i = 0; i < max; i++) {
+        const child = res.child.kind === 'primitive'
+          ? buildPrimitive(f, res.child, `${res.child.id}:${i}`, childMeta, r)
+          : buildGroup(f, res.child, `${res.child.id}:${i}`, `:${i}`, childMeta, r);
+        child.instance = i;
+        r.children.push(child);
+      }
+      return r;
+    }
+    case 'bundle':
+      return undefined;
+  }
+}
+
+/** Creates the working set: options, nodes and resources with resolved meta attributes. */
+export function buildWorkingSet(cib: Cib, now: Date): WorkingSet {
+  const ws: WorkingSet = {
+    cib, now, options: clusterOptions(cib, now), nodes: [], nodeById: new Map(), nodeByName: new Map(), resources: [],
+    resourceById: new Map(), primitives: [], colocations: [], actions: [], actionByKey: new Map(),
+    opDefaults: resolveAttributes(cib.configuration.opDefaults, { now }),
+    rscDefaults: resolveAttributes(cib.configuration.rscDefaults, { now }),
+  };
+  ws.nodes = buildNodes(cib, now);
+  for (const n of ws.nodes) {
+    ws.nodeById.set(n.id, n);
+    ws.nodeByName.set(n.uname, n);
+  }
+  const f: ResourceFactory = { ws, order: 0 };
+  for (const res of cib.configuration.resources) {
+    const r = buildResource(f, res, ws.rscDefaults);
+    if (r) ws.resources.push(r);
+    f.order++;
+  }
+  return ws;
+}

@@ -1,0 +1,109 @@
+import type { ColocationConstraint } from '../cib/model.js';
+import { INFINITY, addScores, clampScore } from '../cib/score.js';
+import { parseRole } from './build.js';
+import type { SchedColocation, SchedNode, SchedResource, WorkingSet } from './working-set.js';
+
+function link(ws: WorkingSet, id: string, dependent: SchedResource, primary: SchedResource, score: number, c?: ColocationConstraint): void {
+  if (dependent === primary || score === 0) return;
+  const col: SchedColocation = {
+    id, dependent, primary, score, dependentRole: parseRole(c?.rscRole), primaryRole: parseRole(c?.withRscRole),
+    nodeAttribute: c?.nodeAttribute ?? '#uname', influence: c?.influence ?? true,
+  };
+  ws.colocations.push(col);
+  dependent.withPrimaries.push(col);
+  primary.withDependents.push(col);
+}
+
+/**
+ * Maps a constraint endpoint to the resource that carries it: a group as a
+ * dependent moves with its first member; as a primary it is "up" when its last
+ * member is (mandatory) or as soon as its first member is (optional).
+ */
+function asDependent(r: SchedResource): SchedResource {
+  return r.kind === 'group' && r.children.length ? r.children[0] : r;
+}
+function asPrimary(r: SchedResource, score: number): SchedResource {
+  if (r.kind !== 'group' || r.children.length === 0) return r;
+  return score >= INFINITY ? r.children[r.children.length - 1] : r.children[0];
+}
+
+/** Builds colocations from constraints (pairs and resource sets) and groups' implicit chains. */
+export function unpackColocations(ws: WorkingSet): void {
+  const groups = [...ws.resourceById.values()].filter((r) => r.kind === 'group');
+  for (const g of groups) {
+    for (let i = 1; i < g.children.length; i++) link(ws, `${g.id}-internal`, g.children[i], g.children[i - 1], INFINITY);
+  }
+  for (const c of ws.cib.configuration.constraints) {
+    if (c.kind !== 'colocation') continue;
+    if (c.sets.length === 0) {
+      const d = ws.resourceById.get(c.rsc!);
+      const p = ws.resourceById.get(c.withRsc!);
+      if (d && p) link(ws, c.id, asDependent(d), asPrimary(p, c.score), c.score, c);
+      continue;
+    }
+    // Within a sequential set each member is colocated with the previous one;
+    // between sets every member of a set is colocated with the last set's members.
+    let previousSet: SchedResource[] = [];
+    for (const s of c.sets) {
+      const score = s.score ?? c.score;
+      const members = s.resources.map((id) => ws.resourceById.get(id)).filter((r): r is SchedResource => r !== undefined);
+      if (s.sequential) for (let i = 1; i < members.length; i++) link(ws, c.id, asDependent(members[i]), asPrimary(members[i - 1], score), score, c);
+      for (const prev of previousSet) {
+        for (const m of members) link(ws, c.id, asDependent(prev), asPrimary(m, score), score, c);
+      }
+      previousSet = s.sequential && members.length ? [members[members.length - 1]] : members;
+    }
+  }
+}
+
+const attrOf = (n: SchedNode, attr: string) => n.attrs[attr];
+
+/** The nodes a (possibly collective) primary was assigned to. */
+export function assignedNodes(r: SchedResource): SchedNode[] {
+  if (r.kind === 'primitive') return r.assignedTo ? [r.assignedTo] : [];
+  if (r.kind === 'group') return r.children.length && r.children[0].assignedTo ? [r.children[0].assignedTo] : [];
+  return r.children.flatMap(assignedNodes);
+}
+
+/** Dependent side: restrict/boost the dependent's nodes by where the primary went. */
+export function applyColocation(ws: WorkingSet, col: SchedColocation, target: SchedResource = col.dependent): void {
+  if (col.primaryRole === 'Promoted' || col.dependentRole === 'Promoted' || col.primaryRole === 'Unpromoted' || col.dependentRole === 'Unpromoted') return;
+  const where = assignedNodes(col.primary);
+  const values = new Set(where.map((n) => attrOf(n, col.nodeAttribute)));
+  if (where.length === 0 && col.score < 0) return;
+  for (const [nodeId, score] of target.allowed) {
+    const node = ws.nodeById.get(nodeId)!;
+    const match = values.has(attrOf(node, col.nodeAttribute));
+    if (col.score >= INFINITY) {
+      if (!match) target.allowed.set(nodeId, -INFINITY);
+    } else if (col.score <= -INFINITY) {
+      if (match) target.allowed.set(nodeId, -INFINITY);
+    } else if (match) target.allowed.set(nodeId, addScores(score, col.score));
+  }
+}
+
+/**
+ * Primary side: fold the dependents' node preferences into `scores`, scaled by
+ * score/INFINITY and recursively through their own dependents. A dependent whose
+ * preferences would leave no usable node is ignored (rolled back).
+ */
+export function mergeDependentScores(ws: WorkingSet, r: SchedResource, scores: Map<string, number>, factor: number, visiting: Set<SchedResource>): Map<string, number> {
+  if (visiting.has(r)) return scores;
+  visiting.add(r);
+  for (const col of r.withDependents) {
+    const dep = col.dependent;
+    if (!col.influence || visiting.has(dep) || dep.kind === 'clone' || r.kind === 'clone') continue;
+    if (col.primaryRole === 'Promoted' || col.dependentRole === 'Promoted') continue;
+    const f = factor * (col.score / INFINITY);
+    const work = new Map(scores);
+    for (const [nodeId, score] of work) {
+      const depScore = dep.allowed.get(nodeId);
+      if (depScore === undefined) continue;
+      work.set(nodeId, addScores(score, clampScore(depScore * f)));
+    }
+    const merged = mergeDependentScores(ws, dep, work, f, visiting);
+    if ([...merged.values()].some((s) => s >= 0)) scores = merged;
+  }
+  visiting.delete(r);
+  return scores;
+}

@@ -1,0 +1,89 @@
+import { INFINITY, parseScore } from '../cib/score.js';
+import { parseInterval } from '../cib/duration.js';
+import { operationDigest } from '../cib/op-digest.js';
+import { paramsFor } from './location.js';
+import { cloneOf, type UnpackedHistory } from './unpack-status.js';
+import type { SchedNode, SchedResource, WorkingSet } from './working-set.js';
+
+/** The name fail counts are recorded under: anonymous clone instances share the primitive's id. */
+function failCountName(r: SchedResource): string {
+  const clone = cloneOf(r);
+  if (clone && !/^(true|yes|on|1)$/i.test(clone.meta['globally-unique'] ?? 'false')) return r.def?.id ?? r.id;
+  return r.id;
+}
+
+/** Sums fail-count-<rsc>[#op_interval] attributes of a node, skipping expired ones (failure-timeout). */
+export function failCount(ws: WorkingSet, r: SchedResource, node: SchedNode): number {
+  const name = failCountName(r);
+  const prefix = `fail-count-${name}`;
+  let total = 0;
+  let lastFailure = 0;
+  for (const [k, v] of Object.entries(node.attrs)) {
+    if (k === prefix || k.startsWith(`${prefix}#`)) total = Math.min(INFINITY, total + (parseScore(v) ?? 0));
+    if (k === `last-failure-${name}` || k.startsWith(`last-failure-${name}#`)) lastFailure = Math.max(lastFailure, Number(v) || 0);
+  }
+  if (total > 0 && r.failureTimeoutMs > 0 && lastFailure > 0 && lastFailure * 1000 + r.failureTimeoutMs <= ws.now.getTime()) return 0;
+  return total;
+}
+
+/** Applies what the status section says to the resources: placement, failures, bans, digests. */
+export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void {
+  for (const { rsc, node, state } of histories) {
+    if (state.known) rsc.unknownOn.delete(node.id);
+    if (state.pending) rsc.pending.set(node.id, state.pending);
+    const active = state.role !== 'Stopped' && state.role !== 'Unknown';
+    if (active) rsc.running.set(node.id, state.role);
+    if (state.failed) {
+      rsc.failed = true;
+      rsc.failedOn.add(node.id);
+      if (state.onFail === 'block' || (state.stopFailed && !ws.options.stonithEnabled)) rsc.blocked = true;
+      if (state.onFail === 'stop') rsc.nextRole = 'Stopped';
+      if (state.onFail === 'standby') node.standby = true;
+    }
+    if (state.hardError === 'node') rsc.allowed.set(node.id, -INFINITY);
+    if (state.hardError === 'cluster') for (const n of ws.nodes) rsc.allowed.set(n.id, -INFINITY);
+    if (active && state.monitors.size) {
+      const set = new Set<string>();
+      for (const [interval, op] of state.monitors) if (monitorDigestMatches(ws, rsc, node, interval, op.opDigest)) set.add(`monitor:${interval}`);
+      rsc.activeMonitors.set(node.id, set);
+    }
+    if (active && state.lastStart?.opDigest && rsc.def && !state.failed) {
+      const params = paramsFor(ws, rsc, node);
+      if (operationDigest(params) !== state.lastStart.opDigest) rsc.definitionChanged.add(node.id);
+    }
+  }
+}
+
+function monitorDigestMatches(ws: WorkingSet, rsc: SchedResource, node: SchedNode, interval: number, digest: string | undefined): boolean {
+  const op = rsc.def?.ops.find((o) => o.name === 'monitor' && o.intervalMs === interval);
+  if (!op) return false;
+  if (!digest) return true;
+  const timeout = op.timeoutMs ?? defaultTimeoutMs(ws);
+  return operationDigest(paramsFor(ws, rsc, node), timeout) === digest;
+}
+
+export function defaultTimeoutMs(ws: WorkingSet): number {
+  return (ws.opDefaults.timeout !== undefined ? parseInterval(ws.opDefaults.timeout) : undefined) ?? 20_000;
+}
+
+/** Bans nodes where a resource reached migration-threshold failures. */
+export function applyFailCounts(ws: WorkingSet): void {
+  for (const r of ws.primitives) {
+    for (const node of ws.nodes) {
+      const fc = failCount(ws, r, node);
+      if (fc > 0 && fc >= r.migrationThreshold) r.allowed.set(node.id, -INFINITY);
+    }
+  }
+}
+
+/** resource-stickiness: a bonus for staying where the resource runs now. */
+export function applyStickiness(ws: WorkingSet): void {
+  for (const r of ws.primitives) {
+    if (!r.managed || r.stickiness === 0 || r.running.size !== 1) continue;
+    const [nodeId] = r.running.keys();
+    if (r.failedOn.has(nodeId)) continue;
+    const cur = r.allowed.get(nodeId);
+    if (cur === undefined && !ws.options.symmetric) continue;
+    r.allowed.set(nodeId, Math.max(-INFINITY, Math.min(INFINITY, (cur ?? 0) <= -INFINITY ? -INFINITY : (cur ?? 0) + r.stickiness)));
+  }
+}

@@ -1,0 +1,132 @@
+import type { OrderConstraint } from '../cib/model.js';
+import { getAction, order } from './actions.js';
+import type { EdgeFlags, SchedAction, SchedResource, WorkingSet } from './working-set.js';
+
+/** start -> stop etc.: the action that undoes another, for symmetrical orderings. */
+const inverse: Record<string, string> = { start: 'stop', stop: 'start', promote: 'demote', demote: 'promote' };
+/** A collective's "done" pseudo action for a task (start -> running). */
+const completed: Record<string, string> = { start: 'running', stop: 'stopped', promote: 'promoted', demote: 'demoted' };
+
+/** The action representing `task` of a resource on the first side of an ordering. */
+function firstAction(ws: WorkingSet, r: SchedResource, task: string): SchedAction[] {
+  if (r.kind !== 'primitive') return [getAction(ws, r, completed[task] ?? task, undefined, { optional: true, pseudo: true })];
+  return primitiveActions(ws, r, task);
+}
+
+/** The action representing `task` of a resource on the then side of an ordering. */
+function thenAction(ws: WorkingSet, r: SchedResource, task: string): SchedAction[] {
+  if (r.kind !== 'primitive') return [getAction(ws, r, task, undefined, { optional: true, pseudo: true })];
+  return primitiveActions(ws, r, task);
+}
+
+function primitiveActions(ws: WorkingSet, r: SchedResource, task: string): SchedAction[] {
+  const found = ws.actions.filter((a) => a.rsc === r && a.task === task && a.intervalMs === 0);
+  if (found.length) return found;
+  // No such action planned: an unrunnable placeholder so that dependents know.
+  return [getAction(ws, r, task, undefined, { optional: true, runnable: false })];
+}
+
+/** Pseudo actions bracketing a group's or clone's members, and a group's internal chain. */
+export function collectiveOrderings(ws: WorkingSet, r: SchedResource): void {
+  if (r.kind === 'primitive') return;
+  const start = getAction(ws, r, 'start', undefined, { optional: true, pseudo: true });
+  const running = getAction(ws, r, 'running', undefined, { optional: true, pseudo: true });
+  const stop = getAction(ws, r, 'stop', undefined, { optional: true, pseudo: true });
+  const stopped = getAction(ws, r, 'stopped', undefined, { optional: true, pseudo: true });
+  order(stop, start, { impliesThen: false });
+  order(stopped, start, {});
+  for (const c of r.children) {
+    collectiveOrderings(ws, c);
+    for (const cs of thenAction(ws, c, 'start')) order(start, cs, { runnableFirst: true, impliesThen: true });
+    for (const cs of firstAction(ws, c, 'start')) order(cs, running, r.kind === 'group' ? { runnableFirst: true, impliesThen: true } : { impliesThen: true });
+    for (const cs of thenAction(ws, c, 'stop')) order(stop, cs, { impliesThen: true });
+    for (const cs of firstAction(ws, c, 'stop')) order(cs, stopped, { impliesThen: true });
+  }
+  if (r.kind === 'clone') {
+    running.runnable = r.children.some((c) => c.assignedTo !== undefined || c.children.some((g) => g.assignedTo !== undefined));
+  }
+  if (r.kind === 'group') {
+    for (let i = 1; i < r.children.length; i++) {
+      for (const a of firstAction(ws, r.children[i - 1], 'start')) for (const b of thenAction(ws, r.children[i], 'start')) order(a, b, { runnableFirst: true, impliesThen: true });
+      for (const a of firstAction(ws, r.children[i], 'stop')) for (const b of thenAction(ws, r.children[i - 1], 'stop')) order(a, b, { impliesFirst: true });
+    }
+  }
+}
+
+function orderPair(ws: WorkingSet, c: OrderConstraint, first: SchedResource, then: SchedResource, firstTask: string, thenTask: string): void {
+  if (c.orderKind === 'Serialize') return;
+  const mandatory = c.orderKind === 'Mandatory';
+  const flags: EdgeFlags = mandatory ? { runnableFirst: true, impliesThen: true } : {};
+  for (const a of firstAction(ws, first, firstTask)) for (const b of thenAction(ws, then, thenTask)) order(a, b, flags);
+  if (!c.symmetrical || !inverse[firstTask] || !inverse[thenTask]) return;
+  const invFlags: EdgeFlags = mandatory ? { impliesFirst: true } : {};
+  for (const a of firstAction(ws, then, inverse[thenTask])) for (const b of thenAction(ws, first, inverse[firstTask])) order(a, b, invFlags);
+}
+
+/** Applies rsc_order constraints (pairs and resource sets). */
+export function applyOrderConstraints(ws: WorkingSet): void {
+  for (const c of ws.cib.configuration.constraints) {
+    if (c.kind !== 'order') continue;
+    if (c.sets.length === 0) {
+      const first = ws.resourceById.get(c.first!);
+      const then = ws.resourceById.get(c.then!);
+      if (first && then) orderPair(ws, c, first, then, c.firstAction, c.thenAction);
+      continue;
+    }
+    let previous: SchedResource[] = [];
+    for (const s of c.sets) {
+      const members = s.resources.map((id) => ws.resourceById.get(id)).filter((r): r is SchedResource => r !== undefined);
+      const task = s.action ?? 'start';
+      if (s.sequential) for (let i = 1; i < members.length; i++) orderPair(ws, c, members[i - 1], members[i], task, task);
+      for (const p of previous) for (const m of members) orderPair(ws, c, p, m, task, task);
+      previous = s.sequential && members.length ? [members[members.length - 1]] : members;
+    }
+  }
+}
+
+const label = (a: SchedAction) => `${a.rsc?.id ?? 'cluster'} ${a.task}`;
+
+/**
+ * Propagates ordering consequences to a fixpoint: unrunnable firsts make
+ * thens unrunnable, required firsts make thens required (and restarts make
+ * the stop required), required thens make inverse firsts required.
+ */
+export function propagateOrderings(ws: WorkingSet): void {
+  const queue: SchedAction[] = [...ws.actions];
+  const queued = new Set(queue);
+  const push = (a: SchedAction) => {
+    if (!queued.has(a)) {
+      queued.add(a);
+      queue.push(a);
+    }
+  };
+  while (queue.length) {
+    const a = queue.shift()!;
+    queued.delete(a);
+    for (const e of a.afterEdges) {
+      const t = e.then;
+      if (e.flags.runnableFirst && !a.runnable && t.runnable) {
+        t.runnable = false;
+        t.reason ??= `unrunnable ${label(a)}`;
+        push(t);
+      }
+      if (e.flags.impliesThen && !a.optional && t.optional && a.runnable && !(t.rsc && t.rsc.kind === 'primitive' && t.node === undefined)) {
+        t.optional = false;
+        if (!t.pseudo) t.reason ??= `required ${label(a)}`;
+        push(t);
+      }
+    }
+    for (const e of a.before) {
+      const f = e.first;
+      if (e.flags.impliesFirst && !a.optional && f.optional && f.node !== undefined) {
+        f.optional = false;
+        f.reason ??= `required ${label(a)}`;
+        push(f);
+      }
+      if (e.flags.restart && !a.optional && a.runnable && f.optional) {
+        f.optional = false;
+        push(f);
+      }
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import type { Cib } from '../cib/model.js';
+import { buildWorkingSet } from './build.js';
+import { unpackNodeStates } from './node-state.js';
+import { unpackStatus } from './unpack-status.js';
+import { applyFailCounts, applyHistory, applyStickiness } from './failures.js';
+import { applyLocationConstraints, initAllowedNodes } from './location.js';
+import { unpackColocations } from './colocation.js';
+import { assignAll } from './allocate.js';
+import { createPrimitiveActions } from './actions.js';
+import { applyOrderConstraints, collectiveOrderings, propagateOrderings } from './ordering.js';
+import { createProbes } from './probes.js';
+import { summarizePrimitive } from './summary.js';
+import { buildTransitionActions } from './transition-graph.js';
+import { applyClusterPolicies } from './cluster-policy.js';
+import type { Transition } from './transition.js';
+import type { WorkingSet } from './working-set.js';
+
+export interface ScheduleOptions {
+  /** the time rules and failure-timeout are evaluated at (default: now) */
+  now?: Date;
+}
+
+/** The whole pipeline, exposed for tools that want the intermediate state (e.g. simulate's status view). */
+export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws: WorkingSet; summary: string[] } {
+  const ws = buildWorkingSet(cib, options.now ?? new Date());
+  unpackNodeStates(ws);
+  initAllowedNodes(ws);
+  const histories = unpackStatus(ws);
+  applyHistory(ws, histories);
+  applyLocationConstraints(ws);
+  applyFailCounts(ws);
+  applyStickiness(ws);
+  applyClusterPolicies(ws);
+  unpackColocations(ws);
+  assignAll(ws);
+  const plans = ws.primitives.map((r) => createPrimitiveActions(ws, r));
+  for (const r of ws.resources) collectiveOrderings(ws, r);
+  applyOrderConstraints(ws);
+  createProbes(ws, histories);
+  propagateOrderings(ws);
+  const summary: string[] = [];
+  for (const p of plans) {
+    const l = summarizePrimitive(p);
+    if (l) summary.push(l);
+  }
+  return { ws, summary };
+}
+
+/**
+ * Pacemaker's scheduler as a pure function: from a CIB (configuration +
+ * status) to the transition that brings the cluster to its desired state.
+ */
+export function schedule(cib: Cib, options: ScheduleOptions = {}): Transition {
+  const { ws, summary } = computeWorkingSet(cib, options);
+  return { actions: buildTransitionActions(ws), summary };
+}

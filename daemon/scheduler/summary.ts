@@ -1,0 +1,46 @@
+import type { PrimitivePlan } from './actions.js';
+import type { SchedAction } from './working-set.js';
+
+/** crm_simulate's column layout: change word padded to 10, then resource, then the location part. */
+function line(change: string, rsc: string, where: string, reason: string): string {
+  return `* ${change.padEnd(10)} ${rsc.padEnd(8)} ( ${where} )${reason ? `  ${reason}` : ''}`;
+}
+
+function reasonText(source: SchedAction | undefined, action: SchedAction | undefined): string {
+  const a = action ?? source;
+  if (!source && !a) return '';
+  const why = source?.reason;
+  const blocked = a !== undefined && !a.runnable;
+  if (why && blocked) return `due to ${why} (blocked)`;
+  if (why) return `due to ${why}`;
+  return blocked ? 'blocked' : '';
+}
+
+/** The "Transition Summary" line for one primitive, or undefined when it does not change. */
+export function summarizePrimitive(plan: PrimitivePlan): string | undefined {
+  const { rsc, current, next, start } = plan;
+  if (!rsc.managed) return undefined;
+  const stop = plan.stops.find((s) => !s.optional) ?? plan.stops[0];
+  const startRequired = start !== undefined && !start.optional && next !== undefined;
+  if (plan.migrateTo && current && next) {
+    return line('Migrate', rsc.id, `${current.uname} -> ${next.uname}`, '');
+  }
+  if (current && next && current !== next) {
+    const change = rsc.failed ? 'Recover' : 'Move';
+    const src = stop?.reason ? stop : start?.reason ? start : undefined;
+    return line(change, rsc.id, `${current.uname} -> ${next.uname}`, src ? reasonText(src, start) : start && !start.runnable ? 'blocked' : '');
+  }
+  if (!current && next) {
+    if (!startRequired) return undefined;
+    return line('Start', rsc.id, next.uname, reasonText(start, start));
+  }
+  if (current && !next) {
+    if (!stop || stop.optional) return undefined;
+    return line('Stop', rsc.id, current.uname, reasonText(stop, stop));
+  }
+  if (current && next && current === next) {
+    if (rsc.failedOn.has(current.id) && startRequired) return line('Recover', rsc.id, current.uname, start && !start.runnable ? reasonText(start, start) : '');
+    if (startRequired && stop && !stop.optional) return line('Restart', rsc.id, current.uname, reasonText(start, start));
+  }
+  return undefined;
+}

@@ -1,0 +1,163 @@
+import type { LrmOp, LrmResource, OpDefinition } from '../cib/model.js';
+import { OcfRc, OpStatus } from '../executor/operation.js';
+import type { Role, SchedNode, SchedResource, WorkingSet } from './working-set.js';
+
+/** What one node's operation history says about one resource. */
+export interface HistoryState {
+  role: Role;
+  failed: boolean;
+  /** the failure, when the resource must be recovered */
+  failure?: LrmOp;
+  onFail?: string;
+  pending?: string;
+  /** the op that last (re)started the resource here, for digest checks */
+  lastStart?: LrmOp;
+  /** recurring monitors currently active (interval ms -> op) */
+  monitors: Map<number, LrmOp>;
+  migratedTo?: string;
+  migratedFrom?: string;
+  /** a hard error that bans the node (not installed) or every node (not configured) */
+  hardError?: 'node' | 'cluster';
+  stopFailed?: boolean;
+  /** history exists (probe done or ops ran) */
+  known: boolean;
+}
+
+const byCallId = (a: LrmOp, b: LrmOp) => {
+  const ca = a.callId < 0 ? Number.MAX_SAFE_INTEGER : a.callId;
+  const cb = b.callId < 0 ? Number.MAX_SAFE_INTEGER : b.callId;
+  return ca - cb || (a.lastRcChange ?? 0) - (b.lastRcChange ?? 0);
+};
+
+/** The on-fail policy configured for an operation, with Pacemaker's defaults. */
+export function onFailFor(ws: WorkingSet, def: { ops: OpDefinition[] } | undefined, op: LrmOp): string {
+  const conf = def?.ops.find((o) => o.name === op.operation && o.intervalMs === op.intervalMs)?.onFail;
+  if (conf) return conf;
+  if (op.operation === 'stop') return ws.options.stonithEnabled ? 'fence' : 'block';
+  return 'restart';
+}
+
+const activeRoleFor = (op: LrmOp, current: Role): Role => {
+  switch (op.operation) {
+    case 'promote': return 'Promoted';
+    case 'demote': return 'Unpromoted';
+    case 'monitor': return op.rcCode === OcfRc.RunningPromoted ? 'Promoted' : current === 'Promoted' || current === 'Unpromoted' ? current : 'Started';
+    default: return current === 'Promoted' || current === 'Unpromoted' ? current : 'Started';
+  }
+};
+
+/** Replays one resource's history on one node in call-id order (Pacemaker's unpack_rsc_op, simplified). */
+export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | undefined, lrm: LrmResource): HistoryState {
+  const st: HistoryState = { role: 'Unknown', failed: false, monitors: new Map(), known: lrm.ops.length > 0 };
+  const ops = [...lrm.ops].sort(byCallId);
+  for (const op of ops) {
+    if (op.opStatus === OpStatus.Cancelled) continue;
+    const recurring = op.intervalMs > 0;
+    if (op.opStatus === OpStatus.Pending) {
+      st.pending = op.operation;
+      if (['start', 'migrate_from', 'promote', 'demote', 'stop', 'migrate_to'].includes(op.operation)) st.role = activeRoleFor(op, st.role);
+      continue;
+    }
+    const probe = op.operation === 'monitor' && !recurring;
+    const ok = op.opStatus === OpStatus.Done && (op.rcCode === OcfRc.Success || (op.operation === 'monitor' && op.rcCode === OcfRc.RunningPromoted && !recurring) || (op.rcCode === OcfRc.NotRunning && (probe || op.operation === 'stop')) || (op.operation === 'monitor' && recurring && op.rcCode === OcfRc.RunningPromoted && st.role === 'Promoted'));
+    if (ok) {
+      if (recurring) {
+        st.monitors.set(op.intervalMs, op);
+        continue;
+      }
+      if (op.rcCode === OcfRc.NotRunning || op.operation === 'stop') {
+        st.role = 'Stopped';
+        st.monitors.clear();
+        st.lastStart = undefined;
+      } else {
+        st.role = activeRoleFor(op, st.role);
+        if (op.operation !== 'monitor' || st.lastStart === undefined) st.lastStart = op;
+        if (op.operation === 'migrate_to') st.migratedTo = op.migrateTarget;
+        if (op.operation === 'migrate_from') st.migratedFrom = op.migrateSource;
+      }
+      st.failed = false;
+      st.failure = undefined;
+      st.stopFailed = false;
+      continue;
+    }
+    const onFail = onFailFor(ws, def, op);
+    if (onFail === 'ignore') {
+      if (op.operation !== 'stop') st.role = activeRoleFor(op, st.role);
+      continue;
+    }
+    if (recurring && op.rcCode === OcfRc.NotRunning) {
+      st.role = 'Stopped';
+    } else if (op.rcCode === OcfRc.NotRunning && op.operation === 'start') {
+      st.role = 'Started';
+    } else {
+      st.role = op.operation === 'demote' ? 'Promoted' : activeRoleFor(op, st.role === 'Unknown' || st.role === 'Stopped' ? 'Started' : st.role);
+    }
+    if (op.rcCode === OcfRc.ErrInstalled) st.hardError = 'node';
+    if (op.rcCode === OcfRc.ErrConfigured) st.hardError = 'cluster';
+    if (op.operation === 'stop') st.stopFailed = true;
+    st.failed = true;
+    st.failure = op;
+    st.onFail = onFail;
+    st.monitors.clear();
+  }
+  if (st.role === 'Unknown' && st.known) st.role = 'Stopped';
+  return st;
+}
+
+/**
+ * Finds the scheduler resource an lrm_resource entry describes. Anonymous clone
+ * instances are recorded under the primitive's id (or any instance number):
+ * map them to an instance already placed on this node or to a free one.
+ */
+function resolveInstance(ws: WorkingSet, id: string, node: SchedNode, active: boolean, used: Map<SchedResource, Set<string>>): SchedResource | undefined {
+  const direct = ws.resourceById.get(id);
+  if (direct && direct.kind === 'primitive' && (!cloneOf(direct) || !isAnonymous(direct))) return direct;
+  const base = id.replace(/:\d+$/, '');
+  const candidates = ws.primitives.filter((p) => p.def?.id === base && cloneOf(p) !== undefined);
+  if (candidates.length === 0 || !isAnonymous(candidates[0])) return direct;
+  if (!active) return candidates[0];
+  const clone = cloneOf(candidates[0])!;
+  const taken = used.get(clone) ?? new Set<string>();
+  used.set(clone, taken);
+  // Same instance as this node's other members of a cloned group; else the named instance if free; else the first free one.
+  const onNode = candidates.find((c) => taken.has(`${instanceNumber(c)}@${node.id}`));
+  if (onNode) return onNode;
+  const free = (c: SchedResource) => ![...taken].some((t) => t.startsWith(`${instanceNumber(c)}@`));
+  const pick = candidates.find((c) => c.id === id && free(c)) ?? candidates.find(free);
+  if (pick) taken.add(`${instanceNumber(pick)}@${node.id}`);
+  return pick;
+}
+
+export const cloneOf = (r: SchedResource): SchedResource | undefined => (r.parent?.kind === 'clone' ? r.parent : r.parent?.parent?.kind === 'clone' ? r.parent.parent : undefined);
+const instanceNumber = (r: SchedResource) => r.instance ?? r.parent?.instance;
+const isAnonymous = (r: SchedResource) => {
+  const c = cloneOf(r);
+  return c !== undefined && !/^(true|yes|on|1)$/i.test(c.meta['globally-unique'] ?? 'false');
+};
+
+export interface UnpackedHistory {
+  rsc: SchedResource;
+  node: SchedNode;
+  state: HistoryState;
+}
+
+/** Reads the status section: where each resource runs, failures, pending ops. */
+export function unpackStatus(ws: WorkingSet): UnpackedHistory[] {
+  const result: UnpackedHistory[] = [];
+  const used = new Map<SchedResource, Set<string>>();
+  for (const ns of ws.cib.status) {
+    const node = ws.nodeById.get(ns.id) ?? (ns.uname ? ws.nodeByName.get(ns.uname) : undefined);
+    if (!node) continue;
+    // A cleanly-offline node's history is stale: its resources are stopped.
+    if (!node.online && !node.unclean) continue;
+    for (const lrm of ns.resources) {
+      const base = ws.resourceById.get(lrm.id) ?? ws.resourceById.get(lrm.id.replace(/:\d+$/, '') + ':0');
+      const state = replayHistory(ws, base?.def, lrm);
+      const active = state.role !== 'Stopped' && state.role !== 'Unknown';
+      const rsc = resolveInstance(ws, lrm.id, node, active, used);
+      if (!rsc) continue;
+      result.push({ rsc, node, state });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,176 @@
+import type { Cib, Clone, Group, Primitive } from '../cib/model.js';
+
+/**
+ * The scheduler's mutable view of one CIB while it computes a transition:
+ * nodes with their derived state, resources (clone instances expanded) with
+ * their current and planned placement, and the action graph being built.
+ * Everything is indexed by id so that no phase scans all pairs.
+ */
+
+export type Role = 'Stopped' | 'Started' | 'Unpromoted' | 'Promoted' | 'Unknown';
+
+export interface SchedNode {
+  id: string;
+  uname: string;
+  online: boolean;
+  unclean: boolean;
+  standby: boolean;
+  shutdown: boolean;
+  maintenance: boolean;
+  /** node attributes incl. #uname, #id, #kind and transient attributes */
+  attrs: Record<string, string>;
+  capacity: Record<string, number>;
+  /** capacity left after resources assigned so far */
+  remaining: Record<string, number>;
+  /** resources assigned so far (placement tie-break) */
+  assignedCount: number;
+  /** position in the configuration (stable tie-break) */
+  index: number;
+}
+
+export type ResourceKind = 'primitive' | 'group' | 'clone';
+
+export interface SchedResource {
+  id: string;
+  kind: ResourceKind;
+  /** primitive definition (for clone instances: the template primitive) */
+  def?: Primitive;
+  groupDef?: Group;
+  cloneDef?: Clone;
+  parent?: SchedResource;
+  children: SchedResource[];
+  /** top-level position in the configuration */
+  order: number;
+  meta: Record<string, string>;
+  priority: number;
+  stickiness: number;
+  managed: boolean;
+  targetRole?: Role;
+  migrationThreshold: number;
+  failureTimeoutMs: number;
+  allowMigrate: boolean;
+  /** nodes where the resource is active now (with its role there) */
+  running: Map<string, Role>;
+  failed: boolean;
+  /** node -> failure still pending recovery on that node */
+  failedOn: Set<string>;
+  /** stopping failed: blocks everything on that node */
+  blocked: boolean;
+  /** node -> score; absent means not allowed */
+  allowed: Map<string, number>;
+  provisional: boolean;
+  assigning: boolean;
+  assignedTo?: SchedNode;
+  nextRole?: Role;
+  /** text for a stop/start reason forced by the state (e.g. "no quorum") */
+  stopReason?: string;
+  /** colocations where this resource is the dependent ("rsc") */
+  withPrimaries: SchedColocation[];
+  /** colocations where this resource is the primary ("with-rsc") */
+  withDependents: SchedColocation[];
+  /** pending operation per node (op name) */
+  pending: Map<string, string>;
+  /** migration recorded in history: migrate_to done on source, target may have migrate_from */
+  partialMigration?: { source: string; target: string };
+  /** nodes that need a fresh start due to a definition change */
+  definitionChanged: Set<string>;
+  /** recurring monitors already active: node -> set of "name:interval" with a current digest */
+  activeMonitors: Map<string, Set<string>>;
+  /** clone instance number, for instances */
+  instance?: number;
+  utilization: Record<string, number>;
+  /** node -> probe needed (resource state unknown there) */
+  unknownOn: Set<string>;
+  /** on-fail=block on a failed op */
+  failBlocked?: boolean;
+}
+
+export interface SchedColocation {
+  id: string;
+  dependent: SchedResource;
+  primary: SchedResource;
+  score: number;
+  dependentRole?: Role;
+  primaryRole?: Role;
+  nodeAttribute: string;
+  influence: boolean;
+}
+
+export interface SchedAction {
+  id: number;
+  key: string;
+  task: string;
+  rsc?: SchedResource;
+  node?: SchedNode;
+  intervalMs: number;
+  pseudo: boolean;
+  optional: boolean;
+  runnable: boolean;
+  reason?: string;
+  probe?: boolean;
+  meta: Record<string, string>;
+  /** ordering edges: actions that must happen before this one */
+  before: ActionEdge[];
+  /** ordering edges: actions that must happen after this one */
+  afterEdges: ActionEdge[];
+}
+
+/** Ordering semantics, named after Pacemaker's ordering flags. */
+export interface EdgeFlags {
+  /** then is runnable only if first is */
+  runnableFirst?: boolean;
+  /** first mandatory => then mandatory */
+  impliesThen?: boolean;
+  /** then mandatory => first mandatory */
+  impliesFirst?: boolean;
+  /** then is a restart-style start: then mandatory and resource active => first (stop) mandatory */
+  restart?: boolean;
+}
+
+export interface ActionEdge {
+  first: SchedAction;
+  then: SchedAction;
+  flags: EdgeFlags;
+}
+
+export interface ClusterOptions {
+  symmetric: boolean;
+  stonithEnabled: boolean;
+  noQuorumPolicy: string;
+  haveQuorum: boolean;
+  maintenanceMode: boolean;
+  stopAllResources: boolean;
+  placementStrategy: string;
+  startFailureIsFatal: boolean;
+  stopOrphanResources: boolean;
+  clusterRecheckMs: number;
+}
+
+export interface WorkingSet {
+  cib: Cib;
+  now: Date;
+  options: ClusterOptions;
+  nodes: SchedNode[];
+  nodeById: Map<string, SchedNode>;
+  nodeByName: Map<string, SchedNode>;
+  /** top-level resources in configuration order */
+  resources: SchedResource[];
+  /** every resource (incl. children and clone instances) by id */
+  resourceById: Map<string, SchedResource>;
+  /** every primitive (incl. clone instances) */
+  primitives: SchedResource[];
+  colocations: SchedColocation[];
+  actions: SchedAction[];
+  actionByKey: Map<string, SchedAction>;
+  /** op defaults resolved */
+  opDefaults: Record<string, string>;
+  rscDefaults: Record<string, string>;
+}
+
+export const primitivesOf = (r: SchedResource): SchedResource[] =>
+  r.kind === 'primitive' ? [r] : r.children.flatMap(primitivesOf);
+
+export const topLevel = (r: SchedResource): SchedResource => (r.parent ? topLevel(r.parent) : r);
+
+/** Whether a node can host resources at all right now. */
+export const nodeAvailable = (n: SchedNode): boolean => n.online && !n.unclean && !n.standby && !n.shutdown && !n.maintenance;
