@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from '../util/logger.js';
 import type { Lifecycle } from '../util/lifecycle.js';
 import { agentEnvironment, invalidParameterNames } from './agent-environment.js';
@@ -17,6 +14,7 @@ import {
   type RecurringResultListener,
 } from './operation.js';
 import { processGroupAlive, signalGroup } from './process-group.js';
+import { defaultCompatDir, defaultOcfRoots } from './project-paths.js';
 import { RecurringOperation } from './recurring-operation.js';
 import { ResourceQueue } from './resource-queue.js';
 
@@ -40,16 +38,6 @@ export interface ExecutorOptions {
   firstCallId?: number;
 }
 
-/** The directory holding package.json, found from this file in both daemon/ (tests) and dist/daemon/ (built). */
-function projectDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
-
-export const defaultOcfRoots = (): string[] => [join(projectDir(), 'resource-agents', 'ocf'), '/usr/lib/ocf'];
-export const defaultCompatDir = (): string => join(projectDir(), 'resource-agents', 'compat');
-
 /** OCF actions have an LSB counterpart only where the meaning is the same. */
 const LSB_ACTIONS: Record<string, string> = { start: 'start', stop: 'stop', monitor: 'status', status: 'status', restart: 'restart', reload: 'force-reload' };
 
@@ -64,6 +52,8 @@ const recurringKey = (resource: string, operation: string, intervalMs: number) =
  * started. Stopping the executor cancels recurring operations and waits for
  * running ones; it never kills resources (the daemon may restart over them).
  */
+export { defaultCompatDir, defaultOcfRoots };
+
 export class Executor implements Lifecycle, AgentExecutor {
   private readonly log: Logger;
   private readonly ocfRoots: string[];

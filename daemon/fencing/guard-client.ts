@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Logger } from '../util/logger.js';
+import type { Lifecycle } from '../util/lifecycle.js';
+import { distFile } from '../executor/project-paths.js';
+import type { Clock } from './clock.js';
+import { GuardProcessError } from './errors.js';
+import { formatGuardCommand, GUARD_FIRED_EXIT, type GuardCommand } from './guard-protocol.js';
+import type { LeaseGuard } from './lease-guard.js';
+
+export interface GuardProcessOptions {
+  node: string;
+  logger: Logger;
+  leaseGuard: LeaseGuard;
+  clock: Clock;
+  /** The process groups the guard must kill (normally executor.processGroups). Read at every pet. */
+  targets: () => number[];
+  /** Fire this much before the lease deadline, to absorb pipe and scheduling latency; default 50 ms. */
+  slackMs?: number;
+  /** The compiled guard program; default dist/daemon/fencing/guard-process.js. */
+  script?: string;
+}
+
+const STOP_WAIT_MS = 2000;
+
+/**
+ * Runs the guard process (guard-process.ts) and pets it on every lease
+ * renewal with the time left until the lease's hard deadline, so it kills
+ * this node's resource processes exactly when the daemon should have — even
+ * if the daemon hangs or dies. Stop disarms it and waits for it to exit.
+ */
+export class GuardProcess implements Lifecycle {
+  private child: ChildProcess | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private readonly log: Logger;
+  private exited: Promise<number | null> = Promise.resolve(null);
+
+  constructor(private readonly opts: GuardProcessOptions) {
+    this.log = opts.logger.child({ component: 'guard-client', node: opts.node });
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async start(): Promise<void> {
+    const script = this.opts.script ?? distFile('daemon', 'fencing', 'guard-process.js');
+    if (!existsSync(script)) throw new GuardProcessError(`${script} not found (run \`npx tsc -p .\` to build it)`);
+    // Its own process group: killing the daemon's group must not take the guard with it.
+    const child = spawn(process.execPath, [script, this.opts.node], { detached: true, stdio: ['pipe', 'ignore', 'inherit'] });
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    void this.exited.then((code) => {
+      if (code === GUARD_FIRED_EXIT) this.log.error({ pid: child.pid }, 'guard fired: resource processes were killed');
+      else if (this.child === child) this.log.error({ pid: child.pid, code }, 'guard exited unexpectedly');
+    });
+    child.stdin!.on('error', (err) => this.log.warn({ err }, 'guard pipe closed'));
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', (err) => reject(new GuardProcessError(`cannot start ${script}`, { cause: err })));
+    });
+    this.unsubscribe = this.opts.leaseGuard.onRenewed((deadline) => this.pet(deadline - this.opts.clock.now() - (this.opts.slackMs ?? 50)));
+    this.log.info({ pid: child.pid }, 'guard started');
+  }
+
+  /** Sends the current targets and arms the guard to fire in `withinMs` unless petted again. */
+  pet(withinMs: number): void {
+    this.send({ kind: 'targets', groups: this.opts.targets() });
+    this.send({ kind: 'pet', withinMs });
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    if (child.exitCode === null && child.signalCode === null) {
+      child.stdin!.end(formatGuardCommand({ kind: 'disarm' }));
+      const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), STOP_WAIT_MS).unref());
+      if ((await Promise.race([this.exited, timeout])) === 'timeout') {
+        child.kill('SIGKILL');
+        await this.exited;
+        throw new GuardProcessError(`pid ${child.pid} did not exit within ${STOP_WAIT_MS} ms of disarm; killed`);
+      }
+    }
+    this.log.info({ pid: child.pid }, 'guard stopped');
+  }
+
+  private send(cmd: GuardCommand): void {
+    if (this.child?.stdin?.writable) this.child.stdin.write(formatGuardCommand(cmd));
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Lines the daemon writes to its guard process's stdin:
+ *   "targets <pgid> <pgid> …"  process groups to SIGKILL when the guard fires
+ *   "pet <ms>"                 fire in <ms> unless petted again
+ *   "disarm"                   do not fire (clean shutdown); end of input then ends the guard
+ * End of input while armed (the daemon died) leaves the timer running: the
+ * guard still fires at the deadline, then exits.
+ */
+export type GuardCommand = { kind: 'targets'; groups: number[] } | { kind: 'pet'; withinMs: number } | { kind: 'disarm' };
+
+/** The guard's exit status when it fired. */
+export const GUARD_FIRED_EXIT = 10;
+
+export function formatGuardCommand(cmd: GuardCommand): string {
+  switch (cmd.kind) {
+    case 'targets':
+      return `targets ${cmd.groups.join(' ')}`.trimEnd() + '\n';
+    case 'pet':
+      return `pet ${Math.max(0, Math.floor(cmd.withinMs))}\n`;
+    case 'disarm':
+      return 'disarm\n';
+  }
+}
+
+/** Parses one line; undefined for a line that is not a command (ignored and logged by the guard). */
+export function parseGuardCommand(line: string): GuardCommand | undefined {
+  const [word, ...args] = line.trim().split(/\s+/);
+  const numbers = args.map(Number);
+  if (numbers.some((n) => !Number.isInteger(n) || n < 0)) return undefined;
+  if (word === 'targets' && numbers.every((n) => n > 1)) return { kind: 'targets', groups: numbers };
+  if (word === 'pet' && numbers.length === 1) return { kind: 'pet', withinMs: numbers[0] };
+  if (word === 'disarm' && numbers.length === 0) return { kind: 'disarm' };
+  return undefined;
+}

@@ -1,0 +1,111 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { defaultOcfRoots } from '../../daemon/executor/executor.js';
+import { distFile } from '../../daemon/executor/project-paths.js';
+import { systemClock } from '../../daemon/fencing/clock.js';
+import { GuardProcess } from '../../daemon/fencing/guard-client.js';
+import { LeaseGuard } from '../../daemon/fencing/lease-guard.js';
+import { createLogger } from '../../daemon/util/logger.js';
+import { agentSandbox, isRunning, processState, sleep } from './executor-fixture.js';
+
+
+const logger = createLogger({ level: 'silent' });
+
+/** A process in a group of its own, standing in for a resource (a QEMU, a daemon). */
+function victim(): ChildProcess {
+  return spawn('sleep', ['60'], { detached: true, stdio: 'ignore' });
+}
+
+describe('guard process (watchdog stand-in)', () => {
+  const victims: ChildProcess[] = [];
+  const guards: GuardProcess[] = [];
+  beforeAll(() => {
+    // The guard runs as its own compiled program.
+    if (!existsSync(distFile('daemon', 'fencing', 'guard-process.js'))) execFileSync('npx', ['tsc', '-p', '.'], { stdio: 'ignore' });
+  });
+  afterEach(async () => {
+    for (const g of guards.splice(0)) await g.stop().catch(() => undefined);
+    for (const v of victims.splice(0)) if (v.exitCode === null && v.signalCode === null) v.kill('SIGKILL');
+  });
+
+  const setup = async (targets: () => number[]) => {
+    const leaseGuard = new LeaseGuard({ ttlMs: 2000, marginMs: 300, stopBudgetMs: 500, clock: systemClock, logger, onLost: () => undefined, onDeadline: () => undefined });
+    const guard = new GuardProcess({ node: 'node1', logger, leaseGuard, clock: systemClock, targets });
+    await guard.start();
+    guards.push(guard);
+    return { leaseGuard, guard };
+  };
+  const spawned = (n: number) => {
+    const list = Array.from({ length: n }, victim);
+    victims.push(...list);
+    return list.map((v) => v.pid!);
+  };
+  const alive = (pid: number) => isRunning(processState(pid));
+
+  it('kills its targets when not petted by the lease deadline', async () => {
+    const pids = spawned(2);
+    const { guard } = await setup(() => pids);
+    guard.pet(300);
+    await sleep(100);
+    expect(pids.map(alive)).toEqual([true, true]);
+    await sleep(600);
+    expect(pids.map(alive)).toEqual([false, false]);
+  });
+
+  it('does not fire while lease renewals keep petting it', async () => {
+    const pids = spawned(1);
+    const { leaseGuard } = await setup(() => pids);
+    for (let i = 0; i < 8; i++) {
+      leaseGuard.renewed(systemClock.now()); // deadline 1.7 s ahead each time
+      await sleep(250);
+    }
+    expect(alive(pids[0])).toBe(true);
+    await leaseGuard.stop();
+  });
+
+  it('fires even after the daemon side went away while armed', async () => {
+    const pids = spawned(1);
+    const { guard } = await setup(() => pids);
+    guard.pet(400);
+    // Simulate the daemon dying: its end of the pipe closes without a disarm.
+    const pid = guard.pid!;
+    (guard as unknown as { child: ChildProcess }).child.stdin!.end();
+    await sleep(150);
+    expect(alive(pid)).toBe(true);
+    expect(alive(pids[0])).toBe(true);
+    await sleep(600);
+    expect(alive(pids[0])).toBe(false);
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('a clean stop disarms it: targets survive the old deadline', async () => {
+    const pids = spawned(1);
+    const { guard } = await setup(() => pids);
+    guard.pet(300);
+    await guard.stop();
+    guards.length = 0;
+    await sleep(500);
+    expect(alive(pids[0])).toBe(true);
+  });
+
+  it("kills an executor's resource processes (a daemon left by a start) when the lease guard's renewals stop", async () => {
+    const sb = await agentSandbox({}, [defaultOcfRoots()[0]]);
+    try {
+      const state = join(sb.dir, 'd.state');
+      const start = await sb.executor.run({ ...sb.request('d', 'Dummy', 'start', { params: { state, daemon: 'true' } }), agent: { class: 'ocf', provider: 'vigil', type: 'Dummy' } });
+      expect(start.rc).toBe(0);
+      const placeholder = Number(/pid=(\d+)/.exec(readFileSync(state, 'utf8'))![1]);
+      const { leaseGuard } = await setup(() => sb.executor.processGroups());
+      leaseGuard.renewed(systemClock.now() - 1200); // last successful keep-alive 1.2 s ago: 0.5 s left
+      await sleep(150);
+      expect(alive(placeholder)).toBe(true);
+      await sleep(800);
+      expect(alive(placeholder)).toBe(false);
+      await leaseGuard.stop();
+    } finally {
+      await sb.cleanup();
+    }
+  });
+});
