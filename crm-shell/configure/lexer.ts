@@ -3,7 +3,8 @@ import { CrmSyntaxError } from './crm-syntax-error.js';
 
 /**
  * crm syntax is shell-like: whitespace-separated words, quotes that may sit
- * inside a word (`params config="/a b.xml"`), `#` comments, one statement per
+ * inside a word (`params config="/a b.xml"`), `#` comments at the start of a
+ * line (elsewhere `#` is a word: `#uname`), one statement per
  * line with `\` joining lines, and the brackets of resource sets as their own
  * tokens. Every token keeps its line and column for error messages.
  */
@@ -36,6 +37,17 @@ export function tokenize(source: string, file?: string): Statement[] {
     if (current.length > 0) statements.push({ tokens: current, file });
     current = [];
   };
+  // Where the current line's first non-blank character is (comments start there).
+  const firstColumnOfLine = () => {
+    let start = i;
+    while (start > 0 && source[start - 1] !== '\n') start -= 1;
+    let col = 1;
+    while (source[start] === ' ' || source[start] === '\t') {
+      start += 1;
+      col += 1;
+    }
+    return col;
+  };
   const advance = () => {
     if (source[i] === '\n') {
       line += 1;
@@ -60,7 +72,7 @@ export function tokenize(source: string, file?: string): Statement[] {
       advance();
       continue;
     }
-    if (ch === '#') {
+    if (ch === '#' && column === firstColumnOfLine()) {
       while (i < source.length && source[i] !== '\n') advance();
       continue;
     }
@@ -72,9 +84,11 @@ export function tokenize(source: string, file?: string): Statement[] {
     }
     let text = '';
     let quoted = false;
+    // A /regex/ (location rsc-pattern) may hold brackets: it ends only at whitespace.
+    const pattern = ch === '/';
     while (i < source.length) {
       const c = source[i];
-      if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || BRACKETS.has(c)) break;
+      if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || (BRACKETS.has(c) && !pattern)) break;
       if (c === '\\' && source[i + 1] === '\n') break;
       if (c === '"' || c === "'") {
         quoted = true;

@@ -22,7 +22,8 @@ export function parseOrder(ts: TokenStream, ids: IdAllocator): ParsedObject {
     else {
       const { score } = parseScoreToken(ts, head);
       if (score === undefined) throw ts.error(head, `invalid order kind '${head.text.slice(0, -1)}': expected ${ORDER_KINDS.join(', ')} or a score`);
-      el.attrs.score = score;
+      // Pacemaker deprecates score on orders: a positive score means Mandatory, otherwise Optional.
+      el.attrs.kind = score === 'INFINITY' || Number(score) > 0 ? 'Mandatory' : 'Optional';
     }
   }
   const { pair, groups } = parseMembers(ts, (token, suffix) => {
