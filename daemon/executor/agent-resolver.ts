@@ -19,7 +19,8 @@ export interface UnresolvedAgent {
   reason: string;
 }
 
-const LSB_DIRS = ['/etc/init.d'];
+/** Where lsb:/service: init scripts live unless the executor is told otherwise. */
+export const DEFAULT_LSB_DIRS = ['/etc/init.d'];
 
 function executable(path: string): boolean {
   try {
@@ -47,9 +48,9 @@ const SAFE_NAME = /^[A-Za-z0-9_.+-]+$/;
  * Finds an agent's executable. OCF agents are looked up as
  * ROOT/resource.d/PROVIDER/TYPE in the ordered list of OCF roots (first match
  * wins, so the project's agents can shadow Debian's); lsb/service agents as
- * /etc/init.d/TYPE.
+ * DIR/TYPE in the init script directories (/etc/init.d).
  */
-export function resolveAgent(agent: AgentRef, ocfRoots: readonly string[]): ResolvedAgent | UnresolvedAgent {
+export function resolveAgent(agent: AgentRef, ocfRoots: readonly string[], lsbDirs: readonly string[] = DEFAULT_LSB_DIRS): ResolvedAgent | UnresolvedAgent {
   const label = `${agent.class}${agent.provider ? ':' + agent.provider : ''}:${agent.type}`;
   if (!SAFE_NAME.test(agent.type) || (agent.provider !== undefined && !SAFE_NAME.test(agent.provider))) {
     return { reason: `agent ${label}: name contains characters not allowed in an agent name` };
@@ -63,11 +64,11 @@ export function resolveAgent(agent: AgentRef, ocfRoots: readonly string[]): Reso
     return { reason: `agent ${label} not found (or not executable) under ${ocfRoots.map((r) => join(r, 'resource.d')).join(', ')}` };
   }
   if (agent.class === 'lsb' || agent.class === 'service') {
-    for (const dir of LSB_DIRS) {
+    for (const dir of lsbDirs) {
       const path = join(dir, agent.type);
       if (executable(path)) return { path, kind: 'lsb' };
     }
-    return { reason: `agent ${label} not found (or not executable) in ${LSB_DIRS.join(', ')}` };
+    return { reason: `agent ${label} not found (or not executable) in ${lsbDirs.join(', ')}` };
   }
   return { reason: `agent ${label}: class ${agent.class} is not supported by the executor` };
 }

@@ -32,6 +32,8 @@ export interface ExecutorOptions {
   killGraceMs?: number;
   /** Bytes of agent output kept per operation; default 4096. */
   outputTailBytes?: number;
+  /** Directories holding lsb:/service: init scripts; default /etc/init.d. */
+  lsbDirs?: string[];
   /** Extra environment for every agent (e.g. VIGIL_API_SOCKET for the compat commands). */
   env?: Record<string, string>;
   /** First call-id to hand out; default 1. */
@@ -95,6 +97,10 @@ export class Executor implements Lifecycle, AgentExecutor {
 
   /** Runs one operation after any earlier operation on the same resource has finished. */
   run(req: OperationRequest): Promise<ExecutedOperationResult> {
+    return this.enqueue(req, () => false);
+  }
+
+  private enqueue(req: OperationRequest, cancelled: () => boolean): Promise<ExecutedOperationResult> {
     if (!this.started) return Promise.reject(new ExecutorNotRunningError(req.resource, req.operation));
     if (!(req.timeoutMs > 0) || !(req.intervalMs >= 0)) {
       return Promise.reject(new InvalidOperationRequestError(req.resource, `timeout ${req.timeoutMs} ms / interval ${req.intervalMs} ms`));
@@ -103,16 +109,18 @@ export class Executor implements Lifecycle, AgentExecutor {
     return this.queue.enqueue(
       req.resource,
       () => this.execute(req, Date.now() - queuedAt),
-      () => this.finish(req, { rc: OcfRc.ErrGeneric, status: OpStatus.Cancelled, output: '', exitReason: 'cancelled: node is fencing itself or the executor stopped', startedAt: Date.now(), queueMs: Date.now() - queuedAt }),
+      () => this.finish(req, { rc: OcfRc.ErrGeneric, status: OpStatus.Cancelled, output: '', exitReason: 'cancelled before it ran', startedAt: Date.now(), queueMs: Date.now() - queuedAt }),
+      cancelled,
     );
   }
 
   /** Starts (or replaces) a recurring operation; results go to `onResult` (first one, then changes). */
   startRecurring(req: OperationRequest, onResult: RecurringResultListener): void {
+    if (!this.started) throw new ExecutorNotRunningError(req.resource, req.operation);
     if (!(req.intervalMs > 0)) throw new InvalidOperationRequestError(req.resource, `recurring ${req.operation} needs an interval > 0, got ${req.intervalMs}`);
     const key = recurringKey(req.resource, req.operation, req.intervalMs);
     this.recurring.get(key)?.cancel();
-    const op = new RecurringOperation(req, (r) => this.run(r), onResult, (err) =>
+    const op = new RecurringOperation(req, (r, cancelled) => this.enqueue(r, cancelled), onResult, (err) =>
       this.log.error({ err, resource: req.resource, op: req.operation, interval: req.intervalMs }, 'recurring operation failed to run'),
     );
     this.recurring.set(key, op);
@@ -171,7 +179,7 @@ export class Executor implements Lifecycle, AgentExecutor {
 
   private async execute(req: OperationRequest, queueMs: number): Promise<ExecutedOperationResult> {
     const startedAt = Date.now();
-    const agent = resolveAgent(req.agent, this.ocfRoots);
+    const agent = resolveAgent(req.agent, this.ocfRoots, this.opts.lsbDirs);
     if (!isResolved(agent)) {
       return this.finish(req, { rc: OcfRc.ErrInstalled, status: OpStatus.NotInstalled, output: agent.reason, exitReason: agent.reason, startedAt, queueMs });
     }

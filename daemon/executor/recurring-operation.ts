@@ -12,7 +12,8 @@ export class RecurringOperation {
 
   constructor(
     readonly request: OperationRequest,
-    private readonly execute: (req: OperationRequest) => Promise<ExecutedOperationResult>,
+    /** Runs one instance; `cancelled` lets a run still waiting in the queue be skipped. */
+    private readonly execute: (req: OperationRequest, cancelled: () => boolean) => Promise<ExecutedOperationResult>,
     private readonly onResult: RecurringResultListener,
     private readonly onError: (err: unknown) => void,
   ) {}
@@ -30,7 +31,7 @@ export class RecurringOperation {
   private async tick(): Promise<void> {
     if (this.cancelled) return;
     try {
-      const result = await this.execute(this.request);
+      const result = await this.execute(this.request, () => this.cancelled);
       if (this.cancelled) return;
       if (!this.last || this.last.rc !== result.rc || this.last.status !== result.status) {
         this.last = { rc: result.rc, status: result.status };

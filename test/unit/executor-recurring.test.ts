@@ -59,3 +59,21 @@ describe('executor: recurring monitors', () => {
     expect(() => sb.executor.startRecurring({ ...monitor(), intervalMs: 0 }, () => undefined)).toThrow(/needs an interval/);
   });
 });
+
+describe('executor: recurring runs queued behind other operations', () => {
+  it('a recurring run still waiting in the queue when cancelled is skipped, not run', async () => {
+    const sb = await agentSandbox();
+    try {
+      const count = join(sb.dir, 'count');
+      sb.addAgent('Slow', `echo "$1" >> "$OCF_RESKEY_count"; [ "$1" = start ] && sleep 0.5; exit 0`);
+      const start = sb.executor.run(sb.request('r', 'Slow', 'start', { params: { count } }));
+      sb.executor.startRecurring(sb.request('r', 'Slow', 'monitor', { intervalMs: 100, params: { count } }), () => undefined);
+      sb.executor.cancelRecurring('r', 'monitor', 100);
+      await start;
+      await sleep(200);
+      expect(readFileSync(count, 'utf8')).toBe('start\n');
+    } finally {
+      await sb.cleanup();
+    }
+  });
+});

@@ -39,6 +39,15 @@ describe('executor: timeouts and missing agents', () => {
     }
   });
 
+  it('does not wait for a daemon the agent left holding its output pipe', async () => {
+    sb.addAgent('Leaky', `sleep 30 & echo started; exit 0`);
+    const result = await sb.executor.run(sb.request('r', 'Leaky', 'start'));
+    expect(result).toMatchObject({ rc: 0, status: OpStatus.Done });
+    expect(result.output).toContain('started');
+    expect(result.durationMs).toBeLessThan(10_000);
+    expect(sb.executor.processGroups()).toHaveLength(1); // the daemon, tracked for self-fencing
+  });
+
   it('reports a missing agent as not installed (rc 5, op-status 7) naming where it looked', async () => {
     const result = await sb.executor.run(sb.request('r', 'NoSuchAgent', 'start'));
     expect(result).toMatchObject({ rc: 5, status: OpStatus.NotInstalled });
