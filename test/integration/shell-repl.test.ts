@@ -1,0 +1,90 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TmuxTerminal } from '../shell/tmux-terminal.js';
+
+// The interactive shell as a person uses it: typed keys, Tab, the screen read back.
+const root = new URL('../../', import.meta.url).pathname;
+const lastLine = (screen: string) => screen.split('\n').pop() ?? '';
+
+let term: TmuxTerminal;
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vigil-repl-'));
+  term = new TmuxTerminal();
+  // No daemon on this socket: the configure level edits offline.
+  await term.start('node bin/vigil.mjs', { VIGIL_HISTORY: join(dir, 'history'), VIGIL_SOCKET: join(dir, 'absent.sock'), NO_COLOR: '1' }, root);
+  await term.waitFor((s) => lastLine(s) === 'vigil#');
+});
+
+afterEach(async () => {
+  await term.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('vigil interactive shell in a terminal', () => {
+  it('completes commands, agents and agent parameters with Tab, and edits at the configure level', async () => {
+    await term.type('conf', 'Tab');
+    await term.waitFor((s) => lastLine(s) === 'vigil# configure');
+    await term.type('', 'Enter');
+    await term.waitFor((s) => lastLine(s) === 'vigil(configure)#');
+    expect(await term.screen()).toContain('editing offline');
+
+    await term.type('primitive web ocf:heartbeat:Dum', 'Tab');
+    await term.waitFor((s) => lastLine(s).endsWith('primitive web ocf:heartbeat:Dummy'));
+    // Parameter names come from the agent's own meta-data.
+    await term.type(' fa', 'Tab');
+    await term.waitFor((s) => lastLine(s).endsWith('ocf:heartbeat:Dummy fake='));
+    await term.type('hello op monitor interval=10s', 'Enter');
+    await term.type('primitive db ocf:heartbeat:Dummy', 'Enter');
+    await term.type('group app web d', 'Tab');
+    await term.waitFor((s) => lastLine(s).endsWith('group app web db'));
+    await term.type('', 'Enter');
+    await term.type('show', 'Enter');
+    const shown = await term.waitFor(/group app web db/);
+    expect(shown).toContain('primitive web ocf:heartbeat:Dummy \\\n    params fake=hello \\\n    op monitor interval=10s');
+    expect(shown).toContain('primitive db ocf:heartbeat:Dummy');
+  });
+
+  it('reports a bad statement with its column and keeps the working copy unchanged', async () => {
+    await term.type('configure', 'Enter');
+    await term.waitFor((s) => lastLine(s) === 'vigil(configure)#');
+    await term.type('primitive a ocf:heartbeat:Dummy', 'Enter');
+    await term.type('colocation c inf: a ghost', 'Enter');
+    await term.waitFor(/refers to missing resource 'ghost'/);
+    await term.type('order o Sometimes: a a', 'Enter');
+    await term.waitFor(/invalid order kind 'Sometimes'/);
+    await term.type('show xml', 'Enter');
+    const screen = await term.waitFor(/<\/configuration>/);
+    const shown = screen.slice(screen.lastIndexOf('show xml'));
+    expect(shown).toContain('<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/>');
+    expect(shown).toContain('<constraints/>');
+  });
+
+  it('has help at every level, remembers history across sessions, and leaves with quit', async () => {
+    await term.type('help', 'Enter');
+    await term.waitFor(/levels: configure, resource, node, cluster, cib/);
+    await term.type('help resource', 'Enter');
+    await term.waitFor(/move\s+move a resource to NODE/);
+    await term.type('resource', 'Enter');
+    await term.waitFor((s) => lastLine(s) === 'vigil(resource)#');
+    await term.type('help ban', 'Enter');
+    await term.waitFor(/usage: ban RSC \[NODE\] \[--lifetime DURATION\]/);
+    await term.type('up', 'Enter');
+    await term.waitFor((s) => lastLine(s) === 'vigil#');
+    await term.type('quit', 'Enter');
+    await term.waitFor(/\[exited 0\]/);
+    const history = await readFile(join(dir, 'history'), 'utf8');
+    expect(history.split('\n').filter(Boolean)).toEqual(['help', 'help resource', 'resource', 'help ban', 'up', 'quit']);
+
+    // A new session recalls the last command with the Up arrow.
+    await term.stop();
+    term = new TmuxTerminal();
+    await term.start('node bin/vigil.mjs', { VIGIL_HISTORY: join(dir, 'history'), VIGIL_SOCKET: join(dir, 'absent.sock') }, root);
+    await term.waitFor((s) => lastLine(s) === 'vigil#');
+    await term.type('', 'Up');
+    await term.waitFor((s) => lastLine(s) === 'vigil# quit');
+  });
+});
