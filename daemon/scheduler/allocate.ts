@@ -1,5 +1,5 @@
 import { INFINITY } from '../cib/score.js';
-import { applyColocation, mergeDependentScores } from './colocation.js';
+import { applyColocation, mergeColocatedScores } from './colocation.js';
 import { fitsCapacity, compareCapacity, consumeCapacity } from './utilization.js';
 import { nodeAvailable, primitivesOf, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
@@ -12,14 +12,18 @@ const currentNode = (ws: WorkingSet, r: SchedResource): SchedNode | undefined =>
 function sortWeights(ws: WorkingSet, r: SchedResource): Map<string, number> {
   const lead = r.kind === 'group' ? r.children[0] : r.kind === 'clone' ? undefined : r;
   if (!lead) return new Map();
-  return mergeDependentScores(ws, lead, new Map(lead.allowed), 1, new Set());
+  return mergeColocatedScores(ws, lead, new Map(lead.allowed), 1, new Set(), true);
 }
 
 /**
- * Pacemaker's assignment order: higher priority first; then the resource with
- * the higher score on the node it runs on; then by scores node by node.
+ * Pacemaker's assignment order: higher priority first, then configuration
+ * order; with a non-default placement strategy, ties are broken by the score on
+ * the node each runs on, then by scores node by node (nodes in name order).
  */
 export function sortForAssignment(ws: WorkingSet): SchedResource[] {
+  if (ws.options.placementStrategy === 'default') {
+    return [...ws.resources].sort((a, b) => b.priority - a.priority || a.order - b.order);
+  }
   const nodes = [...ws.nodes].sort((a, b) => (a.uname < b.uname ? -1 : a.uname > b.uname ? 1 : 0));
   const keyed = ws.resources.map((r) => {
     const weights = sortWeights(ws, r);
@@ -31,8 +35,8 @@ export function sortForAssignment(ws: WorkingSet): SchedResource[] {
     if (a.r.priority !== b.r.priority) return b.r.priority - a.r.priority;
     if (a.curWeight !== b.curWeight) return b.curWeight - a.curWeight;
     for (const n of nodes) {
-      const wa = nodeAvailable(n) ? (a.weights.get(n.id) ?? -INFINITY) : -INFINITY;
-      const wb = nodeAvailable(n) ? (b.weights.get(n.id) ?? -INFINITY) : -INFINITY;
+      const wa = a.weights.get(n.id) ?? -INFINITY;
+      const wb = b.weights.get(n.id) ?? -INFINITY;
       if (wa !== wb) return wb - wa;
     }
     return a.r.order - b.r.order;
@@ -79,7 +83,7 @@ export function assignTo(ws: WorkingSet, r: SchedResource, node: SchedNode | und
 }
 
 /** Assigns a primitive: its primaries first, then its own choice informed by its dependents. */
-export function assignPrimitive(ws: WorkingSet, r: SchedResource, extraFilter?: (n: SchedNode) => boolean): void {
+export function assignPrimitive(ws: WorkingSet, r: SchedResource, extraFilter?: (n: SchedNode) => boolean, prefer?: SchedNode): void {
   if (!r.provisional || r.assigning) return;
   r.assigning = true;
   for (const col of r.withPrimaries) {
@@ -93,11 +97,11 @@ export function assignPrimitive(ws: WorkingSet, r: SchedResource, extraFilter?: 
   } else if (r.nextRole === 'Stopped' || r.targetRole === 'Stopped' || r.blocked) {
     assignTo(ws, r, r.blocked ? cur : undefined);
   } else {
-    const scores = mergeDependentScores(ws, r, new Map(r.allowed), 1, new Set());
+    const scores = mergeColocatedScores(ws, r, new Map(r.allowed), 1, new Set());
     const ranked = rankNodes(ws, r, scores, extraFilter);
     let chosen = ranked[0];
-    // Ties with the current node keep the resource where it is.
-    if (chosen && cur && cur !== chosen && ranked.includes(cur) && scores.get(cur.id) === scores.get(chosen.id) && ws.options.placementStrategy === 'default') chosen = cur;
+    // A clone instance keeps its node when that node is as good as the best.
+    if (chosen && prefer && prefer !== chosen && ranked.includes(prefer) && scores.get(prefer.id) === scores.get(chosen.id)) chosen = prefer;
     assignTo(ws, r, chosen);
   }
   r.assigning = false;
@@ -134,11 +138,11 @@ function assignClone(ws: WorkingSet, clone: SchedResource): void {
     const filter = (n: SchedNode) => (perNode.get(n.id) ?? 0) < nodeMax;
     const lead = inst.kind === 'group' ? inst.children[0] : inst;
     if (inst.kind === 'group') {
-      assignPrimitive(ws, lead, filter);
+      assignPrimitive(ws, lead, filter, currentNode(ws, lead));
       for (const c of inst.children.slice(1)) assignPrimitive(ws, c);
       inst.provisional = false;
       inst.assignedTo = lead.assignedTo;
-    } else assignPrimitive(ws, inst, filter);
+    } else assignPrimitive(ws, inst, filter, currentNode(ws, inst));
     const node = inst.kind === 'group' ? inst.assignedTo : inst.assignedTo;
     if (node) perNode.set(node.id, (perNode.get(node.id) ?? 0) + 1);
   }

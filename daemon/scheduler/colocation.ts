@@ -1,7 +1,7 @@
 import type { ColocationConstraint } from '../cib/model.js';
 import { INFINITY, addScores, clampScore } from '../cib/score.js';
 import { parseRole } from './build.js';
-import type { SchedColocation, SchedNode, SchedResource, WorkingSet } from './working-set.js';
+import { nodeAvailable, type SchedColocation, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
 function link(ws: WorkingSet, id: string, dependent: SchedResource, primary: SchedResource, score: number, c?: ColocationConstraint): void {
   if (dependent === primary || score === 0) return;
@@ -65,10 +65,16 @@ export function assignedNodes(r: SchedResource): SchedNode[] {
   return r.children.flatMap(assignedNodes);
 }
 
+function promotedOn(r: SchedResource, n: SchedNode): boolean {
+  if (r.kind === 'primitive') return r.running.get(n.id) === 'Promoted';
+  return r.children.some((c) => promotedOn(c, n));
+}
+
 /** Dependent side: restrict/boost the dependent's nodes by where the primary went. */
 export function applyColocation(ws: WorkingSet, col: SchedColocation, target: SchedResource = col.dependent): void {
-  if (col.primaryRole === 'Promoted' || col.dependentRole === 'Promoted' || col.primaryRole === 'Unpromoted' || col.dependentRole === 'Unpromoted') return;
-  const where = assignedNodes(col.primary);
+  if (col.dependentRole === 'Promoted' || col.dependentRole === 'Unpromoted' || col.primaryRole === 'Unpromoted') return;
+  // Promotion is not modelled yet: a promoted primary is taken to stay promoted where it is now.
+  const where = col.primaryRole === 'Promoted' ? assignedNodes(col.primary).filter((n) => promotedOn(col.primary, n)) : assignedNodes(col.primary);
   const values = new Set(where.map((n) => attrOf(n, col.nodeAttribute)));
   if (where.length === 0 && col.score < 0) return;
   for (const [nodeId, score] of target.allowed) {
@@ -83,26 +89,30 @@ export function applyColocation(ws: WorkingSet, col: SchedColocation, target: Sc
 }
 
 /**
- * Primary side: fold the dependents' node preferences into `scores`, scaled by
- * score/INFINITY and recursively through their own dependents. A dependent whose
- * preferences would leave no usable node is ignored (rolled back).
+ * Folds colocated resources' node preferences into `scores`, scaled by
+ * score/INFINITY and recursively: a primary's dependents (how Pacemaker lets
+ * dependents pull their primary) or, forwards, a dependent's primaries (used to
+ * order resources for assignment). A contribution that would leave no usable
+ * node is ignored (rolled back).
  */
-export function mergeDependentScores(ws: WorkingSet, r: SchedResource, scores: Map<string, number>, factor: number, visiting: Set<SchedResource>): Map<string, number> {
+export function mergeColocatedScores(ws: WorkingSet, r: SchedResource, scores: Map<string, number>, factor: number, visiting: Set<SchedResource>, forward = false): Map<string, number> {
   if (visiting.has(r)) return scores;
   visiting.add(r);
-  for (const col of r.withDependents) {
-    const dep = col.dependent;
-    if (!col.influence || visiting.has(dep) || dep.kind === 'clone' || r.kind === 'clone') continue;
+  for (const col of forward ? r.withPrimaries : r.withDependents) {
+    const other = forward ? col.primary : col.dependent;
+    if (!col.influence || visiting.has(other) || other.kind === 'clone' || r.kind === 'clone') continue;
     if (col.primaryRole === 'Promoted' || col.dependentRole === 'Promoted') continue;
     const f = factor * (col.score / INFINITY);
+    const otherScores = other.kind === 'group' ? other.children[0]?.allowed : other.allowed;
+    if (!otherScores) continue;
     const work = new Map(scores);
     for (const [nodeId, score] of work) {
-      const depScore = dep.allowed.get(nodeId);
-      if (depScore === undefined) continue;
-      work.set(nodeId, addScores(score, clampScore(depScore * f)));
+      const s = otherScores.get(nodeId);
+      if (s === undefined) continue;
+      work.set(nodeId, addScores(score, clampScore(s * f)));
     }
-    const merged = mergeDependentScores(ws, dep, work, f, visiting);
-    if ([...merged.values()].some((s) => s >= 0)) scores = merged;
+    const merged = mergeColocatedScores(ws, other, work, f, visiting, forward);
+    if ([...merged].some(([id, s]) => s >= 0 && nodeAvailable(ws.nodeById.get(id)!))) scores = merged;
   }
   visiting.delete(r);
   return scores;

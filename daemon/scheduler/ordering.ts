@@ -107,7 +107,7 @@ export function propagateOrderings(ws: WorkingSet): void {
       const t = e.then;
       if (e.flags.runnableFirst && !a.runnable && t.runnable) {
         t.runnable = false;
-        t.reason ??= `unrunnable ${label(a)}`;
+        t.reason ??= a.pseudo && a.reason ? a.reason : `unrunnable ${label(a)}`;
         push(t);
       }
       if (e.flags.impliesThen && !a.optional && t.optional && a.runnable && !(t.rsc && t.rsc.kind === 'primitive' && t.node === undefined)) {
