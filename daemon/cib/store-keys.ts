@@ -24,6 +24,7 @@ export const statusOf = (node: string) => `${STATUS}${node}/`;
 export const opKey = (node: string, rsc: string, opId: string) => `${STATUS}${node}/op/${rsc}/${opId}`;
 export const resourceOpsOf = (node: string, rsc: string) => `${STATUS}${node}/op/${rsc}/`;
 export const opsOf = (node: string) => `${STATUS}${node}/op/`;
+export const attrsOf = (node: string) => `${STATUS}${node}/attr/`;
 export const attrKey = (node: string, name: string) => `${STATUS}${node}/attr/${name}`;
 export const downKey = (node: string) => `${STATUS}${node}/down`;
 export const memberKey = (node: string) => `${MEMBERS}${node}`;

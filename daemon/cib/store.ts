@@ -129,6 +129,11 @@ export class CibStore {
     }
   }
 
+  /** A transaction that always applies (etcd has no unconditional multi-op call in this client). */
+  private always() {
+    return this.client.if(keys.ROOT, 'Version', '>', -1);
+  }
+
   private epochGuard(epoch: number) {
     // epoch 0 = never written: the key must still be absent.
     return epoch === 0
@@ -154,11 +159,31 @@ export class CibStore {
     return { revision: Number(res.header.revision), configuration: configurationFrom(configKvs), members: members.sort(), status };
   }
 
-  /** Records one operation result (or pending record) in `node`'s status. */
-  async recordOperation(node: string, resource: string, agent: AgentRef, op: XmlElement): Promise<void> {
-    await this.guard('record operation', () =>
-      this.client.put(keys.opKey(node, resource, op.attrs.id)).value(JSON.stringify({ agent, xml: writeXml(op) })),
-    );
+  /** Names of the nodes whose presence key exists, sorted. */
+  async members(): Promise<string[]> {
+    const names = await this.guard('read members', () => this.client.getAll().prefix(keys.MEMBERS).keys());
+    return names.map((k) => k.slice(keys.MEMBERS.length)).sort();
+  }
+
+  /**
+   * Records one operation's lrm_rsc_op records (main + last_failure) in `node`'s status, with
+   * any transient attributes that go with them (fail counts), in one transaction: the DC never
+   * sees a failure without its fail count.
+   */
+  async recordOperations(node: string, resource: string, agent: AgentRef, records: XmlElement[], attributes: Record<string, string> = {}): Promise<void> {
+    const puts = records.map((op) => this.client.put(keys.opKey(node, resource, op.attrs.id)).value(JSON.stringify({ agent, xml: writeXml(op) })));
+    for (const [name, value] of Object.entries(attributes)) puts.push(this.client.put(keys.attrKey(node, name)).value(value));
+    await this.guard('record operation', () => this.always().then(...puts).commit());
+  }
+
+  /** Removes records (e.g. of a cancelled recurring monitor) from `node`'s status. */
+  async deleteOperations(node: string, resource: string, opIds: string[]): Promise<void> {
+    const deletes = opIds.map((id) => this.client.delete().key(keys.opKey(node, resource, id)));
+    await this.guard('delete operation', () => this.always().then(...deletes).commit());
+  }
+
+  async transientAttribute(node: string, name: string): Promise<string | undefined> {
+    return (await this.guard('read attribute', () => this.client.get(keys.attrKey(node, name)).string())) ?? undefined;
   }
 
   /**
@@ -223,19 +248,30 @@ export class CibStore {
     return watcher;
   }
 
-  /** Forgets a resource's history (and its fail counts) on one node or all: `crm_resource --cleanup`. */
+  /** Forgets a resource's history and fail counts on one node or all: `crm_resource --cleanup`. */
   async forgetResource(resource: string, node?: string): Promise<void> {
-    const nodes = node === undefined ? [...(await this.snapshot()).status.keys()] : [node];
-    for (const n of nodes) {
+    for (const n of await this.nodesFor(node)) {
       await this.guard('cleanup', () => this.client.delete().prefix(keys.resourceOpsOf(n, resource)).exec());
-      const attrs = await this.client.getAll().prefix(`${keys.statusOf(n)}attr/`).keys();
-      for (const key of attrs) {
-        const name = key.slice(`${keys.statusOf(n)}attr/`.length);
+    }
+    await this.clearFailures(resource, node);
+  }
+
+  /** Deletes a resource's fail-count-* and last-failure-* attributes on one node or all. */
+  async clearFailures(resource: string, node?: string): Promise<void> {
+    for (const n of await this.nodesFor(node)) {
+      const prefix = keys.attrsOf(n);
+      const names = await this.guard('read attributes', () => this.client.getAll().prefix(prefix).keys());
+      for (const key of names) {
+        const name = key.slice(prefix.length);
         if (name.startsWith(`fail-count-${resource}#`) || name.startsWith(`last-failure-${resource}#`)) {
-          await this.client.delete().key(key);
+          await this.guard('clear fail count', () => this.client.delete().key(key));
         }
       }
     }
+  }
+
+  private async nodesFor(node: string | undefined): Promise<string[]> {
+    return node === undefined ? [...(await this.snapshot()).status.keys()] : [node];
   }
 
   async setTransientAttribute(node: string, name: string, value: string | null | undefined): Promise<void> {
@@ -253,7 +289,8 @@ export class CibStore {
       this.client
         .if(keys.memberKey(node), 'Create', '==', 0)
         .then(
-          this.client.delete().prefix(keys.statusOf(node)),
+          this.client.delete().prefix(keys.opsOf(node)),
+          this.client.delete().prefix(keys.attrsOf(node)),
           this.client.put(keys.downKey(node)).value(JSON.stringify({ reason, at: Date.now() })),
         )
         .commit(),

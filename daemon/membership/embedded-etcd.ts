@@ -46,6 +46,10 @@ export class EmbeddedEtcd implements Lifecycle {
 
   async start(): Promise<void> {
     const o = this.options;
+    if (await this.healthy()) {
+      // someone else's etcd answers on our port: connecting to it would silently join the wrong cluster
+      throw new EtcdStartError(`cannot start etcd member ${o.name}: ${o.clientUrl} is already served by another process`);
+    }
     mkdirSync(o.dataDir, { recursive: true });
     const args = [
       `--name=${o.name}`,

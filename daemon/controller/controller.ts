@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Watcher } from 'etcd3';
+import { exportCibText } from '../cib/store-export.js';
+import type { CibChange, CibSnapshot, CibStore } from '../cib/store.js';
+import { childrenNamed, element, firstChild, parseXml } from '../cib/xml.js';
+import type { Action, Transition } from '../scheduler/transition.js';
+import type { Lifecycle } from '../util/lifecycle.js';
+import type { Logger } from '../util/logger.js';
+import { expectedRc, type ActionRequest } from './action-request.js';
+import { LostNodes } from './lost-nodes.js';
+import { TransitionRun } from './transition-run.js';
+
+/** The scheduler as the controller uses it: CIB XML in, transition graph out. */
+export type Planner = (cibXml: string, now: Date) => Transition;
+
+export interface ControllerOptions {
+  node: string;
+  store: CibStore;
+  log: Logger;
+  plan: Planner;
+  fencingMarginMs: number;
+  /** This node can still talk to a quorate etcd (its lease is fresh). */
+  quorate: () => boolean;
+  /** Re-plan at least this often when idle (failure-timeout expiry, rules with dates). */
+  recheckMs?: number;
+  /** Extra time beyond an action's own timeout before the DC gives up waiting for its result. */
+  resultGraceMs?: number;
+}
+
+interface Dispatched {
+  action: Action;
+  transitionKey: string;
+  deadline: number;
+}
+
+/**
+ * The DC's transition engine: on every change of membership, status or configuration (or a
+ * timer), read the CIB, schedule, and execute the graph: dispatch each action whose
+ * dependencies completed into its node's queue, follow results in the status section, and
+ * abort (finish what is in flight, dispatch nothing more) and re-plan on a failure or change.
+ */
+export class Controller implements Lifecycle {
+  /** DC session id: the UUID part of transition keys; distinguishes this DC's requests. */
+  private readonly session = randomUUID();
+  private readonly lost: LostNodes;
+  private readonly dispatched = new Map<string, Dispatched>();
+  private run?: TransitionRun;
+  private transitionCounter = 0;
+  private replan = true;
+  private lastPlanAt = 0;
+  private running = false;
+  private wake?: () => void;
+  private loopDone?: Promise<void>;
+  private watcher?: Watcher;
+  private readonly log: Logger;
+
+  constructor(private readonly o: ControllerOptions) {
+    this.lost = new LostNodes(o.fencingMarginMs);
+    this.log = o.log.child({ component: 'controller' });
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    // Requests an earlier DC queued but no node claimed yet are withdrawn: the new plan decides
+    // again. Claimed ones show as pending records, which the scheduler waits for.
+    for (const q of await this.o.store.queuedRequests()) {
+      if (await this.o.store.withdrawRequest(q.node, q.transitionKey)) {
+        this.log.info({ node: q.node, transitionKey: q.transitionKey }, 'withdrew unclaimed request of a previous DC');
+      }
+    }
+    this.watcher = await this.o.store.watchCluster((change) => this.onChange(change));
+    this.loopDone = this.loop();
+    this.log.info({ session: this.session }, 'controller started');
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.watcher?.cancel();
+    await this.loopDone;
+    this.log.info('controller stopped');
+  }
+
+  private onChange(change: CibChange): void {
+    // Records of a resource with an action in flight (its pending record, result, cancelled
+    // monitors) are that action's doing: follow() reads the outcome; no re-plan needed.
+    if (change.kind === 'status' && change.key.kind === 'op' && this.inFlightOn(change.node, change.key.resource)) {
+      this.wake?.();
+      return;
+    }
+    this.replan = true;
+    this.run?.abort(`cluster changed (${change.kind}${change.kind === 'status' ? ` on ${change.node}` : ''})`);
+    this.wake?.();
+  }
+
+  private inFlightOn(node: string, resource: string): boolean {
+    for (const d of this.dispatched.values()) if (d.action.node === node && d.action.resource === resource) return true;
+    return false;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let waitMs = this.o.recheckMs ?? 15_000;
+      try {
+        waitMs = Math.min(waitMs, await this.step());
+      } catch (err) {
+        this.log.error({ err }, 'controller step failed; retrying');
+        waitMs = 500;
+      }
+      if (!this.running) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, waitMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /** One round; returns how long to sleep at most before the next one. */
+  private async step(): Promise<number> {
+    if (!this.o.quorate()) return 250;
+    const snapshot = await this.o.store.snapshot();
+    if (this.run) return this.follow(this.run, snapshot);
+    const now = Date.now();
+    const recheckDue = now - this.lastPlanAt >= (this.o.recheckMs ?? 15_000);
+    if (!this.replan && !recheckDue) return (this.o.recheckMs ?? 15_000) - (now - this.lastPlanAt);
+    const verdict = this.lost.update(snapshot, configuredNodes(snapshot), now);
+    for (const node of verdict.confirm) {
+      await this.o.store.markNodeDown(node, 'fenced');
+      this.lost.settled(node);
+      this.log.warn({ node, marginMs: this.o.fencingMarginMs }, 'node lost: lease expired and fencing margin passed; node is fenced');
+    }
+    if (verdict.confirm.length > 0) return 0;
+    if (verdict.waitMs !== undefined) {
+      // never plan while a lost node might still be finishing its self-fence
+      return verdict.waitMs;
+    }
+    this.replan = false;
+    this.lastPlanAt = now;
+    const transition = this.o.plan(exportCibText(snapshot, { dc: this.o.node, quorate: true }), new Date(now));
+    if (transition.actions.length === 0) return this.o.recheckMs ?? 15_000;
+    const run = new TransitionRun(++this.transitionCounter, transition);
+    this.run = run;
+    this.log.info({ transition: run.id, actions: transition.actions.length, summary: transition.summary }, 'transition started');
+    return this.follow(run, snapshot);
+  }
+
+  /** Collects results, dispatches what became ready, finishes the run; returns the poll delay. */
+  private async follow(run: TransitionRun, snapshot: CibSnapshot): Promise<number> {
+    const members = new Set(snapshot.members);
+    const now = Date.now();
+    for (const [key, d] of this.dispatched) {
+      const outcome = this.outcome(d, snapshot, members, now);
+      if (outcome === undefined) continue;
+      this.dispatched.delete(key);
+      run.complete(d.action.id, outcome.ok, outcome.why);
+      this.log[outcome.ok ? 'info' : 'warn'](
+        { transition: run.id, action: d.action.key, node: d.action.node, resource: d.action.resource, op: d.action.operation, ok: outcome.ok, why: outcome.why },
+        'action finished',
+      );
+    }
+    if (run.aborted) await this.withdrawUnclaimed();
+    for (let ready = run.ready(); ready.length > 0; ready = run.ready()) {
+      for (const action of ready) await this.dispatch(run, action, snapshot, members);
+    }
+    if (run.finished || run.stuck) {
+      this.log.info({ transition: run.id, aborted: run.aborted }, run.aborted ? 'transition aborted' : 'transition complete');
+      this.run = undefined;
+      this.replan = true;
+      return 0;
+    }
+    return 1000;
+  }
+
+  private outcome(d: Dispatched, snapshot: CibSnapshot, members: Set<string>, now: number): { ok: boolean; why?: string } | undefined {
+    const node = d.action.node!;
+    if (d.action.kind === 'fence') {
+      return !members.has(node) && snapshot.status.get(node)?.down ? { ok: true } : now > d.deadline ? { ok: false, why: 'fencing not confirmed in time' } : undefined;
+    }
+    const history = snapshot.status.get(node)?.resources.get(d.action.resource!);
+    for (const op of history?.ops.values() ?? []) {
+      if (op.attrs['transition-key'] !== d.transitionKey || op.attrs['op-status'] === '-1') continue;
+      const rc = Number(op.attrs['rc-code']);
+      const ok = op.attrs['op-status'] === '0' && rc === expectedRc(d.action);
+      return ok ? { ok } : { ok, why: `rc ${rc}, op-status ${op.attrs['op-status']} (expected rc ${expectedRc(d.action)})` };
+    }
+    if (!members.has(node)) return { ok: false, why: `node ${node} left the cluster` };
+    if (now > d.deadline) return { ok: false, why: 'no result in time' };
+    return undefined;
+  }
+
+  private async dispatch(run: TransitionRun, action: Action, snapshot: CibSnapshot, members: Set<string>): Promise<void> {
+    if (action.kind === 'pseudo') {
+      run.complete(action.id, true);
+      return;
+    }
+    if (action.kind === 'cluster') {
+      await this.clusterAction(action);
+      run.complete(action.id, true);
+      return;
+    }
+    const node = action.node;
+    if (!node) {
+      run.complete(action.id, false, `action ${action.key} names no node`);
+      return;
+    }
+    const transitionKey = `${action.id}:${run.id}:${expectedRc(action)}:${this.session}`;
+    const deadline = Date.now() + action.timeoutMs + (this.o.resultGraceMs ?? 15_000);
+    if (action.kind === 'fence') {
+      if (members.has(node)) await this.o.store.enqueueRequest(node, transitionKey, { transitionKey, action } satisfies ActionRequest);
+      else if (!snapshot.status.get(node)?.down) this.replan = true; // the lost-node gate confirms it after the margin
+    } else {
+      if (!members.has(node)) {
+        run.complete(action.id, false, `node ${node} is not a member`);
+        return;
+      }
+      await this.o.store.enqueueRequest(node, transitionKey, { transitionKey, action } satisfies ActionRequest);
+    }
+    run.markDispatched(action.id);
+    this.dispatched.set(transitionKey, { action, transitionKey, deadline });
+    this.log.info({ transition: run.id, action: action.key, node, resource: action.resource, op: action.operation }, 'action dispatched');
+  }
+
+  /** After an abort, requests not yet claimed are taken back; claimed ones run to completion. */
+  private async withdrawUnclaimed(): Promise<void> {
+    for (const [key, d] of this.dispatched) {
+      if (d.action.kind !== 'resource') continue;
+      if (await this.o.store.withdrawRequest(d.action.node!, key)) {
+        this.dispatched.delete(key);
+        this.run?.complete(d.action.id, false, 'withdrawn after abort');
+      }
+    }
+  }
+
+  /** Cluster bookkeeping the DC does itself (clear fail counts / forget history: crm_resource --cleanup). */
+  private async clusterAction(action: Action): Promise<void> {
+    if (!action.resource) return;
+    if (action.operation === 'clear_failcount') await this.o.store.clearFailures(action.resource, action.node);
+    else await this.o.store.forgetResource(action.resource, action.node);
+    this.log.info({ action: action.key, node: action.node, resource: action.resource, op: action.operation }, 'cluster action done');
+  }
+}
+
+function configuredNodes(snapshot: CibSnapshot): string[] {
+  const nodes = firstChild(parseXml(snapshot.configuration.xml), 'nodes') ?? element('nodes');
+  return childrenNamed(nodes, 'node').map((n) => n.attrs.uname ?? n.attrs.id);
+}

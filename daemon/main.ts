@@ -1,0 +1,58 @@
+import { parseCib } from './cib/parse.js';
+import { loadConfig, DaemonConfigError } from './config.js';
+import { schedule } from './scheduler/index.js';
+import { createLogger } from './util/logger.js';
+import { VigilError } from './util/errors.js';
+import { Vigild } from './vigild.js';
+
+/**
+ * vigild entry: `vigild --config FILE [--KEY VALUE ...]`. Exit status 2 for a bad
+ * configuration (nothing started), 1 when starting failed (everything started is stopped).
+ */
+async function main(argv: string[]): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(argv);
+  } catch (err) {
+    if (err instanceof DaemonConfigError) {
+      process.stderr.write(`vigild: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const log = createLogger({ level: config.logLevel, node: config.node });
+  const daemon = new Vigild(config, log, {
+    plan: (cibXml, now) => schedule(parseCib(cibXml), { now }),
+    validate: (cibXml) => void parseCib(cibXml),
+  });
+  let stopping: Promise<void> | undefined;
+  let stopped!: () => void;
+  const done = new Promise<void>((resolve) => (stopped = resolve));
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    log.info({ signal }, 'shutdown requested');
+    stopping = daemon
+      .stop()
+      .catch((err: unknown) => log.error({ err }, 'clean shutdown failed'))
+      .finally(stopped);
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  try {
+    await daemon.start();
+  } catch (err) {
+    log.fatal({ err, code: err instanceof VigilError ? err.code : undefined }, `vigild failed to start: ${(err as Error).message}`);
+    await daemon.stop().catch(() => undefined);
+    return 1;
+  }
+  await done;
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`vigild: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
