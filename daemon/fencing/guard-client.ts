@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Logger } from '../util/logger.js';
-import type { Lifecycle } from '../util/lifecycle.js';
 import { distFile } from '../executor/project-paths.js';
 import type { Clock } from './clock.js';
 import { GuardProcessError } from './errors.js';
-import { formatGuardCommand, GUARD_FIRED_EXIT, type GuardCommand } from './guard-protocol.js';
+import { createInterface } from 'node:readline';
+import type { Backstop } from './backstop.js';
+import { formatGuardCommand, parseFiredLine, type GuardCommand } from './guard-protocol.js';
 import type { LeaseGuard } from './lease-guard.js';
 
 export interface GuardProcessOptions {
@@ -29,8 +30,9 @@ const STOP_WAIT_MS = 2000;
  * this node's resource processes exactly when the daemon should have — even
  * if the daemon hangs or dies. Stop disarms it and waits for it to exit.
  */
-export class GuardProcess implements Lifecycle {
+export class GuardProcess implements Backstop {
   private child: ChildProcess | undefined;
+  private firedCount = 0;
   private unsubscribe: (() => void) | undefined;
   private readonly log: Logger;
   private exited: Promise<number | null> = Promise.resolve(null);
@@ -43,16 +45,26 @@ export class GuardProcess implements Lifecycle {
     return this.child?.pid;
   }
 
+  /** How many times the guard fired (killed the targets) since start. */
+  get fired(): number {
+    return this.firedCount;
+  }
+
   async start(): Promise<void> {
     const script = this.opts.script ?? distFile('daemon', 'fencing', 'guard-process.js');
     if (!existsSync(script)) throw new GuardProcessError(`${script} not found (run \`npx tsc -p .\` to build it)`);
     // Its own process group: killing the daemon's group must not take the guard with it.
-    const child = spawn(process.execPath, [script, this.opts.node], { detached: true, stdio: ['pipe', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [script, this.opts.node], { detached: true, stdio: ['pipe', 'pipe', 'inherit'] });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     void this.exited.then((code) => {
-      if (code === GUARD_FIRED_EXIT) this.log.error({ pid: child.pid }, 'guard fired: resource processes were killed');
-      else if (this.child === child) this.log.error({ pid: child.pid, code }, 'guard exited unexpectedly');
+      if (this.child === child) this.log.error({ pid: child.pid, code }, 'guard exited unexpectedly: no backstop for a hung daemon');
+    });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const groups = parseFiredLine(line);
+      if (groups === undefined) return;
+      this.firedCount++;
+      this.log.error({ pid: child.pid, groups }, 'guard fired: resource process groups were killed');
     });
     child.stdin!.on('error', (err) => this.log.warn({ err }, 'guard pipe closed'));
     await new Promise<void>((resolve, reject) => {
@@ -67,6 +79,10 @@ export class GuardProcess implements Lifecycle {
   pet(withinMs: number): void {
     this.send({ kind: 'targets', groups: this.opts.targets() });
     this.send({ kind: 'pet', withinMs });
+  }
+
+  disarm(): void {
+    this.send({ kind: 'disarm' });
   }
 
   async stop(): Promise<void> {

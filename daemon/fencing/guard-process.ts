@@ -8,14 +8,16 @@
 import { createInterface } from 'node:readline';
 import { createLogger } from '../util/logger.js';
 import { signalGroup } from '../executor/process-group.js';
-import { GUARD_FIRED_EXIT, parseGuardCommand } from './guard-protocol.js';
+import { firedLine, parseGuardCommand } from './guard-protocol.js';
 
 const node = process.argv[2] ?? 'unknown';
 const log = createLogger({ node }).child({ component: 'guard' });
 let targets: number[] = [];
 let timer: NodeJS.Timeout | undefined;
+let daemonGone = false;
 
 function fire(): void {
+  timer = undefined;
   for (const pgid of targets) {
     try {
       signalGroup(pgid, 'SIGKILL');
@@ -24,7 +26,8 @@ function fire(): void {
     }
   }
   log.error({ groups: targets }, 'not petted in time: killed all resource process groups');
-  process.exit(GUARD_FIRED_EXIT);
+  if (daemonGone) process.exit(0);
+  process.stdout.write(firedLine(targets.length));
 }
 
 const input = createInterface({ input: process.stdin });
@@ -35,21 +38,20 @@ input.on('line', (line) => {
     return;
   }
   if (cmd.kind === 'targets') targets = cmd.groups;
-  else if (cmd.kind === 'pet') {
+  else {
     clearTimeout(timer);
-    timer = setTimeout(fire, cmd.withinMs);
-  } else {
-    clearTimeout(timer);
-    timer = undefined;
+    timer = cmd.kind === 'pet' ? setTimeout(fire, cmd.withinMs) : undefined;
   }
 });
 input.on('close', () => {
+  daemonGone = true;
   if (timer === undefined) process.exit(0);
   log.warn({ groups: targets }, 'daemon went away while armed: will fire at the deadline');
 });
-// Keep the signal handlers from ending us early: only the timer or a disarm decides.
+// Only the timer or a disarm decides; a stray SIGTERM while armed must not end the protection.
 process.on('SIGTERM', () => {
   if (timer === undefined) process.exit(0);
   log.warn('SIGTERM while armed: ignored, firing at the deadline unless disarmed');
 });
+process.stdout.on('error', () => undefined); // the daemon is gone; keep guarding until the deadline
 log.info({ pid: process.pid }, 'guard running');

@@ -2,14 +2,12 @@
  * Lines the daemon writes to its guard process's stdin:
  *   "targets <pgid> <pgid> …"  process groups to SIGKILL when the guard fires
  *   "pet <ms>"                 fire in <ms> unless petted again
- *   "disarm"                   do not fire (clean shutdown); end of input then ends the guard
- * End of input while armed (the daemon died) leaves the timer running: the
- * guard still fires at the deadline, then exits.
+ *   "disarm"                   do not fire (clean shutdown, or nothing left to protect)
+ * The guard answers on stdout with "fired <count>" each time it fired.
+ * End of input (the daemon died, or stopped) while armed leaves the timer
+ * running: the guard still fires at the deadline, then exits; unarmed, it exits at once.
  */
 export type GuardCommand = { kind: 'targets'; groups: number[] } | { kind: 'pet'; withinMs: number } | { kind: 'disarm' };
-
-/** The guard's exit status when it fired. */
-export const GUARD_FIRED_EXIT = 10;
 
 export function formatGuardCommand(cmd: GuardCommand): string {
   switch (cmd.kind) {
@@ -27,8 +25,16 @@ export function parseGuardCommand(line: string): GuardCommand | undefined {
   const [word, ...args] = line.trim().split(/\s+/);
   const numbers = args.map(Number);
   if (numbers.some((n) => !Number.isInteger(n) || n < 0)) return undefined;
+  // pgid 0 and 1 would mean "our own group" and init: never targets.
   if (word === 'targets' && numbers.every((n) => n > 1)) return { kind: 'targets', groups: numbers };
   if (word === 'pet' && numbers.length === 1) return { kind: 'pet', withinMs: numbers[0] };
   if (word === 'disarm' && numbers.length === 0) return { kind: 'disarm' };
   return undefined;
 }
+
+/** The guard's report that it fired (the count of groups it signalled). */
+export const firedLine = (groups: number): string => `fired ${groups}\n`;
+export const parseFiredLine = (line: string): number | undefined => {
+  const m = /^fired (\d+)$/.exec(line.trim());
+  return m ? Number(m[1]) : undefined;
+};

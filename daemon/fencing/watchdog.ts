@@ -1,6 +1,6 @@
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readFileSync, writeSync } from 'node:fs';
 import type { Logger } from '../util/logger.js';
-import type { Lifecycle } from '../util/lifecycle.js';
+import type { Backstop } from './backstop.js';
 import type { Clock } from './clock.js';
 import { FencingConfigError, WatchdogDeviceError } from './errors.js';
 import type { LeaseGuard } from './lease-guard.js';
@@ -29,13 +29,15 @@ export function deviceTimeoutMs(device: string): number {
 }
 
 /**
- * The Linux watchdog device (softdog or hardware), petted on each lease
- * renewal only if the reboot it would cause by not being petted again still
- * falls before the lease's hard deadline. A hung daemon stops petting and the
- * kernel reboots the node before the cluster may recover its resources.
- * A clean stop writes the magic 'V' so the driver disarms (unless nowayout).
+ * The Linux watchdog device (softdog or hardware). Opening the device arms it,
+ * so it is opened at the first lease renewal, not before; after that it is
+ * petted on each renewal only if the reboot a missed next pet would cause
+ * still falls before the lease's hard deadline. A hung daemon stops petting
+ * and the kernel reboots the node before the cluster may recover its
+ * resources. Disarm and stop write the magic 'V' so the driver stands down
+ * (unless built with nowayout).
  */
-export class Watchdog implements Lifecycle {
+export class Watchdog implements Backstop {
   private fd: number | undefined;
   private unsubscribe: (() => void) | undefined;
   private readonly device: string;
@@ -56,16 +58,15 @@ export class Watchdog implements Lifecycle {
       );
     }
     try {
-      this.fd = openSync(this.device, 'w');
+      accessSync(this.device, constants.W_OK);
     } catch (err) {
-      throw new WatchdogDeviceError(this.device, 'cannot open', { cause: err });
+      throw new WatchdogDeviceError(this.device, 'cannot open for writing', { cause: err });
     }
     this.unsubscribe = this.opts.leaseGuard.onRenewed((deadline) => this.petIfSafe(deadline));
-    this.log.info({ timeoutMs: this.timeoutMs }, 'watchdog armed');
+    this.log.info({ timeoutMs: this.timeoutMs }, 'watchdog ready: arms at the first lease renewal');
   }
 
-  async stop(): Promise<void> {
-    this.unsubscribe?.();
+  disarm(): void {
     if (this.fd === undefined) return;
     const fd = this.fd;
     this.fd = undefined;
@@ -78,14 +79,23 @@ export class Watchdog implements Lifecycle {
     this.log.info('watchdog disarmed');
   }
 
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.disarm();
+  }
+
   private petIfSafe(deadline: number): void {
-    if (this.fd === undefined) return;
     const slackMs = deadline - this.opts.clock.now() - this.timeoutMs;
     if (slackMs < 0) {
       this.log.warn({ slackMs: Math.round(slackMs) }, 'not petting: the watchdog would fire after the lease deadline');
       return;
     }
     try {
+      if (this.fd === undefined) {
+        // Write-only, never create or truncate: a missing device must not become a file in /dev.
+        this.fd = openSync(this.device, constants.O_WRONLY | constants.O_APPEND);
+        this.log.info({ timeoutMs: this.timeoutMs }, 'watchdog armed');
+      }
       writeSync(this.fd, '1');
     } catch (err) {
       this.log.error({ err }, 'watchdog pet failed');

@@ -44,14 +44,32 @@ describe('guard process (watchdog stand-in)', () => {
   };
   const alive = (pid: number) => isRunning(processState(pid));
 
-  it('kills its targets when not petted by the lease deadline', async () => {
-    const pids = spawned(2);
-    const { guard } = await setup(() => pids);
+  it('kills its targets when not petted by the lease deadline, reports it, and keeps guarding', async () => {
+    let targets = spawned(2);
+    const first = targets;
+    const { guard } = await setup(() => targets);
     guard.pet(300);
     await sleep(100);
-    expect(pids.map(alive)).toEqual([true, true]);
+    expect(first.map(alive)).toEqual([true, true]);
     await sleep(600);
-    expect(pids.map(alive)).toEqual([false, false]);
+    expect(first.map(alive)).toEqual([false, false]);
+    expect(guard.fired).toBe(1);
+    // The daemon is still there (e.g. it rejoined after self-fencing): the guard serves again.
+    targets = spawned(1);
+    guard.pet(200);
+    await sleep(600);
+    expect(alive(targets[0])).toBe(false);
+    expect(guard.fired).toBe(2);
+  });
+
+  it('disarm keeps it from firing until the next pet', async () => {
+    const pids = spawned(1);
+    const { guard } = await setup(() => pids);
+    guard.pet(300);
+    guard.disarm();
+    await sleep(600);
+    expect(alive(pids[0])).toBe(true);
+    expect(guard.fired).toBe(0);
   });
 
   it('does not fire while lease renewals keep petting it', async () => {
