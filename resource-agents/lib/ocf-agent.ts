@@ -25,6 +25,12 @@ export interface AgentDefinition extends AgentDescription {
    * into a result (a probe of an unconfigured node is "not running", not an error).
    */
   onParameterError?: (action: string, error: AgentError, env: NodeJS.ProcessEnv) => OcfRc | undefined;
+  /**
+   * True when the process cannot exit normally (a native call is blocked in a
+   * worker thread that exit() would wait for). The agent then kills itself and
+   * its sh wrapper reports the SIGKILL status (137) as OCF_ERR_GENERIC.
+   */
+  mustAbandonProcess?: () => boolean;
 }
 
 /**
@@ -70,7 +76,10 @@ export async function runAgent(agent: AgentDefinition, argv = process.argv, env 
 /** Entry point helper for an agent's main module: run, flush, exit with the OCF code. */
 export function main(agent: AgentDefinition): void {
   runAgent(agent).then(
-    (rc) => process.exit(rc),
+    (rc) => {
+      if (agent.mustAbandonProcess?.()) process.kill(process.pid, 'SIGKILL');
+      else process.exit(rc);
+    },
     (err: unknown) => {
       process.stderr.write(`${agent.name}: ${String(err)}\n`);
       process.exit(OcfRc.ErrGeneric);

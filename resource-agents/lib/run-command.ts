@@ -44,10 +44,16 @@ export class CommandFailedError extends VigilError {
  * Runs a command with a hard timeout. It gets its own process group so a
  * timeout kills helpers it started too (virsh's ssh, ping's children).
  */
-export function runCommandRaw(file: string, args: string[], timeoutMs: number, input?: string): Promise<CommandResult> {
+export interface CommandOptions {
+  input?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function runCommandRaw(file: string, args: string[], timeoutMs: number, options: CommandOptions = {}): Promise<CommandResult> {
   const label = [file, ...args].join(' ');
+  const { input, env } = options;
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { detached: true, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { detached: true, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -75,8 +81,8 @@ export function runCommandRaw(file: string, args: string[], timeoutMs: number, i
 }
 
 /** runCommandRaw, but a non-zero exit is a CommandFailedError. */
-export async function runCommand(file: string, args: string[], timeoutMs: number, input?: string): Promise<CommandResult> {
-  const result = await runCommandRaw(file, args, timeoutMs, input);
+export async function runCommand(file: string, args: string[], timeoutMs: number, options: CommandOptions = {}): Promise<CommandResult> {
+  const result = await runCommandRaw(file, args, timeoutMs, options);
   if (result.code !== 0) throw new CommandFailedError([file, ...args].join(' '), result);
   return result;
 }

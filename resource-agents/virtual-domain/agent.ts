@@ -4,7 +4,7 @@ import { NotInstalledError, ParameterMissingError, ResourceFailedError } from '.
 import type { ActionContext, AgentDefinition } from '../lib/ocf-agent.js';
 import { isTrue } from '../lib/parameters.js';
 import { ConfigFileMissingError, readDomainConfig, type DomainConfig } from './domain-config.js';
-import { HypervisorSession, type DomainState, type MigrationMode } from './hypervisor-session.js';
+import { hasStuckNativeCalls, HypervisorSession, type DomainState, type MigrationMode } from './hypervisor-session.js';
 import { parseUriMap, VIRTUAL_DOMAIN_PARAMETERS } from './parameters.js';
 
 const POLL_MS = 250;
@@ -59,7 +59,8 @@ const start = withDomain(async (ctx, s, d) => {
 const stop = withDomain(async (ctx, s, d) => {
   if (GONE.includes(await s.state(d.name))) return OcfRc.Success;
   if (!isTrue(ctx.params.force_stop)) {
-    const destroyReserve = Math.min(15_000, ctx.budget.remainingMs() / 3);
+    // destroy itself takes 1.3-2 s (QEMU gets SIGTERM, then SIGKILL after a wait).
+    const destroyReserve = Math.min(15_000, Math.max(5000, ctx.budget.remainingMs() / 3));
     const graceful =
       ctx.params.shutdown_timeout !== undefined
         ? Math.min(Number(ctx.params.shutdown_timeout) * 1000, ctx.budget.remainingMs() - destroyReserve)
@@ -144,6 +145,7 @@ export const virtualDomainAgent: AgentDefinition = {
   longdesc:
     'Manages a libvirt domain started transient from an XML file, with live migration. Every libvirt call is bounded by the operation timeout; stop escalates from ACPI shutdown to destroy within its timeout; a guest rebooting itself is not a failure. Migration transports: see migration_mode.',
   parameters: VIRTUAL_DOMAIN_PARAMETERS,
+  mustAbandonProcess: hasStuckNativeCalls,
   actions: [
     { name: 'start', timeoutS: 90 },
     { name: 'stop', timeoutS: 90 },

@@ -23,6 +23,15 @@ export type MigrationMode = 'tunnelled' | 'p2p' | 'direct';
 /** One libvirt call should never need more than this, even when the op budget is large. */
 const CALL_CAP_MS = 30_000;
 
+let stuckNativeCalls = 0;
+
+/**
+ * True when a binding call timed out and is still blocked in a libuv worker
+ * thread: exit() would then wait for it forever (libuv joins its threads at
+ * exit), so the agent must leave by SIGKILL instead.
+ */
+export const hasStuckNativeCalls = (): boolean => stuckNativeCalls > 0;
+
 // The binding loses libvirt's error codes (always -1): "no such domain" is recognised by its message.
 const isNoDomain = (err: unknown) => /domain not found|no domain with matching/i.test((err as Error)?.message ?? '');
 
@@ -49,11 +58,20 @@ export class HypervisorSession {
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     const timeoutMs = this.budget.callTimeout(what, CALL_CAP_MS);
     let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const pending = fn().finally(() => {
+      if (!settled) return;
+      stuckNativeCalls--;
+    });
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new HypervisorTimeoutError(`${what} on ${this.uri}: no answer within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(() => {
+        settled = true;
+        stuckNativeCalls++;
+        reject(new HypervisorTimeoutError(`${what} on ${this.uri}: no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
     });
     try {
-      return await Promise.race([fn(), timeout]);
+      return await Promise.race([pending, timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -66,7 +66,7 @@ export const VIRTUAL_DOMAIN_PARAMETERS: ParameterSpec[] = [
     name: 'shutdown_timeout',
     type: 'integer',
     shortdesc: 'Seconds to wait for a graceful shutdown',
-    longdesc: 'How long stop waits for the guest to shut down after an ACPI request before destroying it. Default: the stop timeout minus the time kept for destroy (a third of it, at most 15 s).',
+    longdesc: 'How long stop waits for the guest to shut down after an ACPI request before destroying it. Default: the stop timeout minus the time kept for destroy (a third of it, 5 to 15 s).',
     check: atLeast(0),
   },
   {

@@ -30,6 +30,11 @@ export class LibvirtHost implements Lifecycle {
     return this.options.name;
   }
 
+  /** PID of libvirtd (tests stop it with SIGSTOP to simulate a hung daemon). */
+  get pid(): number | undefined {
+    return this.daemon?.pid;
+  }
+
   get socketPath(): string {
     return join(this.options.dir, 'run', 'libvirt-sock');
   }
