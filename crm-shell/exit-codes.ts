@@ -7,6 +7,7 @@ export const EXIT = { ok: 0, failure: 1, usage: 2, declined: 3, unreachable: 4 }
 export function exitCodeFor(err: unknown): number {
   if (err instanceof UsageError) return EXIT.usage;
   if (err instanceof VigilError && err.code === 'API_UNREACHABLE') return EXIT.unreachable;
+  if (err instanceof VigilError && err.code === 'CONFIRMATION_REQUIRED') return EXIT.declined;
   return EXIT.failure;
 }
 

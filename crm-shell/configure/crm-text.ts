@@ -2,7 +2,7 @@ import type { XmlElement } from '../../daemon/cib/xml.js';
 
 /** Quotes a value the way the lexer reads it back: bare when safe, else double-quoted. */
 export function quote(value: string): string {
-  if (value !== '' && /^[^\s"'#()[\]{}\\]+$/.test(value)) return value;
+  if (value !== '' && /^[^\s"'()[\]{}\\]+$/.test(value)) return value;
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 

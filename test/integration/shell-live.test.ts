@@ -1,0 +1,203 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../../daemon/api/client.js';
+import { firstChild, parseXml, writeXml } from '../../daemon/cib/xml.js';
+import { configurationFromCrm } from '../../crm-shell/configuration-file.js';
+import { ShellSession } from '../../crm-shell/session.js';
+import { TmuxTerminal } from '../shell/tmux-terminal.js';
+import { VigildProcess } from '../shell/vigild-process.js';
+
+// The shell against a real vigild (embedded etcd): apply, commit, resource and node commands.
+const root = new URL('../../', import.meta.url).pathname;
+const daemon = new VigildProcess('n1');
+let api: ApiClient;
+let dir: string;
+
+function vigil(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile('node', [join(root, 'bin/vigil.mjs'), ...args], { cwd: root, env: { ...process.env, VIGIL_SOCKET: daemon.socket } }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin!.end(stdin ?? '');
+  });
+}
+
+/** Epoch and configuration exactly as stored. */
+async function snapshot(): Promise<{ epoch: string; configuration: string }> {
+  const cib = parseXml(await api.getCib());
+  return { epoch: cib.attrs.epoch, configuration: writeXml(firstChild(cib, 'configuration')!) };
+}
+
+const BASE = [
+  'primitive d1 ocf:heartbeat:Dummy meta target-role=Stopped op monitor interval=10s timeout=20s',
+  'primitive d2 ocf:heartbeat:Dummy meta target-role=Stopped',
+  'location d1-prefers-n1 d1 100: n1',
+  'property stonith-enabled=false',
+  'rsc_defaults resource-stickiness=10',
+].join('\n');
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vigil-shell-live-'));
+  await daemon.start();
+  api = new ApiClient(daemon.socket);
+  await writeFile(join(dir, 'base.crm'), `${BASE}\n`);
+});
+
+afterAll(async () => {
+  await daemon.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('vigil apply', () => {
+  it('shows the diff, applies atomically, and applying again changes nothing', async () => {
+    const first = await vigil(['--yes', 'apply', join(dir, 'base.crm')]);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('+ primitive d1 ocf:heartbeat:Dummy');
+    expect(first.stdout).toMatch(/apply: done \(epoch \d+ -> \d+\)/);
+    const after = await snapshot();
+    expect(after.configuration).toContain('<rsc_location id="d1-prefers-n1" rsc="d1" score="100" node="n1"/>');
+
+    const again = await vigil(['--yes', 'apply', join(dir, 'base.crm')]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(`no changes (epoch ${after.epoch})\n`);
+    expect(await snapshot()).toEqual(after);
+  });
+
+  it('never prompts without a terminal: refuses with exit 3 unless --yes, and changes nothing', async () => {
+    const before = await snapshot();
+    await writeFile(join(dir, 'more.crm'), `${BASE}\nprimitive d3 ocf:heartbeat:Dummy meta target-role=Stopped\n`);
+    const out = await vigil(['apply', join(dir, 'more.crm')]);
+    expect(out.code).toBe(3);
+    expect(out.stderr).toContain('pass --yes');
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('bad input never changes the CIB', () => {
+  it.each([
+    ['apply with a syntax error', 'syntax.crm', `${BASE}\nprimitive d3 ocf:heartbeat:Dummy \\\n    op monitor interval=ten\n`, /syntax\.crm:7:16: invalid interval 'ten'/],
+    ['apply with a missing reference', 'ref.crm', `${BASE}\ncolocation c inf: d1 ghost\n`, /ref\.crm:6:22: rsc_colocation 'c' refers to missing resource 'ghost'/],
+    ['apply of malformed XML', 'bad.xml', '<cib><configuration><resources></configuration></cib>', /bad\.xml:1:\d+: malformed XML/],
+  ])('%s', async (_what, name, content, message) => {
+    const before = await snapshot();
+    await writeFile(join(dir, name), content);
+    const out = await vigil(['--yes', 'apply', join(dir, name)]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(message);
+    expect(out.stdout).toBe('');
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it.each([
+    [['configure', 'primitive', 'x', 'ocf:heartbeat'], /expected ocf:<provider>:<type>/],
+    [['configure', 'colocation', 'c', 'inf:', 'd1', 'ghost'], /refers to missing resource 'ghost'/],
+    [['configure', 'primitive', 'd1', 'ocf:heartbeat:Dummy'], /'d1': id already exists/],
+    [['configure', 'delete', 'ghost'], /no object with id 'ghost'/],
+    [['resource', 'move', 'ghost', 'n1'], /no resource 'ghost'/],
+    [['resource', 'move', 'd1', 'n1', '--lifetime', 'soon'], /--lifetime: invalid duration 'soon'/],
+  ])('vigil %j fails and leaves the CIB alone', async (args, message) => {
+    const before = await snapshot();
+    const out = await vigil(['--yes', ...args]);
+    expect(out.code).not.toBe(0);
+    expect(out.stderr).toMatch(message);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('a commit based on a stale epoch is rejected whole (compare-and-swap)', async () => {
+    const session = new ShellSession({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }, { output: 'json', yes: true }, false, api);
+    const stale = await session.liveCib();
+    const ok = await vigil(['--yes', 'configure', 'primitive', 'race-winner', 'ocf:heartbeat:Dummy', 'meta', 'target-role=Stopped']);
+    expect(ok.code).toBe(0);
+    const winner = await snapshot();
+    const loser = configurationFromCrm('primitive race-loser ocf:heartbeat:Dummy', 'test', structuredClone(stale.configuration));
+    await expect(session.commit(loser, stale)).rejects.toMatchObject({ code: 'CIB_EPOCH_CONFLICT' });
+    expect(await snapshot()).toEqual(winner);
+    expect((await vigil(['--yes', 'configure', 'delete', 'race-winner'])).code).toBe(0);
+  });
+});
+
+describe('resource and node commands', () => {
+  it('move/ban write crmsh-named constraints (with an expiring rule for --lifetime) and clear removes them', async () => {
+    expect((await vigil(['resource', 'move', 'd1', 'n1', '--lifetime', '1h'])).code).toBe(0);
+    expect((await vigil(['resource', 'ban', 'd2', 'n1'])).code).toBe(0);
+    let shown = (await vigil(['configure', 'show'])).stdout;
+    expect(shown).toMatch(/location cli-prefer-d1 d1 role=Started \\\n {4}rule inf: #uname string:eq n1 and date lt \d{4}-\d\d-\d\dT/);
+    expect(shown).toContain('location cli-ban-d2-on-n1 d2 role=Started -inf: n1');
+    const end = /date lt (\S+)/.exec(shown)![1];
+    const minutes = (Date.parse(end) - Date.now()) / 60_000;
+    expect(minutes).toBeGreaterThan(55);
+    expect(minutes).toBeLessThan(61);
+    expect((await vigil(['resource', 'clear', 'd1'])).code).toBe(0);
+    expect((await vigil(['resource', 'clear', 'd2'])).code).toBe(0);
+    shown = (await vigil(['configure', 'show'])).stdout;
+    expect(shown).not.toContain('cli-');
+  });
+
+  it('stop/start set target-role; why explains scores and the deciding constraints', async () => {
+    expect((await vigil(['resource', 'ban', 'd1', 'n1'])).code).toBe(0);
+    const why = await vigil(['resource', 'why', 'd1']);
+    expect(why.code).toBe(0);
+    expect(why.stdout).toContain('n1: -INFINITY (cannot run here)');
+    expect(why.stdout).toMatch(/ {7}100 {2}location d1-prefers-n1/);
+    expect(why.stdout).toMatch(/-INFINITY {2}location cli-ban-d1-on-n1/);
+    expect(why.stdout).toContain('no node may run it');
+    expect((await vigil(['resource', 'clear', 'd1'])).code).toBe(0);
+    const json = JSON.parse((await vigil(['--output', 'json', 'resource', 'why', 'd1'])).stdout);
+    expect(json.nodes).toEqual([{ node: 'n1', score: '100', contributions: [{ source: 'location d1-prefers-n1', score: 100 }] }]);
+  });
+
+  it('node standby/online are visible in node list and status', async () => {
+    expect((await vigil(['node', 'standby', 'n1'])).code).toBe(0);
+    expect(JSON.parse((await vigil(['-o', 'json', 'node', 'list'])).stdout)).toEqual([{ name: 'n1', online: true, standby: true, maintenance: false }]);
+    expect((await vigil(['status'])).stdout).toContain('* Node n1: standby');
+    expect((await vigil(['node', 'online', 'n1'])).code).toBe(0);
+    const status = await vigil(['status']);
+    expect(status.stdout).toContain('* Online: [ n1 ]');
+    expect(status.stdout).toMatch(/\* d1\t\(ocf:heartbeat:Dummy\):\t Stopped \(disabled\)/);
+    expect(status.stdout).not.toContain('\x1b[');
+  });
+
+  it('runs a script of commands from stdin and stops at the first error', async () => {
+    const before = await snapshot();
+    const out = await vigil(['--yes'], 'configure show d1\nconfigure delete ghost\nconfigure delete d2\n');
+    expect(out.code).toBe(1);
+    expect(out.stdout).toContain('primitive d1 ocf:heartbeat:Dummy');
+    expect(out.stderr).toContain("no object with id 'ghost'");
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('interactive shell against the daemon', () => {
+  it('completes live resource ids, shows the diff at commit, and only writes after yes', async () => {
+    const term = new TmuxTerminal();
+    try {
+      await term.start('node bin/vigil.mjs', { VIGIL_SOCKET: daemon.socket, VIGIL_HISTORY: join(dir, 'history'), NO_COLOR: '1' }, root);
+      await term.waitFor((s) => s.split('\n').pop() === 'vigil#');
+      await term.type('resource why d', 'Tab', 'Tab');
+      await term.waitFor(/d1\s+d2/);
+      await term.type('', 'C-u');
+      await term.type('configure', 'Enter');
+      await term.waitFor((s) => s.split('\n').pop() === 'vigil(configure)#');
+      await term.type('primitive d9 ocf:heartbeat:Dummy meta target-role=Stopped', 'Enter');
+      const before = await snapshot();
+      expect(before.configuration).not.toContain('d9');
+      await term.type('commit', 'Enter');
+      await term.waitFor(/commit these changes\? \[y\/N\]\s*$/);
+      expect(await term.screen()).toContain('+ primitive d9 ocf:heartbeat:Dummy');
+      await term.type('n', 'Enter');
+      await term.waitFor(/commit: cancelled, nothing changed/);
+      expect(await snapshot()).toEqual(before);
+      await term.type('commit', 'Enter');
+      await term.waitFor(/commit these changes\? \[y\/N\]\s*$/);
+      await term.type('y', 'Enter');
+      await term.waitFor(/commit: done \(epoch \d+ -> \d+\)/);
+      expect((await snapshot()).configuration).toContain('<primitive id="d9"');
+    } finally {
+      await term.stop();
+    }
+  });
+});
