@@ -27,6 +27,8 @@ export interface BackstopOptions {
   leaseBudgetMs: number;
   /** The node's resource process groups (executor.processGroups), for the guard process. */
   targets: () => number[];
+  /** Resource processes outside those groups (e.g. QEMU pids from libvirt), for the guard process. */
+  extraPids?: () => number[];
 }
 
 /** The watchdog device when one is configured, else the guard process. Start it after the executor. */
@@ -34,5 +36,5 @@ export function createBackstop(o: BackstopOptions): Backstop {
   if (o.watchdogDevice !== '') {
     return new Watchdog({ device: o.watchdogDevice, leaseGuard: o.leaseGuard, clock: o.clock, logger: o.logger, leaseBudgetMs: o.leaseBudgetMs });
   }
-  return new GuardProcess({ node: o.node, logger: o.logger, leaseGuard: o.leaseGuard, clock: o.clock, targets: o.targets });
+  return new GuardProcess({ node: o.node, logger: o.logger, leaseGuard: o.leaseGuard, clock: o.clock, targets: o.targets, extraPids: o.extraPids });
 }

@@ -16,6 +16,8 @@ export interface GuardProcessOptions {
   clock: Clock;
   /** The process groups the guard must kill (normally executor.processGroups). Read at every pet. */
   targets: () => number[];
+  /** Single processes outside those groups the guard must kill too (e.g. QEMU pids). Read at every pet. */
+  extraPids?: () => number[];
   /** Fire this much before the lease deadline, to absorb pipe and scheduling latency; default 50 ms. */
   slackMs?: number;
   /** The compiled guard program; default dist/daemon/fencing/guard-process.js. */
@@ -77,7 +79,7 @@ export class GuardProcess implements Backstop {
 
   /** Sends the current targets and arms the guard to fire in `withinMs` unless petted again. */
   pet(withinMs: number): void {
-    this.send({ kind: 'targets', groups: this.opts.targets() });
+    this.send({ kind: 'targets', groups: this.opts.targets(), pids: this.opts.extraPids?.() ?? [] });
     this.send({ kind: 'pet', withinMs });
   }
 

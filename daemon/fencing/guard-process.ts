@@ -7,27 +7,30 @@
  */
 import { createInterface } from 'node:readline';
 import { createLogger } from '../util/logger.js';
-import { signalGroup } from '../executor/process-group.js';
-import { firedLine, parseGuardCommand } from './guard-protocol.js';
+import { firedLine, parseGuardCommand, type GuardTargets } from './guard-protocol.js';
 
 const node = process.argv[2] ?? 'unknown';
 const log = createLogger({ node }).child({ component: 'guard' });
-let targets: number[] = [];
+let targets: GuardTargets = { groups: [], pids: [] };
 let timer: NodeJS.Timeout | undefined;
 let daemonGone = false;
 
+/** SIGKILL to a process (pid) or a process group (-pgid); one already gone is fine. */
+function kill(target: number): void {
+  try {
+    process.kill(target, 'SIGKILL');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') log.error({ err, target }, 'could not kill');
+  }
+}
+
 function fire(): void {
   timer = undefined;
-  for (const pgid of targets) {
-    try {
-      signalGroup(pgid, 'SIGKILL');
-    } catch (err) {
-      log.error({ err, pgid }, 'could not kill process group');
-    }
-  }
-  log.error({ groups: targets }, 'not petted in time: killed all resource process groups');
+  for (const pgid of targets.groups) kill(-pgid);
+  for (const pid of targets.pids) kill(pid);
+  log.error(targets, 'not petted in time: killed all resource processes');
   if (daemonGone) process.exit(0);
-  process.stdout.write(firedLine(targets.length));
+  process.stdout.write(firedLine(targets.groups.length + targets.pids.length));
 }
 
 const input = createInterface({ input: process.stdin });
@@ -37,7 +40,7 @@ input.on('line', (line) => {
     log.warn({ line: line.slice(0, 200) }, 'ignored a line that is not a guard command');
     return;
   }
-  if (cmd.kind === 'targets') targets = cmd.groups;
+  if (cmd.kind === 'targets') targets = { groups: cmd.groups, pids: cmd.pids };
   else {
     clearTimeout(timer);
     timer = cmd.kind === 'pet' ? setTimeout(fire, cmd.withinMs) : undefined;
@@ -46,7 +49,7 @@ input.on('line', (line) => {
 input.on('close', () => {
   daemonGone = true;
   if (timer === undefined) process.exit(0);
-  log.warn({ groups: targets }, 'daemon went away while armed: will fire at the deadline');
+  log.warn(targets, 'daemon went away while armed: will fire at the deadline');
 });
 // Only the timer or a disarm decides; a stray SIGTERM while armed must not end the protection.
 process.on('SIGTERM', () => {

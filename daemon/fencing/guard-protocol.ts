@@ -1,18 +1,25 @@
 /**
  * Lines the daemon writes to its guard process's stdin:
- *   "targets <pgid> <pgid> …"  process groups to SIGKILL when the guard fires
+ *   "targets g<pgid> p<pid> …" process groups and single processes to SIGKILL when the guard fires
  *   "pet <ms>"                 fire in <ms> unless petted again
  *   "disarm"                   do not fire (clean shutdown, or nothing left to protect)
  * The guard answers on stdout with "fired <count>" each time it fired.
  * End of input (the daemon died, or stopped) while armed leaves the timer
  * running: the guard still fires at the deadline, then exits; unarmed, it exits at once.
  */
-export type GuardCommand = { kind: 'targets'; groups: number[] } | { kind: 'pet'; withinMs: number } | { kind: 'disarm' };
+export interface GuardTargets {
+  /** Process groups (agents and what they started). */
+  groups: number[];
+  /** Single processes outside those groups (e.g. a QEMU that libvirtd started). */
+  pids: number[];
+}
+
+export type GuardCommand = ({ kind: 'targets' } & GuardTargets) | { kind: 'pet'; withinMs: number } | { kind: 'disarm' };
 
 export function formatGuardCommand(cmd: GuardCommand): string {
   switch (cmd.kind) {
     case 'targets':
-      return `targets ${cmd.groups.join(' ')}`.trimEnd() + '\n';
+      return ['targets', ...cmd.groups.map((g) => `g${g}`), ...cmd.pids.map((p) => `p${p}`)].join(' ') + '\n';
     case 'pet':
       return `pet ${Math.max(0, Math.floor(cmd.withinMs))}\n`;
     case 'disarm':
@@ -23,13 +30,23 @@ export function formatGuardCommand(cmd: GuardCommand): string {
 /** Parses one line; undefined for a line that is not a command (ignored and logged by the guard). */
 export function parseGuardCommand(line: string): GuardCommand | undefined {
   const [word, ...args] = line.trim().split(/\s+/);
+  if (word === 'targets') return parseTargets(args);
   const numbers = args.map(Number);
   if (numbers.some((n) => !Number.isInteger(n) || n < 0)) return undefined;
-  // pgid 0 and 1 would mean "our own group" and init: never targets.
-  if (word === 'targets' && numbers.every((n) => n > 1)) return { kind: 'targets', groups: numbers };
   if (word === 'pet' && numbers.length === 1) return { kind: 'pet', withinMs: numbers[0] };
   if (word === 'disarm' && numbers.length === 0) return { kind: 'disarm' };
   return undefined;
+}
+
+function parseTargets(args: string[]): GuardCommand | undefined {
+  const targets: GuardTargets = { groups: [], pids: [] };
+  for (const arg of args) {
+    const m = /^([gp])(\d+)$/.exec(arg);
+    // 0 and 1 would mean "our own group" and init: never targets.
+    if (!m || Number(m[2]) <= 1) return undefined;
+    (m[1] === 'g' ? targets.groups : targets.pids).push(Number(m[2]));
+  }
+  return { kind: 'targets', ...targets };
 }
 
 /** The guard's report that it fired (the count of groups it signalled). */

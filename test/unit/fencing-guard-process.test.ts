@@ -30,9 +30,9 @@ describe('guard process (watchdog stand-in)', () => {
     for (const v of victims.splice(0)) if (v.exitCode === null && v.signalCode === null) v.kill('SIGKILL');
   });
 
-  const setup = async (targets: () => number[]) => {
+  const setup = async (targets: () => number[], extraPids?: () => number[]) => {
     const leaseGuard = new LeaseGuard({ ttlMs: 2000, marginMs: 300, stopBudgetMs: 500, clock: systemClock, logger, onLost: () => undefined, onDeadline: () => undefined });
-    const guard = new GuardProcess({ node: 'node1', logger, leaseGuard, clock: systemClock, targets });
+    const guard = new GuardProcess({ node: 'node1', logger, leaseGuard, clock: systemClock, targets, extraPids });
     await guard.start();
     guards.push(guard);
     return { leaseGuard, guard };
@@ -60,6 +60,16 @@ describe('guard process (watchdog stand-in)', () => {
     await sleep(600);
     expect(alive(targets[0])).toBe(false);
     expect(guard.fired).toBe(2);
+  });
+
+  it('also kills single processes outside the groups (e.g. a QEMU libvirtd started)', async () => {
+    const loner = spawn('sleep', ['60'], { stdio: 'ignore' }); // in the test's own group: only its pid can be targeted
+    victims.push(loner);
+    const { guard } = await setup(() => [], () => [loner.pid!]);
+    guard.pet(200);
+    await sleep(600);
+    expect(alive(loner.pid!)).toBe(false);
+    expect(guard.fired).toBe(1);
   });
 
   it('disarm keeps it from firing until the next pet', async () => {
