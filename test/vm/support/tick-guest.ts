@@ -92,3 +92,38 @@ export async function waitForTick(guest: TickGuest, after: number, timeoutMs = 2
 export function firstReset(ticks: number[]): number {
   return ticks.findIndex((t, i) => i > 0 && t < ticks[i - 1]);
 }
+
+/**
+ * Watches the serial file while something happens to the guest (migration):
+ * the longest gap between two consecutive ticks arriving is what the guest's
+ * outside world saw as downtime (plus up to one tick period, 55 ms).
+ */
+export class TickRecorder {
+  private timer?: NodeJS.Timeout;
+  private lastCount = 0;
+  private lastAt = 0;
+  maxGapMs = 0;
+
+  constructor(private readonly guest: TickGuest) {}
+
+  start(): void {
+    this.lastCount = readTicks(this.guest).length;
+    this.lastAt = Date.now();
+    this.timer = setInterval(() => {
+      const count = readTicks(this.guest).length;
+      const now = Date.now();
+      if (count > this.lastCount) {
+        this.maxGapMs = Math.max(this.maxGapMs, now - this.lastAt);
+        this.lastCount = count;
+        this.lastAt = now;
+      }
+    }, 10);
+  }
+
+  stop(): number {
+    clearInterval(this.timer);
+    return this.maxGapMs;
+  }
+}
+
+export const TICK_PERIOD_MS = 55;
