@@ -65,17 +65,21 @@ export function createPrimitiveActions(ws: WorkingSet, r: SchedResource): Primit
   if (!r.managed) return plan;
   const multiple = runningNodes.length > 1;
   for (const n of runningNodes) {
-    const mustStop = n !== next || r.failedOn.has(n.id) || multiple || r.definitionChanged.has(n.id);
+    const mustStop = n !== next || r.failedOn.has(n.id) || multiple || r.restartFor.has(n.id);
     const stop = getAction(ws, r, 'stop', n, { optional: !mustStop, runnable: !r.blocked && (n.online || n.unclean) });
     if (mustStop && !next) stop.reason ??= r.stopReason ?? 'node availability';
-    if (r.definitionChanged.has(n.id) && n === next) stop.reason ??= 'resource definition change';
+    const why = r.restartFor.get(n.id);
+    if (why && n === next) stop.reason ??= why;
     plan.stops.push(stop);
   }
   const runningOnNext = next !== undefined && r.running.has(next.id);
-  const startNeeded = next !== undefined && (!runningOnNext || r.failedOn.has(next.id) || multiple || r.definitionChanged.has(next.id));
+  const startNeeded = next !== undefined && (!runningOnNext || r.failedOn.has(next.id) || multiple || r.restartFor.has(next.id));
   if (next || plan.stops.length === 0) {
-    plan.start = getAction(ws, r, 'start', next, { optional: !startNeeded, runnable: next !== undefined && !r.blocked });
-    if (next && r.definitionChanged.has(next.id)) plan.start.reason ??= 'resource definition change';
+    const blocked = r.blocked || (r.startBlockedReason !== undefined && r.running.size === 0);
+    plan.start = getAction(ws, r, 'start', next, { optional: !startNeeded, runnable: next !== undefined && !blocked });
+    if (next && r.startBlockedReason && r.running.size === 0) plan.start.reason = r.startBlockedReason;
+    const why = next ? r.restartFor.get(next.id) : undefined;
+    if (why) plan.start.reason ??= why;
   }
   if (canMigrate(ws, r, current, next) && plan.start) {
     plan.migrateTo = getAction(ws, r, 'migrate_to', current, { optional: false });

@@ -46,7 +46,7 @@ function buildNodes(cib: Cib, now: Date): SchedNode[] {
     const capacity: Record<string, number> = {};
     for (const [k, v] of Object.entries(resolveAttributes(n.utilization, { now, nodeAttributes: attrs }))) capacity[k] = Number(v) || 0;
     return {
-      id: n.id, uname: n.uname, online: false, unclean: false, standby: false, shutdown: false, maintenance: false,
+      id: n.id, uname: n.uname, online: false, unclean: false, pending: false, standby: false, shutdown: false, maintenance: false,
       attrs, capacity, remaining: { ...capacity }, assignedCount: 0, index,
     };
   });
@@ -71,7 +71,7 @@ function newResource(f: ResourceFactory, id: string, kind: SchedResource['kind']
     failureTimeoutMs: parseInterval(meta['failure-timeout'] ?? '0') ?? 0,
     allowMigrate: truthy(meta['allow-migrate'], false),
     running: new Map(), failed: false, failedOn: new Set(), blocked: false, allowed: new Map(), provisional: true, assigning: false,
-    withPrimaries: [], withDependents: [], pending: new Map(), definitionChanged: new Set(), activeMonitors: new Map(),
+    withPrimaries: [], withDependents: [], pending: new Map(), restartFor: new Map(), activeMonitors: new Map(),
     utilization: {}, unknownOn: new Set(),
   };
   f.ws.resourceById.set(id, r);

@@ -1,22 +1,27 @@
+import { INFINITY } from '../cib/score.js';
 import type { WorkingSet } from './working-set.js';
 
 /**
- * Cluster-wide policies that override placement: without quorum the
- * no-quorum-policy decides (stop: stop everything; freeze: start nothing new),
- * and stop-all-resources stops everything.
+ * Cluster-wide policies that override placement. Without quorum the
+ * no-quorum-policy decides: "stop" stops what runs and starts nothing,
+ * "freeze" leaves running resources alone but starts nothing new;
+ * stop-all-resources stops everything.
  */
 export function applyClusterPolicies(ws: WorkingSet): void {
   const o = ws.options;
+  // An unclean node nobody can fence might still run anything: nothing new may start until it is fenced.
+  const unfenceable = o.stonithEnabled && ws.nodes.some((n) => n.unclean) && !ws.primitives.some((p) => p.def?.class === 'stonith');
+  if (unfenceable) for (const r of ws.primitives) if (r.running.size === 0) for (const id of r.allowed.keys()) r.allowed.set(id, -INFINITY);
   const noQuorum = !o.haveQuorum && o.noQuorumPolicy !== 'ignore';
   for (const r of ws.primitives) {
     if (o.stopAllResources) r.nextRole = 'Stopped';
     if (!noQuorum) continue;
+    const active = r.running.size > 0;
     if (o.noQuorumPolicy === 'freeze') {
-      // Keep what runs where it runs; start nothing elsewhere.
-      for (const nodeId of r.allowed.keys()) if (!r.running.has(nodeId)) r.allowed.set(nodeId, -1_000_000);
-    } else {
+      if (!active) r.startBlockedReason = 'quorum freeze';
+    } else if (active) {
       r.nextRole = 'Stopped';
       r.stopReason = 'no quorum';
-    }
+    } else r.startBlockedReason = 'no quorum';
   }
 }

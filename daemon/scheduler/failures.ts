@@ -47,9 +47,11 @@ export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void
       for (const [interval, op] of state.monitors) if (monitorDigestMatches(ws, rsc, node, interval, op.opDigest)) set.add(`monitor:${interval}`);
       rsc.activeMonitors.set(node.id, set);
     }
-    if (active && state.lastStart?.opDigest && rsc.def && !state.failed) {
-      const params = paramsFor(ws, rsc, node);
-      if (operationDigest(params) !== state.lastStart.opDigest) rsc.definitionChanged.add(node.id);
+    if (active && rsc.def && !state.failed) {
+      const d = rsc.def;
+      // A changed agent means a different resource: restart it (Pacemaker gives no reason text here).
+      if ((state.agent.class && state.agent.class !== d.class) || (state.agent.type && state.agent.type !== d.type) || (state.agent.provider ?? d.provider) !== d.provider) rsc.restartFor.set(node.id, '');
+      else if (state.lastStart?.opDigest && operationDigest(paramsFor(ws, rsc, node)) !== state.lastStart.opDigest) rsc.restartFor.set(node.id, 'resource definition change');
     }
   }
 }

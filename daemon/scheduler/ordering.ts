@@ -56,7 +56,9 @@ export function collectiveOrderings(ws: WorkingSet, r: SchedResource): void {
 function orderPair(ws: WorkingSet, c: OrderConstraint, first: SchedResource, then: SchedResource, firstTask: string, thenTask: string): void {
   if (c.orderKind === 'Serialize') return;
   const mandatory = c.orderKind === 'Mandatory';
-  const flags: EdgeFlags = mandatory ? { runnableFirst: true, impliesThen: true } : {};
+  let flags: EdgeFlags = {};
+  if (mandatory && !c.symmetrical) flags = { runnableFirstIfStopped: true };
+  else if (mandatory) flags = { impliesThen: true, runnableFirst: firstTask === 'start' || firstTask === 'promote' };
   for (const a of firstAction(ws, first, firstTask)) for (const b of thenAction(ws, then, thenTask)) order(a, b, flags);
   if (!c.symmetrical || !inverse[firstTask] || !inverse[thenTask]) return;
   const invFlags: EdgeFlags = mandatory ? { impliesFirst: true } : {};
@@ -84,6 +86,8 @@ export function applyOrderConstraints(ws: WorkingSet): void {
   }
 }
 
+const isActive = (r: SchedResource): boolean => (r.kind === 'primitive' ? r.running.size > 0 : r.children.some(isActive));
+
 const label = (a: SchedAction) => `${a.rsc?.id ?? 'cluster'} ${a.task}`;
 
 /**
@@ -105,7 +109,8 @@ export function propagateOrderings(ws: WorkingSet): void {
     queued.delete(a);
     for (const e of a.afterEdges) {
       const t = e.then;
-      if (e.flags.runnableFirst && !a.runnable && t.runnable) {
+      const blocks = e.flags.runnableFirst || (e.flags.runnableFirstIfStopped && !(t.rsc && isActive(t.rsc)));
+      if (blocks && !a.runnable && t.runnable) {
         t.runnable = false;
         t.reason ??= a.pseudo && a.reason ? a.reason : `unrunnable ${label(a)}`;
         push(t);
@@ -125,6 +130,12 @@ export function propagateOrderings(ws: WorkingSet): void {
       }
       if (e.flags.restart && !a.optional && a.runnable && f.optional) {
         f.optional = false;
+        push(f);
+      }
+      // A running resource whose start became impossible must stop.
+      if (e.flags.restart && !a.runnable && f.optional && f.runnable && a.node === f.node) {
+        f.optional = false;
+        f.reason ??= a.reason;
         push(f);
       }
     }

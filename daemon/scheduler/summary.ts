@@ -39,6 +39,7 @@ export function summarizePrimitive(plan: PrimitivePlan): string | undefined {
     return line('Stop', rsc.id, current.uname, reasonText(stop, stop));
   }
   if (current && next && current === next) {
+    if (stop && !stop.optional && start && !start.runnable) return line('Stop', rsc.id, current.uname, reasonText(stop, stop));
     if (rsc.failedOn.has(current.id) && startRequired) return line('Recover', rsc.id, current.uname, start && !start.runnable ? reasonText(start, start) : '');
     if (startRequired && stop && !stop.optional) return line('Restart', rsc.id, current.uname, reasonText(start, start));
   }

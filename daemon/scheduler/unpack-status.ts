@@ -21,6 +21,14 @@ export interface HistoryState {
   stopFailed?: boolean;
   /** history exists (probe done or ops ran) */
   known: boolean;
+  /** the agent the history was recorded for */
+  agent: { class?: string; provider?: string; type?: string };
+}
+
+/** The rc the controller expected, from transition-key "action:transition:expected-rc:uuid". */
+function expectedRc(op: LrmOp): number | undefined {
+  const f = op.transitionKey?.split(':');
+  return f && f.length >= 3 && /^-?\d+$/.test(f[2]) ? Number(f[2]) : undefined;
 }
 
 const byCallId = (a: LrmOp, b: LrmOp) => {
@@ -48,10 +56,12 @@ const activeRoleFor = (op: LrmOp, current: Role): Role => {
 
 /** Replays one resource's history on one node in call-id order (Pacemaker's unpack_rsc_op, simplified). */
 export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | undefined, lrm: LrmResource): HistoryState {
-  const st: HistoryState = { role: 'Unknown', failed: false, monitors: new Map(), known: lrm.ops.length > 0 };
+  const st: HistoryState = { role: 'Unknown', failed: false, monitors: new Map(), known: lrm.ops.length > 0, agent: { class: lrm.class, provider: lrm.provider, type: lrm.type } };
   const ops = [...lrm.ops].sort(byCallId);
-  for (const op of ops) {
+  for (let op of ops) {
     if (op.opStatus === OpStatus.Cancelled) continue;
+    // Old histories mark "rc differs from 0" as an error even when it was the expected rc.
+    if (op.opStatus === OpStatus.Error && op.rcCode === expectedRc(op)) op = { ...op, opStatus: OpStatus.Done };
     const recurring = op.intervalMs > 0;
     if (op.opStatus === OpStatus.Pending) {
       st.pending = op.operation;

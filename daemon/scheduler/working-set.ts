@@ -14,6 +14,8 @@ export interface SchedNode {
   uname: string;
   online: boolean;
   unclean: boolean;
+  /** joining, not yet able to run resources */
+  pending: boolean;
   standby: boolean;
   shutdown: boolean;
   maintenance: boolean;
@@ -62,8 +64,12 @@ export interface SchedResource {
   assigning: boolean;
   assignedTo?: SchedNode;
   nextRole?: Role;
-  /** text for a stop/start reason forced by the state (e.g. "no quorum") */
+  /** why a forced stop happens (e.g. "no quorum"); default "node availability" */
   stopReason?: string;
+  /** set when the resource may be placed but not started (e.g. "quorum freeze") */
+  startBlockedReason?: string;
+  /** node -> reason text ('' for none) when the running instance must restart for a changed definition */
+  restartFor: Map<string, string>;
   /** colocations where this resource is the dependent ("rsc") */
   withPrimaries: SchedColocation[];
   /** colocations where this resource is the primary ("with-rsc") */
@@ -72,8 +78,6 @@ export interface SchedResource {
   pending: Map<string, string>;
   /** migration recorded in history: migrate_to done on source, target may have migrate_from */
   partialMigration?: { source: string; target: string };
-  /** nodes that need a fresh start due to a definition change */
-  definitionChanged: Set<string>;
   /** recurring monitors already active: node -> set of "name:interval" with a current digest */
   activeMonitors: Map<string, Set<string>>;
   /** clone instance number, for instances */
@@ -119,6 +123,8 @@ export interface SchedAction {
 export interface EdgeFlags {
   /** then is runnable only if first is */
   runnableFirst?: boolean;
+  /** as runnableFirst, but only while then's resource is not active (asymmetric orders never stop it) */
+  runnableFirstIfStopped?: boolean;
   /** first mandatory => then mandatory */
   impliesThen?: boolean;
   /** then mandatory => first mandatory */
@@ -173,4 +179,4 @@ export const primitivesOf = (r: SchedResource): SchedResource[] =>
 export const topLevel = (r: SchedResource): SchedResource => (r.parent ? topLevel(r.parent) : r);
 
 /** Whether a node can host resources at all right now. */
-export const nodeAvailable = (n: SchedNode): boolean => n.online && !n.unclean && !n.standby && !n.shutdown && !n.maintenance;
+export const nodeAvailable = (n: SchedNode): boolean => n.online && !n.unclean && !n.pending && !n.standby && !n.shutdown && !n.maintenance;
