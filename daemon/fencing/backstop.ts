@@ -1,8 +1,5 @@
 import type { Lifecycle } from '../util/lifecycle.js';
-import type { Logger } from '../util/logger.js';
-import type { Clock } from './clock.js';
-import { GuardProcess } from './guard-client.js';
-import type { LeaseGuard } from './lease-guard.js';
+import { GuardProcess, type GuardProcessOptions } from './guard-client.js';
 import { Watchdog } from './watchdog.js';
 
 /**
@@ -16,19 +13,11 @@ export interface Backstop extends Lifecycle {
   disarm(): void;
 }
 
-export interface BackstopOptions {
-  node: string;
-  logger: Logger;
-  leaseGuard: LeaseGuard;
-  clock: Clock;
+export interface BackstopOptions extends Omit<GuardProcessOptions, 'script' | 'slackMs'> {
   /** Linux watchdog device (e.g. /dev/watchdog); empty: use the guard process. */
   watchdogDevice: string;
   /** Lease TTL minus fencing margin. */
   leaseBudgetMs: number;
-  /** The node's resource process groups (executor.processGroups), for the guard process. */
-  targets: () => number[];
-  /** Resource processes outside those groups (e.g. QEMU pids from libvirt), for the guard process. */
-  extraPids?: () => number[];
 }
 
 /** The watchdog device when one is configured, else the guard process. Start it after the executor. */
@@ -36,5 +25,5 @@ export function createBackstop(o: BackstopOptions): Backstop {
   if (o.watchdogDevice !== '') {
     return new Watchdog({ device: o.watchdogDevice, leaseGuard: o.leaseGuard, clock: o.clock, logger: o.logger, leaseBudgetMs: o.leaseBudgetMs });
   }
-  return new GuardProcess({ node: o.node, logger: o.logger, leaseGuard: o.leaseGuard, clock: o.clock, targets: o.targets, extraPids: o.extraPids });
+  return new GuardProcess(o);
 }

@@ -10,7 +10,10 @@ export interface AgentSandbox {
   dir: string;
   root: string;
   executor: Executor;
+  /** A /bin/sh agent with this body. */
   addAgent(name: string, body: string): void;
+  /** An agent file with exactly this text and mode (for broken agents). */
+  addRawAgent(name: string, text: string, mode: number): void;
   request(resource: string, type: string, operation: string, extra?: Partial<OperationRequest>): OperationRequest;
   cleanup(): Promise<void>;
 }
@@ -36,9 +39,12 @@ export async function agentSandbox(options: Partial<ExecutorOptions> = {}, fallb
     root,
     executor,
     addAgent(name, body) {
+      this.addRawAgent(name, `#!/bin/sh\n${body}\n`, 0o755);
+    },
+    addRawAgent(name, text, mode) {
       const path = join(root, 'resource.d', 'test', name);
-      writeFileSync(path, `#!/bin/sh\n${body}\n`);
-      chmodSync(path, 0o755);
+      writeFileSync(path, text);
+      chmodSync(path, mode);
     },
     request: (resource, type, operation, extra = {}) => ({
       resource,

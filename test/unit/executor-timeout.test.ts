@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OpStatus } from '../../daemon/executor/operation.js';
@@ -56,17 +56,13 @@ describe('executor: timeouts and missing agents', () => {
   });
 
   it('reports a non-executable agent as not installed', async () => {
-    const path = join(sb.root, 'resource.d', 'test', 'NotExec');
-    writeFileSync(path, '#!/bin/sh\nexit 0\n');
-    chmodSync(path, 0o644);
+    sb.addRawAgent('NotExec', '#!/bin/sh\nexit 0\n', 0o644);
     const result = await sb.executor.run(sb.request('r', 'NotExec', 'start'));
     expect(result).toMatchObject({ rc: 5, status: OpStatus.NotInstalled });
   });
 
   it('reports an agent whose interpreter is missing as not installed', async () => {
-    const path = join(sb.root, 'resource.d', 'test', 'BadInterp');
-    writeFileSync(path, '#!/nonexistent/interpreter\nexit 0\n');
-    chmodSync(path, 0o755);
+    sb.addRawAgent('BadInterp', '#!/nonexistent/interpreter\nexit 0\n', 0o755);
     const result = await sb.executor.run(sb.request('r', 'BadInterp', 'start'));
     expect(result).toMatchObject({ rc: 5, status: OpStatus.NotInstalled });
     expect(result.exitReason).toContain('cannot execute');
