@@ -1,6 +1,7 @@
 import { addScores, evaluateRule, formatScore, INFINITY, parseScore } from '../daemon/cib/index.js';
 import type { AttributeSet, Cib, Resource } from '../daemon/cib/model.js';
-import { placements } from './resource-state.js';
+import { describeCluster } from '../daemon/scheduler/index.js';
+import { runningNodes } from './running-nodes.js';
 import { UnknownResourceError } from './commands/resource.js';
 
 export interface Contribution {
@@ -31,8 +32,8 @@ export function explainPlacement(cib: Cib, rscId: string, members: string[]): { 
   const entry = all.find((e) => e.r.id === rscId);
   if (!entry) throw new UnknownResourceError(rscId);
   const subjects = new Set([rscId, ...(entry.parent ? [entry.parent.id] : [])]);
-  const { placements: placed } = placements(cib);
-  const running = placed.filter((p) => p.resource === rscId && p.role !== 'Stopped').map((p) => p.node);
+  const cluster = describeCluster(cib);
+  const running = runningNodes(cluster, rscId);
   const nodes = [...new Set([...cib.configuration.nodes.map((n) => n.uname), ...members])].sort();
   const stickiness = parseScore(pair(entry.r.meta, 'resource-stickiness') ?? pair(cib.configuration.rscDefaults, 'resource-stickiness') ?? '0') ?? 0;
   const threshold = parseScore(pair(entry.r.meta, 'migration-threshold') ?? pair(cib.configuration.rscDefaults, 'migration-threshold') ?? 'INFINITY') ?? INFINITY;
@@ -54,7 +55,7 @@ export function explainPlacement(cib: Cib, rscId: string, members: string[]): { 
         }
       }
       if (c.kind === 'colocation' && c.rsc !== undefined && subjects.has(c.rsc) && c.withRsc !== undefined) {
-        const withNodes = placed.filter((p) => p.resource === c.withRsc || p.resource.startsWith(`${c.withRsc}:`)).map((p) => p.node);
+        const withNodes = runningNodes(cluster, c.withRsc);
         if (withNodes.includes(node)) contributions.push({ source: `colocation ${c.id} (with ${c.withRsc}, running here)`, score: c.score });
         else if (c.score >= INFINITY) contributions.push({ source: `colocation ${c.id} (${c.withRsc} is not running here)`, score: -INFINITY });
       }

@@ -34,8 +34,8 @@ export const nodeLevel: Level = {
       async run(session) {
         const { clusterStatus } = await import('./status.js');
         const status = await clusterStatus(session);
-        if (session.options.output === 'json') session.json(status.nodes);
-        else for (const n of status.nodes) session.out(`${n.name}: ${n.online ? 'online' : 'offline'}${n.standby ? ', standby' : ''}${n.maintenance ? ', maintenance' : ''}`);
+        if (session.options.output === 'json') session.json(status.cluster.nodes);
+        else for (const n of status.cluster.nodes) session.out(`${n.name}: ${n.state}`);
         return EXIT.ok;
       },
     },

@@ -7,7 +7,8 @@ import { nodeNames, resourceIds } from '../completion.js';
 import { EXIT } from '../exit-codes.js';
 import type { Level, ShellCommand } from '../level.js';
 import { parseFlags, UsageError } from '../options.js';
-import { placements } from '../resource-state.js';
+import { describeCluster } from '../../daemon/scheduler/index.js';
+import { runningNodes } from '../running-nodes.js';
 import type { ShellSession } from '../session.js';
 import { explainPlacement } from '../why.js';
 
@@ -81,8 +82,7 @@ function lifetime(flags: Map<string, string>): number | undefined {
 }
 
 async function currentNodes(session: ShellSession, rsc: string): Promise<string[]> {
-  const cib = parseCib(await session.api.getCib(), 'live CIB');
-  return placements(cib).placements.filter((p) => p.resource === rsc && p.role !== 'Stopped').map((p) => p.node);
+  return runningNodes(describeCluster(parseCib(await session.api.getCib(), 'live CIB')), rsc);
 }
 
 function replaceConstraint(conf: XmlElement, constraint: XmlElement): void {
