@@ -20,7 +20,15 @@ export interface AgentRun {
 export async function runAgent(
   agentPath: string,
   action: string,
-  opts: { params?: Record<string, string>; meta?: Record<string, string>; env?: Record<string, string>; instance?: string; ocfRoot?: string } = {},
+  opts: {
+    params?: Record<string, string>;
+    meta?: Record<string, string>;
+    env?: Record<string, string>;
+    instance?: string;
+    ocfRoot?: string;
+    /** Command prefix, e.g. ['ip', 'netns', 'exec', NS] to run the agent inside a network namespace. */
+    wrap?: string[];
+  } = {},
 ): Promise<AgentRun> {
   const env: NodeJS.ProcessEnv = {
     PATH: `${COMPAT_DIR}:/usr/sbin:/usr/bin:/sbin:/bin`,
@@ -35,7 +43,8 @@ export async function runAgent(
   for (const [k, v] of Object.entries(opts.params ?? {})) env[`OCF_RESKEY_${k}`] = v;
   for (const [k, v] of Object.entries(opts.meta ?? {})) env[`OCF_RESKEY_CRM_meta_${k}`] = v;
   const t0 = Date.now();
-  const r = await runCommandRaw(agentPath, [action], 300_000, { env });
+  const [file, ...args] = [...(opts.wrap ?? []), agentPath, action];
+  const r = await runCommandRaw(file, args, 300_000, { env });
   return { rc: r.code, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
 }
 

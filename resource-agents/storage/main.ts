@@ -1,0 +1,4 @@
+import { main } from '../lib/ocf-agent.js';
+import { storageAgent } from './agent.js';
+
+main(storageAgent);
