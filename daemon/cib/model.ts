@@ -228,6 +228,8 @@ export interface LrmOp {
   exitReason?: string;
   migrateSource?: string;
   migrateTarget?: string;
+  /** crm_feature_set of the controller that recorded it (digests differ in old ones) */
+  featureSet?: string;
 }
 
 export interface LrmResource {

@@ -409,7 +409,7 @@ class CibParser {
       lastRcChange: int('last-rc-change'), lastRun: int('last-run'), execTime: int('exec-time'), queueTime: int('queue-time'),
       opDigest: el.attrs['op-digest'], restartDigest: el.attrs['op-restart-digest'], transitionKey: el.attrs['transition-key'],
       transitionMagic: magic, onNode: el.attrs.on_node, exitReason: el.attrs['exit-reason'],
-      migrateSource: el.attrs['migrate_source'], migrateTarget: el.attrs['migrate_target'],
+      migrateSource: el.attrs['migrate_source'], migrateTarget: el.attrs['migrate_target'], featureSet: el.attrs.crm_feature_set,
     };
   }
 }

@@ -121,7 +121,7 @@ function lrmOp(o: LrmOp): XmlElement {
     'exit-reason': o.exitReason, on_node: o.onNode, 'call-id': String(o.callId), 'rc-code': String(o.rcCode), 'op-status': String(o.opStatus),
     interval: String(o.intervalMs), 'last-rc-change': o.lastRcChange?.toString(), 'last-run': o.lastRun?.toString(),
     'exec-time': o.execTime?.toString(), 'queue-time': o.queueTime?.toString(), 'op-digest': o.opDigest, 'op-restart-digest': o.restartDigest,
-    migrate_source: o.migrateSource, migrate_target: o.migrateTarget,
+    migrate_source: o.migrateSource, migrate_target: o.migrateTarget, crm_feature_set: o.featureSet,
   });
 }
 

@@ -47,21 +47,17 @@ export interface PrimitivePlan {
   next?: SchedNode;
   start?: SchedAction;
   stops: SchedAction[];
+  /** stops of a completed migration's source copy (not shown in the summary) */
+  dangling: SchedAction[];
   migrateTo?: SchedAction;
   migrateFrom?: SchedAction;
-}
-
-function canMigrate(ws: WorkingSet, r: SchedResource, current: SchedNode | undefined, next: SchedNode | undefined): boolean {
-  if (!r.allowMigrate || !current || !next || current === next || r.running.size !== 1) return false;
-  if (r.failed || r.parent !== undefined || !current.online || current.unclean) return false;
-  return r.def?.class === 'ocf' && ws.options.stonithEnabled !== undefined;
 }
 
 export function createPrimitiveActions(ws: WorkingSet, r: SchedResource): PrimitivePlan {
   const runningNodes = [...r.running.keys()].map((id) => ws.nodeById.get(id)!);
   const current = runningNodes[0];
   const next = r.assignedTo;
-  const plan: PrimitivePlan = { rsc: r, current, next, stops: [] };
+  const plan: PrimitivePlan = { rsc: r, current, next, stops: [], dangling: [] };
   if (!r.managed) return plan;
   const multiple = runningNodes.length > 1;
   for (const n of runningNodes) {
@@ -81,7 +77,8 @@ export function createPrimitiveActions(ws: WorkingSet, r: SchedResource): Primit
     const why = next ? r.restartFor.get(next.id) : undefined;
     if (why) plan.start.reason ??= why;
   }
-  if (canMigrate(ws, r, current, next) && plan.start) {
+  for (const id of r.danglingOn) plan.dangling.push(getAction(ws, r, 'stop', ws.nodeById.get(id), { optional: false }));
+  if (r.migrating && plan.start) {
     plan.migrateTo = getAction(ws, r, 'migrate_to', current, { optional: false });
     plan.migrateTo.meta = { migrate_source: current!.uname, migrate_target: next!.uname };
     plan.migrateFrom = getAction(ws, r, 'migrate_from', next, { optional: false });

@@ -3,6 +3,7 @@ import { buildWorkingSet } from './build.js';
 import { unpackNodeStates } from './node-state.js';
 import { unpackStatus } from './unpack-status.js';
 import { applyHistory } from './failures.js';
+import { reconcileMigrations } from './migration.js';
 import type { SchedNode, SchedResource } from './working-set.js';
 
 export interface NodeDescription {
@@ -64,6 +65,7 @@ export function describeCluster(cib: Cib, now: Date = new Date()): ClusterDescri
   unpackNodeStates(ws);
   const histories = unpackStatus(ws);
   applyHistory(ws, histories);
+  reconcileMigrations(ws, histories);
   const uname = (id: string) => ws.nodeById.get(id)?.uname ?? id;
   const failedActions: FailedAction[] = [];
   for (const h of histories) {

@@ -115,7 +115,9 @@ export function propagateOrderings(ws: WorkingSet): void {
         t.reason ??= a.pseudo && a.reason ? a.reason : `unrunnable ${label(a)}`;
         push(t);
       }
-      if (e.flags.impliesThen && !a.optional && t.optional && a.runnable && !(t.rsc && t.rsc.kind === 'primitive' && t.node === undefined)) {
+      // A live-migrating resource's start is a formality: it restarts nothing after it.
+      const migrationStart = a.pseudo && a.task === 'start' && a.rsc?.migrating === true;
+      if (e.flags.impliesThen && !a.optional && t.optional && a.runnable && !migrationStart && !(t.rsc && t.rsc.kind === 'primitive' && t.node === undefined)) {
         t.optional = false;
         if (!t.pseudo) t.reason ??= `required ${label(a)}`;
         push(t);

@@ -12,6 +12,7 @@ import { createProbes } from './probes.js';
 import { summarizePrimitive } from './summary.js';
 import { buildTransitionActions } from './transition-graph.js';
 import { applyClusterPolicies } from './cluster-policy.js';
+import { decideMigrations, reconcileMigrations } from './migration.js';
 import type { Transition } from './transition.js';
 import type { WorkingSet } from './working-set.js';
 
@@ -27,12 +28,14 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   initAllowedNodes(ws);
   const histories = unpackStatus(ws);
   applyHistory(ws, histories);
+  reconcileMigrations(ws, histories);
   applyLocationConstraints(ws);
   applyFailCounts(ws);
   applyStickiness(ws);
   applyClusterPolicies(ws);
   unpackColocations(ws);
   assignAll(ws);
+  decideMigrations(ws);
   const plans = ws.primitives.map((r) => createPrimitiveActions(ws, r));
   for (const r of ws.resources) collectiveOrderings(ws, r);
   applyOrderConstraints(ws);

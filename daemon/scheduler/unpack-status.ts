@@ -14,8 +14,18 @@ export interface HistoryState {
   lastStart?: LrmOp;
   /** recurring monitors currently active (interval ms -> op) */
   monitors: Map<number, LrmOp>;
+  /** last op was a successful migrate_to towards this node */
   migratedTo?: string;
+  /** a successful migrate_from from this source made the resource active here */
   migratedFrom?: string;
+  /** a migrate_to towards this node failed: the resource may be active there */
+  failedMigrateTo?: { target?: string; at?: number };
+  /** newest last-rc-change in the history (epoch s) */
+  lastChange: number;
+  /** a migrate_from from this source failed */
+  failedMigrateFrom?: string;
+  /** ops other than probes ran here */
+  acted: boolean;
   /** a hard error that bans the node (not installed) or every node (not configured) */
   hardError?: 'node' | 'cluster';
   stopFailed?: boolean;
@@ -56,7 +66,7 @@ const activeRoleFor = (op: LrmOp, current: Role): Role => {
 
 /** Replays one resource's history on one node in call-id order (Pacemaker's unpack_rsc_op, simplified). */
 export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | undefined, lrm: LrmResource): HistoryState {
-  const st: HistoryState = { role: 'Unknown', failed: false, monitors: new Map(), known: lrm.ops.length > 0, agent: { class: lrm.class, provider: lrm.provider, type: lrm.type } };
+  const st: HistoryState = { role: 'Unknown', failed: false, monitors: new Map(), known: lrm.ops.length > 0, acted: false, lastChange: Math.max(0, ...lrm.ops.map((o) => o.lastRcChange ?? 0)), agent: { class: lrm.class, provider: lrm.provider, type: lrm.type } };
   const ops = [...lrm.ops].sort(byCallId);
   for (let op of ops) {
     if (op.opStatus === OpStatus.Cancelled) continue;
@@ -69,6 +79,8 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
       continue;
     }
     const probe = op.operation === 'monitor' && !recurring;
+    if (!probe) st.acted = true;
+    if (op.operation !== 'migrate_to' && !recurring) st.migratedTo = undefined;
     const ok = op.opStatus === OpStatus.Done && (op.rcCode === OcfRc.Success || (op.operation === 'monitor' && op.rcCode === OcfRc.RunningPromoted && !recurring) || (op.rcCode === OcfRc.NotRunning && (probe || op.operation === 'stop')) || (op.operation === 'monitor' && recurring && op.rcCode === OcfRc.RunningPromoted && st.role === 'Promoted'));
     if (ok) {
       if (recurring) {
@@ -102,6 +114,8 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
     } else {
       st.role = op.operation === 'demote' ? 'Promoted' : activeRoleFor(op, st.role === 'Unknown' || st.role === 'Stopped' ? 'Started' : st.role);
     }
+    if (op.operation === 'migrate_to') st.failedMigrateTo = { target: op.migrateTarget, at: op.lastRcChange };
+    if (op.operation === 'migrate_from') st.failedMigrateFrom = op.migrateSource;
     if (op.rcCode === OcfRc.ErrInstalled) st.hardError = 'node';
     if (op.rcCode === OcfRc.ErrConfigured) st.hardError = 'cluster';
     if (op.operation === 'stop') st.stopFailed = true;

@@ -76,8 +76,10 @@ export interface SchedResource {
   withDependents: SchedColocation[];
   /** pending operation per node (op name) */
   pending: Map<string, string>;
-  /** migration recorded in history: migrate_to done on source, target may have migrate_from */
-  partialMigration?: { source: string; target: string };
+  /** nodes left with a completed migration's source copy: stop it there, silently */
+  danglingOn: Set<string>;
+  /** live migration chosen for this transition */
+  migrating: boolean;
   /** recurring monitors already active: node -> set of "name:interval" with a current digest */
   activeMonitors: Map<string, Set<string>>;
   /** clone instance number, for instances */

@@ -1,0 +1,65 @@
+import type { UnpackedHistory } from './unpack-status.js';
+import { primitivesOf, type SchedResource, type WorkingSet } from './working-set.js';
+
+/**
+ * Interprets migrations recorded across two nodes' histories (Pacemaker's
+ * rules): a completed migrate_to + migrate_from leaves the resource on the
+ * target and a copy to stop on the source; a failed migrate_from fails the
+ * source; a failed migrate_to may have left the resource active on the target.
+ */
+export function reconcileMigrations(ws: WorkingSet, histories: UnpackedHistory[]): void {
+  const byRsc = new Map<SchedResource, UnpackedHistory[]>();
+  for (const h of histories) (byRsc.get(h.rsc) ?? byRsc.set(h.rsc, []).get(h.rsc)!).push(h);
+  for (const [rsc, list] of byRsc) {
+    const on = (uname: string | undefined) => list.find((h) => h.node.uname === uname);
+    for (const h of list) {
+      const s = h.state;
+      if (s.migratedTo && rsc.running.has(h.node.id)) {
+        const target = on(s.migratedTo);
+        if (target?.state.migratedFrom === h.node.uname && rsc.running.has(target.node.id)) {
+          rsc.running.delete(h.node.id);
+          rsc.danglingOn.add(h.node.id);
+        } else if (target?.state.failedMigrateFrom === h.node.uname) {
+          rsc.failed = true;
+          rsc.failedOn.add(h.node.id);
+        }
+      }
+      if (s.failedMigrateTo) {
+        const target = s.failedMigrateTo.target !== undefined ? ws.nodeByName.get(s.failedMigrateTo.target) : undefined;
+        const th = on(s.failedMigrateTo.target);
+        const newerThere = th !== undefined && s.failedMigrateTo.at !== undefined && th.state.lastChange > s.failedMigrateTo.at;
+        if (target && target.online && th && !th.state.acted && !newerThere && !rsc.running.has(target.id)) {
+          rsc.running.set(target.id, 'Started');
+          rsc.restartFor.set(target.id, '');
+        }
+      }
+    }
+  }
+}
+
+const moving = (ws: WorkingSet, r: SchedResource) =>
+  r.running.size === 1 && r.assignedTo !== undefined && !r.running.has(r.assignedTo.id);
+
+function migratable(ws: WorkingSet, r: SchedResource): boolean {
+  if (!r.allowMigrate || !r.managed || r.failed || !moving(ws, r)) return false;
+  if (r.parent && r.parent.kind !== 'group') return false;
+  const cur = ws.nodeById.get([...r.running.keys()][0])!;
+  return cur.online && !cur.unclean && r.restartFor.size === 0;
+}
+
+/**
+ * Chooses live migration (migrate_to/migrate_from) over stop/start where
+ * allowed: the resource moves, is healthy, and nothing it is mandatorily
+ * ordered after is itself restarting.
+ */
+export function decideMigrations(ws: WorkingSet): void {
+  for (const r of ws.primitives) r.migrating = migratable(ws, r);
+  for (const c of ws.cib.configuration.constraints) {
+    if (c.kind !== 'order' || c.orderKind !== 'Mandatory' || !c.first || !c.then) continue;
+    const first = ws.resourceById.get(c.first);
+    const then = ws.resourceById.get(c.then);
+    if (!first || !then) continue;
+    const firstRestarts = primitivesOf(first).some((p) => !p.migrating && (moving(ws, p) || (p.running.size === 0 && p.assignedTo)));
+    if (firstRestarts) for (const p of primitivesOf(then)) p.migrating = false;
+  }
+}
