@@ -50,7 +50,7 @@ export async function terminateGroup(pgid: number, graceMs: number): Promise<voi
   signalGroup(pgid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    await sleep(Math.min(50, graceMs));
+    await sleep(Math.min(10, graceMs));
     if (!processGroupAlive(pgid)) return;
   }
   signalGroup(pgid, 'SIGKILL');

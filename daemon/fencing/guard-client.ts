@@ -6,7 +6,7 @@ import type { Clock } from './clock.js';
 import { GuardProcessError } from './errors.js';
 import { createInterface } from 'node:readline';
 import type { Backstop } from './backstop.js';
-import { formatGuardCommand, parseFiredLine, type GuardCommand } from './guard-protocol.js';
+import { formatGuardCommand, monotonicNowMs, parseFiredLine, READY_LINE, type GuardCommand } from './guard-protocol.js';
 import type { LeaseGuard } from './lease-guard.js';
 
 export interface GuardProcessOptions {
@@ -25,6 +25,7 @@ export interface GuardProcessOptions {
 }
 
 const STOP_WAIT_MS = 2000;
+const READY_WAIT_MS = 10_000;
 
 /**
  * Runs the guard process (guard-process.ts) and pets it on every lease
@@ -62,16 +63,27 @@ export class GuardProcess implements Backstop {
     void this.exited.then((code) => {
       if (this.child === child) this.log.error({ pid: child.pid, code }, 'guard exited unexpectedly: no backstop for a hung daemon');
     });
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const groups = parseFiredLine(line);
-      if (groups === undefined) return;
-      this.firedCount++;
-      this.log.error({ pid: child.pid, groups }, 'guard fired: resource process groups were killed');
-    });
     child.stdin!.on('error', (err) => this.log.warn({ err }, 'guard pipe closed'));
     await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', (err) => reject(new GuardProcessError(`cannot start ${script}`, { cause: err })));
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new GuardProcessError(`${script} did not report ready within ${READY_WAIT_MS} ms`));
+      }, READY_WAIT_MS);
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        if (line === READY_LINE) {
+          clearTimeout(timer);
+          resolve();
+          return;
+        }
+        const groups = parseFiredLine(line);
+        if (groups === undefined) return;
+        this.firedCount++;
+        this.log.error({ pid: child.pid, groups }, 'guard fired: resource processes were killed');
+      });
+      child.once('error', (err) => {
+        clearTimeout(timer);
+        reject(new GuardProcessError(`cannot start ${script}`, { cause: err }));
+      });
     });
     this.unsubscribe = this.opts.leaseGuard.onRenewed((deadline) => this.pet(deadline - this.opts.clock.now() - (this.opts.slackMs ?? 50)));
     this.log.info({ pid: child.pid }, 'guard started');
@@ -80,7 +92,7 @@ export class GuardProcess implements Backstop {
   /** Sends the current targets and arms the guard to fire in `withinMs` unless petted again. */
   pet(withinMs: number): void {
     this.send({ kind: 'targets', groups: this.opts.targets(), pids: this.opts.extraPids?.() ?? [] });
-    this.send({ kind: 'pet', withinMs });
+    this.send({ kind: 'pet', deadline: monotonicNowMs() + withinMs });
   }
 
   disarm(): void {

@@ -7,7 +7,7 @@
  */
 import { createInterface } from 'node:readline';
 import { createLogger } from '../util/logger.js';
-import { firedLine, parseGuardCommand, type GuardTargets } from './guard-protocol.js';
+import { firedLine, monotonicNowMs, parseGuardCommand, READY_LINE, type GuardTargets } from './guard-protocol.js';
 
 const node = process.argv[2] ?? 'unknown';
 const log = createLogger({ node }).child({ component: 'guard' });
@@ -43,7 +43,7 @@ input.on('line', (line) => {
   if (cmd.kind === 'targets') targets = { groups: cmd.groups, pids: cmd.pids };
   else {
     clearTimeout(timer);
-    timer = cmd.kind === 'pet' ? setTimeout(fire, cmd.withinMs) : undefined;
+    timer = cmd.kind === 'pet' ? setTimeout(fire, Math.max(0, cmd.deadline - monotonicNowMs())) : undefined;
   }
 });
 input.on('close', () => {
@@ -57,4 +57,5 @@ process.on('SIGTERM', () => {
   log.warn('SIGTERM while armed: ignored, firing at the deadline unless disarmed');
 });
 process.stdout.on('error', () => undefined); // the daemon is gone; keep guarding until the deadline
+process.stdout.write(READY_LINE + '\n');
 log.info({ pid: process.pid }, 'guard running');

@@ -1,9 +1,11 @@
 /**
  * Lines the daemon writes to its guard process's stdin:
  *   "targets g<pgid> p<pid> …" process groups and single processes to SIGKILL when the guard fires
- *   "pet <ms>"                 fire in <ms> unless petted again
+ *   "pet <monotonic ms>"       fire at that CLOCK_MONOTONIC time unless petted again
  *   "disarm"                   do not fire (clean shutdown, or nothing left to protect)
- * The guard answers on stdout with "fired <count>" each time it fired.
+ * The guard answers on stdout "ready" once it listens, and "fired <count>" each time it fired.
+ * Deadlines are absolute on the system-wide monotonic clock, so a pet read
+ * late (a busy pipe, a guard still starting) still fires on time.
  * End of input (the daemon died, or stopped) while armed leaves the timer
  * running: the guard still fires at the deadline, then exits; unarmed, it exits at once.
  */
@@ -14,14 +16,17 @@ export interface GuardTargets {
   pids: number[];
 }
 
-export type GuardCommand = ({ kind: 'targets' } & GuardTargets) | { kind: 'pet'; withinMs: number } | { kind: 'disarm' };
+export type GuardCommand = ({ kind: 'targets' } & GuardTargets) | { kind: 'pet'; deadline: number } | { kind: 'disarm' };
+
+/** CLOCK_MONOTONIC in ms: the same clock in every process on this machine (unlike performance.now()). */
+export const monotonicNowMs = (): number => Number(process.hrtime.bigint() / 1_000_000n);
 
 export function formatGuardCommand(cmd: GuardCommand): string {
   switch (cmd.kind) {
     case 'targets':
       return ['targets', ...cmd.groups.map((g) => `g${g}`), ...cmd.pids.map((p) => `p${p}`)].join(' ') + '\n';
     case 'pet':
-      return `pet ${Math.max(0, Math.floor(cmd.withinMs))}\n`;
+      return `pet ${Math.max(0, Math.floor(cmd.deadline))}\n`;
     case 'disarm':
       return 'disarm\n';
   }
@@ -33,7 +38,7 @@ export function parseGuardCommand(line: string): GuardCommand | undefined {
   if (word === 'targets') return parseTargets(args);
   const numbers = args.map(Number);
   if (numbers.some((n) => !Number.isInteger(n) || n < 0)) return undefined;
-  if (word === 'pet' && numbers.length === 1) return { kind: 'pet', withinMs: numbers[0] };
+  if (word === 'pet' && numbers.length === 1) return { kind: 'pet', deadline: numbers[0] };
   if (word === 'disarm' && numbers.length === 0) return { kind: 'disarm' };
   return undefined;
 }
@@ -48,6 +53,8 @@ function parseTargets(args: string[]): GuardCommand | undefined {
   }
   return { kind: 'targets', ...targets };
 }
+
+export const READY_LINE = 'ready';
 
 /** The guard's report that it fired (the count of groups it signalled). */
 export const firedLine = (groups: number): string => `fired ${groups}\n`;

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatGuardCommand, parseFiredLine, parseGuardCommand, firedLine } from '../../daemon/fencing/guard-protocol.js';
+import { execFileSync } from 'node:child_process';
+import { firedLine, formatGuardCommand, monotonicNowMs, parseFiredLine, parseGuardCommand } from '../../daemon/fencing/guard-protocol.js';
 
 describe('guard protocol', () => {
   it('round-trips every command', () => {
     for (const cmd of [
       { kind: 'targets', groups: [120, 4431], pids: [999] },
       { kind: 'targets', groups: [], pids: [] },
-      { kind: 'pet', withinMs: 1650 },
+      { kind: 'pet', deadline: 81_234_567 },
       { kind: 'disarm' },
     ] as const) {
       expect(parseGuardCommand(formatGuardCommand(cmd))).toEqual(cmd);
@@ -21,8 +22,14 @@ describe('guard protocol', () => {
     expect(parseFiredLine('fired')).toBeUndefined();
   });
 
-  it('rounds a fractional deadline down and clamps a passed one to 0', () => {
-    expect(formatGuardCommand({ kind: 'pet', withinMs: 99.9 })).toBe('pet 99\n');
-    expect(formatGuardCommand({ kind: 'pet', withinMs: -20 })).toBe('pet 0\n');
+  it('rounds a fractional deadline down', () => {
+    expect(formatGuardCommand({ kind: 'pet', deadline: 99.9 })).toBe('pet 99\n');
+  });
+
+  it('uses a clock shared by all processes on the machine', () => {
+    const child = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.hrtime.bigint() / 1000000n))'], { encoding: 'utf8' }));
+    const here = monotonicNowMs();
+    expect(here - child).toBeGreaterThanOrEqual(0);
+    expect(here - child).toBeLessThan(5000);
   });
 });
