@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { defaultOcfRoots } from './executor/project-paths.js';
 import { VigilError, formatLocation, type SourceLocation } from './util/errors.js';
 
 /**
@@ -57,7 +58,7 @@ export function defaultConfig(): DaemonConfig {
     selfFenceStopBudgetMs: 600,
     apiSocket: '/run/vigil/vigild.sock',
     logLevel: 'info',
-    agentPath: [new URL('../../resource-agents/ocf', import.meta.url).pathname, '/usr/lib/ocf'],
+    agentPath: defaultOcfRoots(),
     resourceTmpDir: '/run/resource-agents',
     watchdogDevice: '',
     shutdownTimeoutMs: 60_000,

@@ -10,6 +10,7 @@ import { element, firstChild } from './cib/xml.js';
 import { ActionRunner } from './controller/action-runner.js';
 import { Controller, type Planner } from './controller/controller.js';
 import { Executor } from './executor/executor.js';
+import { createBackstop, type Backstop } from './fencing/backstop.js';
 import { systemClock } from './fencing/clock.js';
 import { LeaseGuard } from './fencing/lease-guard.js';
 import { DcElection } from './membership/dc-election.js';
@@ -36,6 +37,7 @@ export class Vigild implements Lifecycle {
   private executor?: Executor;
   private lease?: NodeLease;
   private guard?: LeaseGuard;
+  private backstop?: Backstop;
   private runner?: ActionRunner;
   private election?: DcElection;
   private controller?: Controller;
@@ -80,6 +82,18 @@ export class Vigild implements Lifecycle {
     });
     this.guard = guard;
     await this.stack.start(guard);
+    // covers a hung or killed daemon: kills the node's resource processes at the lease deadline
+    const backstop = createBackstop({
+      node: c.node,
+      logger: this.log,
+      leaseGuard: guard,
+      clock: systemClock,
+      watchdogDevice: c.watchdogDevice,
+      leaseBudgetMs: c.leaseTtlS * 1000 - c.fencingMarginMs,
+      targets: () => executor.processGroups(),
+    });
+    this.backstop = backstop;
+    await this.stack.start(backstop);
     const lease = new NodeLease({
       client,
       node: c.node,
@@ -181,6 +195,7 @@ export class Vigild implements Lifecycle {
       const deadline = Date.now() + Math.max(0, (this.guard?.hardDeadline() ?? 0) - systemClock.now());
       const clean = await this.runner!.stopAll(deadline);
       if (!clean) this.executor!.killAll();
+      else this.backstop?.disarm(); // nothing left to protect until the next renewal re-arms it
       this.log.warn({ clean }, 'self-fence complete: resources stopped');
       await this.rejoin();
     })().finally(() => (this.fencing = undefined));

@@ -14,7 +14,7 @@ need=(etcd:etcd-server etcdctl:etcd-client)
 case "$want" in
   test|vm)
     need+=(crm_simulate:pacemaker-cli-utils crm_verify:pacemaker-cli-utils tmux:tmux ip:iproute2 ping:iputils-ping
-           libvirtd:libvirt-daemon virsh:libvirt-clients qemu-system-x86_64:qemu-system-x86 unshare:util-linux) ;;
+           libvirtd:libvirt-daemon virsh:libvirt-clients qemu-system-x86_64:qemu-system-x86 unshare:util-linux nft:nftables) ;;
 esac
 missing=()
 for pair in "${need[@]}"; do

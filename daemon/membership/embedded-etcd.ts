@@ -15,6 +15,8 @@ export interface EmbeddedEtcdOptions {
   dataDir: string;
   clientUrl: string;
   peerUrl: string;
+  /** Further URLs to listen on for clients (e.g. other loopback addresses). */
+  extraClientUrls?: string[];
   /** `name=peerUrl,...` of every member; default: this member alone. */
   initialCluster?: string;
   /** Remove the data dir on stop (tests, throw-away demo clusters). */
@@ -54,7 +56,7 @@ export class EmbeddedEtcd implements Lifecycle {
     const args = [
       `--name=${o.name}`,
       `--data-dir=${o.dataDir}`,
-      `--listen-client-urls=${o.clientUrl}`,
+      `--listen-client-urls=${[o.clientUrl, ...(o.extraClientUrls ?? [])].join(',')}`,
       `--advertise-client-urls=${o.clientUrl}`,
       `--listen-peer-urls=${o.peerUrl}`,
       `--initial-advertise-peer-urls=${o.peerUrl}`,

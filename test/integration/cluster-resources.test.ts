@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ActivitySampler, LocalCluster } from './support/local-cluster.js';
+
+/** Real etcd (3 members) + 3 real vigild processes + real agents. */
+describe('resources on a 3-node cluster', () => {
+  let cluster: LocalCluster;
+  beforeAll(async () => {
+    cluster = await LocalCluster.start({ size: 3 });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('starts resources spread over the nodes, moves one by a location constraint, stops one by target-role', async () => {
+    const ids = ['r1', 'r2', 'r3'];
+    const sampler = new ActivitySampler(cluster, ids);
+    const resources = (meta: Record<string, Record<string, string>> = {}) => ids.map((id) => cluster.dummy(id, { meta: meta[id] })).join('');
+    await cluster.configure(resources());
+    await cluster.waitFor(() => ids.every((id) => cluster.activeNodes(id).length === 1), 20_000, 'r1..r3 started');
+    const placement = ids.map((id) => cluster.activeNodes(id)[0]);
+    expect(new Set(placement).size).toBe(3);
+
+    const target = ['n1', 'n2', 'n3'].find((n) => n !== placement[0])!;
+    await cluster.configure(resources(), `<rsc_location id="loc-r1" rsc="r1" node="${target}" score="INFINITY"/>`);
+    await cluster.waitFor(() => cluster.activeNodes('r1').join() === target, 20_000, `r1 moved to ${target}`);
+
+    await cluster.configure(resources({ r2: { 'target-role': 'Stopped' } }), `<rsc_location id="loc-r1" rsc="r1" node="${target}" score="INFINITY"/>`);
+    await cluster.waitFor(() => cluster.activeNodes('r2').length === 0, 20_000, 'r2 stopped');
+    expect(cluster.activeNodes('r1')).toEqual([target]);
+    expect(cluster.activeNodes('r3')).toEqual([placement[2]]);
+
+    // the agents saw exactly one start of r3 and no stop: nothing else was disturbed
+    const r3 = cluster.agentActions().filter((a) => a.resource === 'r3' && (a.action === 'start' || a.action === 'stop'));
+    expect(r3.map((a) => `${a.action}@${a.node}`)).toEqual([`start@${placement[2]}`]);
+    sampler.stop();
+    expect(sampler.doubleActive).toEqual([]);
+    await cluster.configure(resources({ r1: { 'target-role': 'Stopped' }, r2: { 'target-role': 'Stopped' }, r3: { 'target-role': 'Stopped' } }));
+    await cluster.waitFor(() => ids.every((id) => cluster.activeNodes(id).length === 0), 20_000, 'all stopped');
+  });
+
+  it('restarts a resource whose monitor fails, and moves it after migration-threshold failures', async () => {
+    await cluster.configure(cluster.dummy('f1', { monitorS: 1, meta: { 'migration-threshold': '2' } }));
+    await cluster.waitFor(() => cluster.activeNodes('f1').length === 1, 20_000, 'f1 started');
+    const home = cluster.activeNodes('f1')[0];
+    const killPlaceholder = () => {
+      const pid = /pid=(\d+)/.exec(readFileSync(join(cluster.dir, 'state', `f1@${home}`), 'utf8'))![1];
+      process.kill(Number(pid), 'SIGKILL');
+      return Date.now();
+    };
+    const startsAfter = (t: number, node: string) =>
+      cluster.agentActions().filter((a) => a.resource === 'f1' && a.action === 'start' && a.rc === 0 && a.node === node && a.at >= t);
+
+    const firstFailure = killPlaceholder();
+    await cluster.waitFor(() => startsAfter(firstFailure, home).length === 1 && cluster.activeNodes('f1').join() === home, 20_000, 'f1 restarted in place');
+    const failCount = await cluster.api().getCib();
+    expect(failCount).toMatch(new RegExp(`name="fail-count-f1#monitor_1000" value="1"`));
+
+    const secondFailure = killPlaceholder();
+    await cluster.waitFor(() => cluster.activeNodes('f1').length === 1 && cluster.activeNodes('f1')[0] !== home, 20_000, 'f1 moved away');
+    expect(startsAfter(secondFailure, home)).toEqual([]);
+    await cluster.configure(cluster.dummy('f1', { meta: { 'target-role': 'Stopped' } }));
+    await cluster.waitFor(() => cluster.activeNodes('f1').length === 0, 20_000, 'f1 stopped');
+  });
+});
