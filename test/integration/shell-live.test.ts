@@ -161,6 +161,19 @@ describe('resource and node commands', () => {
     expect(status.stdout).not.toContain('\x1b[');
   });
 
+  it('simulate answers what-if questions on the live CIB without changing it', async () => {
+    const before = await snapshot();
+    const down = await vigil(['simulate', '--node-down', 'n1']);
+    expect(down.stderr).toBe('');
+    expect(down.code).toBe(0);
+    expect(down.stdout).toContain('Transition Summary:');
+    expect(down.stdout).toMatch(/OFFLINE: \[ n1 \]/);
+    const failed = await vigil(['simulate', '--fail', 'd1@n1']);
+    expect(failed.code).toBe(0);
+    expect(failed.stdout).toContain("d1_monitor_10000 on n1 'error' (1)");
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('runs a script of commands from stdin and stops at the first error', async () => {
     const before = await snapshot();
     const out = await vigil(['--yes'], 'configure show d1\nconfigure delete ghost\nconfigure delete d2\n');
