@@ -43,6 +43,8 @@ export interface AttributeExpression {
   operation: ExpressionOp;
   value?: string;
   type: ValueType;
+  /** whether `type` was given (otherwise inferred from the value for ordering comparisons) */
+  typeGiven: boolean;
   /** literal (default), param (resource instance attribute), meta (resource meta attribute) */
   valueSource: 'literal' | 'param' | 'meta';
 }

@@ -179,7 +179,7 @@ class CibParser {
         if (operation !== 'defined' && operation !== 'not_defined' && el.attrs.value === undefined) this.fail(el, `operation "${operation}" needs a value`);
         const vs = el.attrs['value-source'] ?? 'literal';
         if (vs !== 'literal' && vs !== 'param' && vs !== 'meta') this.fail(el, `invalid value-source "${vs}"`);
-        return { kind: 'expression', id: el.attrs.id ?? '', attribute: this.required(el, 'attribute'), operation, value: el.attrs.value, type, valueSource: vs };
+        return { kind: 'expression', id: el.attrs.id ?? '', attribute: this.required(el, 'attribute'), operation, value: el.attrs.value, type, typeGiven: el.attrs.type !== undefined, valueSource: vs };
       }
       case 'date_expression':
         return this.dateExpression(el);

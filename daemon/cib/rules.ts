@@ -1,4 +1,4 @@
-import type { AttributeExpression, AttributeSet, Condition, DateExpression, DateSpec, Rule } from './model.js';
+import type { AttributeExpression, AttributeSet, Condition, DateExpression, DateSpec, Rule, ValueType } from './model.js';
 
 /** What a rule can look at: node attributes (incl. #uname, #id, #kind), the time, and the resource/op. */
 export interface RuleContext {
@@ -44,6 +44,25 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+/** Without an explicit type, ordering comparisons on numeric-looking values compare numbers. */
+function effectiveType(e: AttributeExpression): ValueType {
+  if (e.typeGiven || !['lt', 'gt', 'lte', 'gte'].includes(e.operation) || e.value === undefined) return e.type;
+  if (/^[+-]?\d+$/.test(e.value.trim())) return 'integer';
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(e.value.trim())) return 'number';
+  return 'string';
+}
+
+function compareValues(actual: string, expected: string, type: ValueType): number {
+  if (type === 'integer' || type === 'number') {
+    const parse = (v: string) => (type === 'integer' ? Math.trunc(Number(v.trim())) : Number(v.trim()));
+    const x = parse(actual);
+    const y = parse(expected);
+    // Values that do not parse fall back to string comparison, as Pacemaker does.
+    if (!Number.isNaN(x) && !Number.isNaN(y) && actual.trim() !== '' && expected.trim() !== '') return x < y ? -1 : x > y ? 1 : 0;
+  } else if (type === 'version') return compareVersions(actual, expected);
+  return actual < expected ? -1 : actual > expected ? 1 : 0;
+}
+
 function evaluateExpression(e: AttributeExpression, ctx: RuleContext): boolean {
   const actual = ctx.nodeAttributes?.[e.attribute];
   if (e.operation === 'defined') return actual !== undefined;
@@ -52,14 +71,7 @@ function evaluateExpression(e: AttributeExpression, ctx: RuleContext): boolean {
   if (e.valueSource === 'param') expected = ctx.rsc?.params?.[e.value ?? ''];
   if (e.valueSource === 'meta') expected = ctx.rsc?.meta?.[e.value ?? ''];
   if (actual === undefined || expected === undefined) return e.operation === 'ne' && (actual !== undefined || expected !== undefined);
-  let cmp: number;
-  if (e.type === 'integer' || e.type === 'number') {
-    const x = Number(actual);
-    const y = Number(expected);
-    if (Number.isNaN(x) || Number.isNaN(y)) cmp = actual < expected ? -1 : actual > expected ? 1 : 0;
-    else cmp = x < y ? -1 : x > y ? 1 : 0;
-  } else if (e.type === 'version') cmp = compareVersions(actual, expected);
-  else cmp = actual < expected ? -1 : actual > expected ? 1 : 0;
+  const cmp = compareValues(actual, expected, effectiveType(e));
   switch (e.operation) {
     case 'lt': return cmp < 0;
     case 'gt': return cmp > 0;

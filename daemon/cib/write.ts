@@ -38,7 +38,7 @@ function condition(c: Condition): XmlElement {
       return rule(c);
     case 'expression':
       return element('expression', {
-        id: c.id, attribute: c.attribute, operation: c.operation, value: c.value, type: c.type !== 'string' ? c.type : undefined,
+        id: c.id, attribute: c.attribute, operation: c.operation, value: c.value, type: c.typeGiven ? c.type : undefined,
         'value-source': c.valueSource !== 'literal' ? c.valueSource : undefined,
       });
     case 'date': {

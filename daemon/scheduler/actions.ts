@@ -58,7 +58,8 @@ export function createPrimitiveActions(ws: WorkingSet, r: SchedResource): Primit
   const current = runningNodes[0];
   const next = r.assignedTo;
   const plan: PrimitivePlan = { rsc: r, current, next, stops: [], dangling: [] };
-  if (!r.managed) return plan;
+  // Unmanaged and blocked (failed with on-fail=block, or a stop that failed without fencing) resources are left alone.
+  if (!r.managed || r.blocked) return plan;
   const multiple = runningNodes.length > 1;
   for (const n of runningNodes) {
     const mustStop = n !== next || r.failedOn.has(n.id) || multiple || r.restartFor.has(n.id);
