@@ -23,3 +23,15 @@ export class InvalidOperationRequestError extends VigilError {
     super(`invalid operation request for resource ${resource}: ${detail}`, options);
   }
 }
+
+/** The executor's own settings are unusable (e.g. HA_RSCTMP cannot be created). */
+export class ExecutorConfigError extends VigilError {
+  override readonly code = 'EXECUTOR_CONFIG';
+  constructor(
+    readonly setting: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`executor setting ${setting}: ${detail}`, options);
+  }
+}

@@ -1,9 +1,10 @@
+import { mkdirSync } from 'node:fs';
 import type { Logger } from '../util/logger.js';
 import type { Lifecycle } from '../util/lifecycle.js';
 import { agentEnvironment, invalidParameterNames } from './agent-environment.js';
 import { runAgentProcess } from './agent-process.js';
 import { isResolved, resolveAgent, type ResolvedAgent } from './agent-resolver.js';
-import { ExecutorNotRunningError, InvalidOperationRequestError } from './errors.js';
+import { ExecutorConfigError, ExecutorNotRunningError, InvalidOperationRequestError } from './errors.js';
 import { mapLsbExit, mapOcfExit } from './exit-code.js';
 import {
   OcfRc,
@@ -13,7 +14,7 @@ import {
   type OperationRequest,
   type RecurringResultListener,
 } from './operation.js';
-import { processGroupAlive, signalGroup } from './process-group.js';
+import { liveProcessGroups, processGroupAlive, signalGroup } from './process-group.js';
 import { defaultCompatDir, defaultOcfRoots } from './project-paths.js';
 import { RecurringOperation } from './recurring-operation.js';
 import { ResourceQueue } from './resource-queue.js';
@@ -83,6 +84,12 @@ export class Executor implements Lifecycle, AgentExecutor {
   }
 
   async start(): Promise<void> {
+    // Standard agents keep their state files there and fail their start if it is missing.
+    try {
+      mkdirSync(this.rscTmpDir, { recursive: true });
+    } catch (err) {
+      throw new ExecutorConfigError('rscTmpDir', `cannot create ${this.rscTmpDir}`, { cause: err });
+    }
     this.started = true;
     this.log.info({ ocfRoots: this.ocfRoots, compatDir: this.compatDir, rscTmpDir: this.rscTmpDir }, 'executor started');
   }
@@ -153,8 +160,9 @@ export class Executor implements Lifecycle, AgentExecutor {
    * these if the daemon stops petting it.
    */
   processGroups(): number[] {
+    const live = this.resident.size > 0 ? liveProcessGroups() : new Set<number>();
     for (const [resource, groups] of this.resident) {
-      for (const pgid of groups) if (!processGroupAlive(pgid)) groups.delete(pgid);
+      for (const pgid of groups) if (!live.has(pgid)) groups.delete(pgid);
       if (groups.size === 0) this.resident.delete(resource);
     }
     const all = new Set<number>(this.running.keys());

@@ -15,6 +15,17 @@ export function processState(pid: number): string | undefined {
   return statFields(String(pid))?.[0];
 }
 
+/** The process groups that have at least one live (non-zombie) member, from one pass over /proc. */
+export function liveProcessGroups(): Set<number> {
+  const groups = new Set<number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = statFields(entry);
+    if (fields && fields[0] !== 'Z') groups.add(Number(fields[2]));
+  }
+  return groups;
+}
+
 /**
  * Whether any live (non-zombie) process is in the group. kill(-pgid, 0) alone
  * is not enough: on machines where PID 1 does not reap, killed orphans linger
@@ -26,12 +37,7 @@ export function processGroupAlive(pgid: number): boolean {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
   }
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const fields = statFields(entry);
-    if (fields && fields[2] === String(pgid) && fields[0] !== 'Z') return true;
-  }
-  return false;
+  return liveProcessGroups().has(pgid);
 }
 
 /** Sends a signal to a whole process group; a group that is already gone is not an error. */

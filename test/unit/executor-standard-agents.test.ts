@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultOcfRoots } from '../../daemon/executor/executor.js';
+import { Executor, defaultOcfRoots } from '../../daemon/executor/executor.js';
+import { createLogger } from '../../daemon/util/logger.js';
 import { OpStatus } from '../../daemon/executor/operation.js';
 import { agentSandbox, isRunning, processState, type AgentSandbox } from './executor-fixture.js';
 
@@ -30,6 +31,17 @@ describe('executor: real agents through the executor', () => {
 
   it("runs Debian's ocf:heartbeat:Dummy unchanged", async () => {
     expect(await cycle('hb', 'heartbeat')).toEqual(expected);
+  });
+
+  it("keeps a standard agent's state in the executor's HA_RSCTMP, created at start", async () => {
+    const rscTmp = join(sb.dir, 'fresh', 'rsctmp');
+    const fresh = new Executor({ node: 'node1', logger: createLogger({ level: 'silent' }), ocfRoots: ['/usr/lib/ocf'], rscTmpDir: rscTmp });
+    await fresh.start();
+    const hb = { resource: 'hb0', agent: { class: 'ocf', provider: 'heartbeat', type: 'Dummy' }, intervalMs: 0, timeoutMs: 20_000, params: {}, meta: {} };
+    expect((await fresh.run({ ...hb, operation: 'start' })).rc).toBe(0);
+    expect(readdirSync(rscTmp)).toContain('Dummy-hb0.state');
+    expect((await fresh.run({ ...hb, operation: 'stop' })).rc).toBe(0);
+    await fresh.stop();
   });
 
   it("runs Debian's ocf:pacemaker:Dummy unchanged", async () => {
