@@ -18,8 +18,10 @@ export interface AgentProcessOutcome {
   code: number | null;
   signal: NodeJS.Signals | null;
   timedOut: boolean;
-  /** Set when the executable could not be started at all (ENOENT, EACCES, …). */
+  /** Set when the executable could not be started at all (ENOENT, EACCES, EAGAIN, …). */
   spawnError?: NodeJS.ErrnoException;
+  /** The agent outlived SIGKILL (e.g. stuck in uninterruptible I/O): given up on, still running. */
+  unkillable?: boolean;
   output: string;
   /** The last "ocf-exit-reason:" message the agent printed, if any. */
   exitReason: string;
@@ -45,6 +47,8 @@ class Tail {
 const EXIT_REASON = /^ocf-exit-reason:(.*)$/gm;
 // A daemon an agent started may keep our pipes open after the agent exits: don't wait for it.
 const PIPE_DRAIN_MS = 100;
+// After SIGKILL a process normally goes at once; one stuck in the kernel (D state) may not go at all.
+const AFTER_KILL_WAIT_MS = 5000;
 
 /**
  * Runs one agent invocation as the leader of a new process group, so a
@@ -61,12 +65,17 @@ export function runAgentProcess(spec: AgentProcessSpec): Promise<AgentProcessOut
     if (pgid !== undefined) spec.onGroup?.(pgid);
     child.stdout.on('data', (c: Buffer) => tail.push(c));
     child.stderr.on('data', (c: Buffer) => tail.push(c));
+    let done = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      if (pgid !== undefined) killing = terminateGroup(pgid, spec.killGraceMs);
+      if (pgid === undefined) return;
+      killing = terminateGroup(pgid, spec.killGraceMs);
+      void killing.then(() => setTimeout(() => finish({ code: null, signal: null, unkillable: true }), AFTER_KILL_WAIT_MS).unref());
     }, spec.timeoutMs);
 
     const finish = (outcome: Omit<AgentProcessOutcome, 'output' | 'exitReason' | 'timedOut' | 'pgid'>) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       const output = tail.toString();
       const reasons = [...output.matchAll(EXIT_REASON)];

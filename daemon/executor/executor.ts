@@ -45,6 +45,7 @@ export interface ExecutorOptions {
 const LSB_ACTIONS: Record<string, string> = { start: 'start', stop: 'stop', monitor: 'status', status: 'status', restart: 'restart', reload: 'force-reload' };
 
 const META_DATA_LIMIT = 1 << 20;
+const NOT_INSTALLED_ERRNO = new Set(['ENOENT', 'EACCES', 'ENOEXEC', 'ENOTDIR', 'ELOOP']);
 
 const recurringKey = (resource: string, operation: string, intervalMs: number) => `${resource}\u0000${operation}\u0000${intervalMs}`;
 
@@ -226,10 +227,15 @@ export class Executor implements Lifecycle, AgentExecutor {
     const base = { output: outcome.output, startedAt, queueMs };
     if (outcome.spawnError) {
       const reason = `cannot execute ${agent.path}: ${outcome.spawnError.message}`;
-      return this.finish(req, { ...base, rc: OcfRc.ErrInstalled, status: OpStatus.NotInstalled, exitReason: reason });
+      // A missing interpreter or permission is an installation problem; EAGAIN, ENOMEM, … are this node's trouble.
+      return NOT_INSTALLED_ERRNO.has(outcome.spawnError.code ?? '')
+        ? this.finish(req, { ...base, rc: OcfRc.ErrInstalled, status: OpStatus.NotInstalled, exitReason: reason })
+        : this.finish(req, { ...base, rc: OcfRc.ErrGeneric, status: OpStatus.Error, exitReason: reason });
     }
     if (outcome.timedOut) {
-      return this.finish(req, { ...base, rc: OcfRc.ErrGeneric, status: OpStatus.Timeout, exitReason: `${req.operation} timed out after ${req.timeoutMs} ms` });
+      const stuck = outcome.unkillable ? ' and survived SIGKILL (uninterruptible?); its processes may still run' : '';
+      if (outcome.unkillable) this.log.error({ resource: req.resource, op: req.operation, pgid: group }, 'agent survived SIGKILL');
+      return this.finish(req, { ...base, rc: OcfRc.ErrGeneric, status: OpStatus.Timeout, exitReason: `${req.operation} timed out after ${req.timeoutMs} ms${stuck}` });
     }
     const mapped = agent.kind === 'lsb' ? mapLsbExit(action, outcome.code, outcome.signal) : mapOcfExit(outcome.code, outcome.signal);
     if (mapped.garbage) {
