@@ -40,7 +40,7 @@ export function summarizePrimitive(plan: PrimitivePlan): string | undefined {
   }
   if (current && next && current === next) {
     if (stop && !stop.optional && start && !start.runnable) return line('Stop', rsc.id, current.uname, reasonText(stop, stop));
-    if (rsc.failedOn.has(current.id) && startRequired) return line('Recover', rsc.id, current.uname, start && !start.runnable ? reasonText(start, start) : '');
+    if (rsc.failed && startRequired) return line('Recover', rsc.id, current.uname, start && !start.runnable ? reasonText(start, start) : '');
     if (startRequired && stop && !stop.optional) return line('Restart', rsc.id, current.uname, reasonText(start, start));
   }
   return undefined;

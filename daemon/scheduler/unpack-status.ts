@@ -81,10 +81,29 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
     const probe = op.operation === 'monitor' && !recurring;
     if (!probe) st.acted = true;
     if (op.operation !== 'migrate_to' && !recurring) st.migratedTo = undefined;
-    const ok = op.opStatus === OpStatus.Done && (op.rcCode === OcfRc.Success || (op.operation === 'monitor' && op.rcCode === OcfRc.RunningPromoted && !recurring) || (op.rcCode === OcfRc.NotRunning && (probe || op.operation === 'stop')) || (op.operation === 'monitor' && recurring && op.rcCode === OcfRc.RunningPromoted && st.role === 'Promoted'));
+    // Monitors for role="Stopped" expect "not running": finding the resource active there is a failure.
+    const stoppedMonitor = recurring && def?.ops.some((o) => o.name === 'monitor' && o.intervalMs === op.intervalMs && /^stopped$/i.test(o.role ?? ''));
+    if (stoppedMonitor && op.opStatus === OpStatus.Done) {
+      if (op.rcCode === OcfRc.NotRunning) {
+        if (st.role === 'Unknown') st.role = 'Stopped';
+        continue;
+      }
+      st.role = activeRoleFor(op, 'Started');
+      st.failed = true;
+      st.failure = op;
+      st.onFail = onFailFor(ws, def, op);
+      continue;
+    }
+    const expected = expectedRc(op);
+    const ok = op.opStatus === OpStatus.Done && (op.rcCode === OcfRc.Success || (op.operation === 'monitor' && op.rcCode === OcfRc.RunningPromoted && (!recurring || expected === OcfRc.RunningPromoted || st.role === 'Promoted')) || (op.rcCode === OcfRc.NotRunning && (probe || op.operation === 'stop' || expected === OcfRc.NotRunning)));
     if (ok) {
+      if (recurring && op.rcCode === OcfRc.NotRunning) {
+        st.role = 'Stopped';
+        continue;
+      }
       if (recurring) {
         st.monitors.set(op.intervalMs, op);
+        if (st.role === 'Unknown' || st.role === 'Stopped') st.role = activeRoleFor(op, 'Started');
         continue;
       }
       if (op.rcCode === OcfRc.NotRunning || op.operation === 'stop') {
@@ -108,7 +127,8 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
       continue;
     }
     if (recurring && op.rcCode === OcfRc.NotRunning) {
-      st.role = 'Stopped';
+      // The resource died under its monitor: still counts as (failed) active until stopped.
+      st.role = st.role === 'Unknown' || st.role === 'Stopped' ? 'Started' : st.role;
     } else if (op.rcCode === OcfRc.NotRunning && op.operation === 'start') {
       st.role = 'Started';
     } else {
