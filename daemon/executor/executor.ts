@@ -49,6 +49,8 @@ const NOT_INSTALLED_ERRNO = new Set(['ENOENT', 'EACCES', 'ENOEXEC', 'ENOTDIR', '
 
 const recurringKey = (resource: string, operation: string, intervalMs: number) => `${resource}\u0000${operation}\u0000${intervalMs}`;
 
+export { defaultCompatDir, defaultOcfRoots };
+
 /**
  * Runs resource-agent operations on this node (see the OCF resource-agent
  * API): one operation at a time per resource, resources in parallel, each
@@ -56,8 +58,6 @@ const recurringKey = (resource: string, operation: string, intervalMs: number) =
  * started. Stopping the executor cancels recurring operations and waits for
  * running ones; it never kills resources (the daemon may restart over them).
  */
-export { defaultCompatDir, defaultOcfRoots };
-
 export class Executor implements Lifecycle, AgentExecutor {
   private readonly log: Logger;
   private readonly ocfRoots: string[];
@@ -181,8 +181,10 @@ export class Executor implements Lifecycle, AgentExecutor {
     this.queue.dropPending();
     const groups = this.processGroups();
     for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
+    const interrupted = [...this.running.values()].map((o) => `${o.resource}:${o.operation}`);
+    const residents = [...this.resident.keys()];
     this.resident.clear();
-    this.log.warn({ groups: groups.length }, 'killed all agent process groups');
+    this.log.warn({ groups: groups.length, interrupted, residents }, 'killed all agent process groups');
     return groups.length;
   }
 
