@@ -1,4 +1,5 @@
 import { element } from '../../daemon/cib/xml.js';
+import { checkValues } from './attribute-values.js';
 import { CrmSyntaxError } from './crm-syntax-error.js';
 import type { IdAllocator } from './id-allocator.js';
 import type { ParsedObject, Reference } from './parsed-object.js';
@@ -37,6 +38,7 @@ export function parseContainer(ts: TokenStream, ids: IdAllocator): ParsedObject 
     else if (ts.peekIs('params', -1)) params.push(...parseAttrList(ts));
     else throw ts.unexpected(token, "'meta' or 'params'");
   }
+  checkValues(ts, 'meta', meta);
   if (kind === 'ms' && !meta.some((nv) => nv.name === 'promotable')) meta.unshift({ name: 'promotable', value: 'true', token: keyword });
   const el = element(kind === 'group' ? 'group' : 'clone', { id, ...attrs });
   if (meta.length > 0) el.children.push(nvSet('meta_attributes', id, meta, ids));

@@ -2,7 +2,8 @@ import { element, type XmlElement } from '../../daemon/cib/xml.js';
 import type { IdAllocator } from './id-allocator.js';
 import type { ParsedObject } from './parsed-object.js';
 import type { TokenStream } from './token-stream.js';
-import { checkBoolean, checkRole, checkTime, expectId, nvSet, parseAttrList, splitNameValue, type NameValue } from './values.js';
+import { checkValue, checkValues } from './attribute-values.js';
+import { checkRole, expectId, nvSet, parseAttrList, splitNameValue, type NameValue } from './values.js';
 
 const CLASSES_WITH_PROVIDER = new Set(['ocf']);
 const CLASSES = new Set(['ocf', 'lsb', 'systemd', 'service', 'stonith', 'upstart', 'nagios']);
@@ -35,9 +36,8 @@ function parseOp(ts: TokenStream, rsc: string, ids: IdAllocator): XmlElement {
       extra.push(nv);
       continue;
     }
-    if (nv.name === 'interval' || nv.name === 'timeout' || nv.name === 'start-delay') checkTime(ts, nv.token, nv.value, nv.name);
+    checkValue(ts, 'operation', nv.name, nv.value, nv.token);
     if (nv.name === 'role') nv.value = checkRole(ts, nv.token, nv.value);
-    if (nv.name === 'enabled' || nv.name === 'record-pending') checkBoolean(ts, nv.token, nv.name, nv.value);
     attrs[nv.name] = nv.value;
   }
   attrs.interval ??= '0s';
@@ -77,6 +77,7 @@ export function parsePrimitive(ts: TokenStream, ids: IdAllocator): ParsedObject 
     else if (word === 'op') ops.push(parseOp(ts, id, ids));
     else throw ts.unexpected(token, "'params', 'meta', 'utilization' or 'op'");
   }
+  checkValues(ts, 'meta', sets.meta_attributes);
   for (const [kind, pairs] of Object.entries(sets)) if (pairs.length > 0) prim.children.push(nvSet(kind, id, pairs, ids));
   if (ops.length > 0) prim.children.push(element('operations', {}, ops));
   return { section: 'resources', element: prim, location: ts.location(keyword), references: [], members: [] };

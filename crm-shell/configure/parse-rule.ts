@@ -1,4 +1,5 @@
 import { element, type XmlElement } from '../../daemon/cib/xml.js';
+import { checkDate } from './attribute-values.js';
 import type { Token } from './lexer.js';
 import type { IdAllocator } from './id-allocator.js';
 import type { TokenStream } from './token-stream.js';
@@ -25,6 +26,7 @@ function parseDateExpression(ts: TokenStream, id: string, ids: IdAllocator): Xml
   const op = opToken.text.toLowerCase();
   if (op === 'gt' || op === 'lt') {
     const when = ts.next('a date');
+    checkDate(ts, when, when.text);
     return element('date_expression', { id, operation: op, [op === 'gt' ? 'start' : 'end']: when.text });
   }
   if (op === 'spec' || op === 'date_spec' || op === 'date-spec') {
@@ -41,7 +43,10 @@ function parseDateExpression(ts: TokenStream, id: string, ids: IdAllocator): Xml
     const attrs: Record<string, string> = { id, operation: 'in_range' };
     const duration: Record<string, string> = {};
     for (const f of parseAttrList(ts)) {
-      if (f.name === 'start' || f.name === 'end') attrs[f.name] = f.value;
+      if (f.name === 'start' || f.name === 'end') {
+        checkDate(ts, f.token, f.value);
+        attrs[f.name] = f.value;
+      }
       else if (DURATION_FIELDS.includes(f.name)) duration[f.name] = f.value;
       else throw ts.error(f.token, `unknown in_range field '${f.name}': expected start=, end= or a duration (${DURATION_FIELDS.join(', ')})`);
     }

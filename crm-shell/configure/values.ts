@@ -29,8 +29,11 @@ export function normalizeScore(text: string): string | undefined {
   return undefined;
 }
 
+export const isTime = (value: string) => TIME_RE.test(value);
+export const isBoolean = (value: string) => /^(true|false|yes|no|on|off|y|n|1|0)$/i.test(value);
+
 export function checkTime(ts: TokenStream, token: Token, value: string, what: string): void {
-  if (!TIME_RE.test(value)) throw ts.error(token, `invalid ${what} '${value}': expected a time such as 10s, 500ms, 2min or an ISO 8601 duration`);
+  if (!isTime(value)) throw ts.error(token, `invalid ${what} '${value}': expected a time such as 10s, 500ms, 2min or an ISO 8601 duration`);
 }
 
 export function checkRole(ts: TokenStream, token: Token, role: string): string {
@@ -40,7 +43,7 @@ export function checkRole(ts: TokenStream, token: Token, role: string): string {
 }
 
 export function checkBoolean(ts: TokenStream, token: Token, name: string, value: string): void {
-  if (!/^(true|false|yes|no|on|off|1|0)$/i.test(value)) throw ts.error(token, `invalid ${name} '${value}': expected true or false`);
+  if (!isBoolean(value)) throw ts.error(token, `invalid ${name} '${value}': expected true or false`);
 }
 
 export interface NameValue {

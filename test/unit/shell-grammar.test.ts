@@ -85,6 +85,7 @@ describe('crm configure grammar -> CIB XML', () => {
       'group g q r',
       'location l p rule -inf: not_defined pingd or pingd lte 0',
       'location l2 /q.*/ 10: n1',
+      'location cli-prefer-p p role=Started rule inf: #uname string:eq n1 and date lt 2030-11-21T21:19:08Z',
       'colocation c inf: p g',
       'order o Mandatory: p ( q r )',
       'property stonith-enabled=false',
@@ -106,6 +107,11 @@ describe('crm configure grammar: errors name the place', () => {
     ['primitive a Dummy\nlocation l a rule -inf: x eq 1 and y eq 2 or z eq 3', '2:43', "cannot mix 'and' and 'or'"],
     ['primitive a Dummy params x="unterminated', '1:28', 'unterminated double quote'],
     ['frobnicate a', '1:1', 'expected a configure statement'],
+    ['primitive a Dummy meta target-role=Running', '1:24', "invalid target-role 'Running'"],
+    ['property no-quorum-policy=bogus', '1:10', "invalid no-quorum-policy 'bogus'"],
+    ['primitive a Dummy op monitor interval=10s on-fail=explode', '1:43', "invalid on-fail 'explode'"],
+    ['rsc_defaults resource-stickiness=abc', '1:14', 'expected an integer or INFINITY'],
+    ['primitive a Dummy\nlocation l a rule 10: date gt "not a date"', '2:31', "invalid date 'not a date'"],
   ])('%j fails at %s', (text, where, message) => {
     const err = syntaxError(text);
     expect(err).toBeInstanceOf(CrmSyntaxError);
