@@ -41,6 +41,8 @@ export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void
       if (state.onFail === 'standby') node.standby = true;
     }
     if (state.hardError === 'node') rsc.allowed.set(node.id, -INFINITY);
+    // A failed start counts as reaching the failure limit unless start-failure-is-fatal=false.
+    if (state.failed && state.failure?.operation === 'start' && ws.options.startFailureIsFatal && state.onFail !== 'ignore') rsc.allowed.set(node.id, -INFINITY);
     if (state.hardError === 'cluster') for (const n of ws.nodes) rsc.allowed.set(n.id, -INFINITY);
     if (active && state.monitors.size) {
       const set = new Set<string>();
@@ -90,5 +92,15 @@ export function applyStickiness(ws: WorkingSet): void {
     const cur = r.allowed.get(nodeId);
     if (cur === undefined && !ws.options.symmetric) continue;
     r.allowed.set(nodeId, Math.max(-INFINITY, Math.min(INFINITY, (cur ?? 0) <= -INFINITY ? -INFINITY : (cur ?? 0) + r.stickiness)));
+  }
+}
+
+/** multiple-active policy for resources found active on several nodes: block, stop_only or stop_start (default). */
+export function applyMultipleActive(ws: WorkingSet): void {
+  for (const r of ws.primitives) {
+    if (r.running.size < 2) continue;
+    const policy = r.meta['multiple-active'] ?? 'stop_start';
+    if (policy === 'block') r.blocked = true;
+    else if (policy === 'stop_only') r.nextRole = 'Stopped';
   }
 }

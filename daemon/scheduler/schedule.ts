@@ -2,7 +2,7 @@ import type { Cib } from '../cib/model.js';
 import { buildWorkingSet } from './build.js';
 import { unpackNodeStates } from './node-state.js';
 import { unpackStatus } from './unpack-status.js';
-import { applyFailCounts, applyHistory, applyStickiness } from './failures.js';
+import { applyFailCounts, applyHistory, applyMultipleActive, applyStickiness } from './failures.js';
 import { applyLocationConstraints, initAllowedNodes } from './location.js';
 import { unpackColocations } from './colocation.js';
 import { assignAll } from './allocate.js';
@@ -29,6 +29,7 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   const histories = unpackStatus(ws);
   applyHistory(ws, histories);
   reconcileMigrations(ws, histories);
+  applyMultipleActive(ws);
   applyLocationConstraints(ws);
   applyFailCounts(ws);
   applyStickiness(ws);
@@ -43,8 +44,7 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   propagateOrderings(ws);
   const summary: string[] = [];
   for (const p of plans) {
-    const l = summarizePrimitive(p);
-    if (l) summary.push(l);
+    summary.push(...summarizePrimitive(p));
   }
   return { ws, summary };
 }

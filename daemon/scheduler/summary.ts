@@ -16,8 +16,18 @@ function reasonText(source: SchedAction | undefined, action: SchedAction | undef
   return blocked ? 'blocked' : '';
 }
 
-/** The "Transition Summary" line for one primitive, or undefined when it does not change. */
-export function summarizePrimitive(plan: PrimitivePlan): string | undefined {
+/** The "Transition Summary" lines for one primitive (none when it does not change). */
+export function summarizePrimitive(plan: PrimitivePlan): string[] {
+  const { rsc, next } = plan;
+  // Stopping a resource active on several nodes: one line per node.
+  if (!next && plan.stops.length > 1) {
+    return plan.stops.filter((s) => !s.optional && s.node).map((s) => line('Stop', rsc.id, s.node!.uname, reasonText(s, s)));
+  }
+  const one = summarizeOne(plan);
+  return one ? [one] : [];
+}
+
+function summarizeOne(plan: PrimitivePlan): string | undefined {
   const { rsc, current, next, start } = plan;
   if (!rsc.managed) return undefined;
   const stop = plan.stops.find((s) => !s.optional) ?? plan.stops[0];
