@@ -79,7 +79,9 @@ export const VIRTUAL_DOMAIN_PARAMETERS: ParameterSpec[] = [
   {
     name: 'reboot_grace',
     type: 'integer',
-    default: '10',
+    // QEMU reboots a guest in place (the domain stays); the grace covers libvirt's fake-reboot
+    // window and a domain recreated by a hook, without delaying detection of a killed QEMU much.
+    default: '3',
     shortdesc: 'Seconds a recurring monitor waits for a rebooting guest',
     longdesc: 'A recurring monitor that finds the domain shutting down, shut off or gone keeps looking for this long (within its timeout) before reporting it stopped, so a guest that reboots itself is not a failure.',
     check: atLeast(0),

@@ -145,6 +145,15 @@ export class LibvirtHost implements Lifecycle {
     this.daemon = undefined;
   }
 
+  /** Power-off: libvirtd and every QEMU of this host die at once (no cleanup by libvirt). */
+  async kill(): Promise<void> {
+    if (!this.daemon) return;
+    this.killLeftoverQemu();
+    this.daemon.kill('SIGKILL');
+    await this.exited;
+    this.daemon = undefined;
+  }
+
   /** A QEMU whose daemon could not destroy it (daemon hung) must not outlive the test. */
   private killLeftoverQemu(): void {
     const qemuRun = join(this.options.dir, 'run', 'qemu');

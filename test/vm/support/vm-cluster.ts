@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiClient } from '../../../daemon/api/client.js';
+import { createLogger } from '../../../daemon/util/logger.js';
+import type { Lifecycle } from '../../../daemon/util/lifecycle.js';
+import { runCommandRaw } from '../../../resource-agents/lib/run-command.js';
+import { EtcdCluster } from '../../integration/support/etcd-cluster.js';
+import { LibvirtPair } from './libvirt-pair.js';
+import { PROJECT_DIR } from './run-agent.js';
+
+interface VigildNode {
+  name: string;
+  dir: string;
+  configFile: string;
+  child?: ChildProcess;
+  exited?: Promise<void>;
+}
+
+/**
+ * Two VM hosts as a user would have them: on each, libvirtd and vigild share a
+ * mount namespace (so qemu:///system and mounts by the storage agent are that
+ * host's own), vigild joins one etcd on loopback, and `vigil` talks to a node's
+ * API socket. stop() stops vigild (which stops its VMs), etcd, then the libvirt
+ * hosts, all by PID, and removes the base dir.
+ */
+export class VmCluster implements Lifecycle {
+  readonly pair = new LibvirtPair('vigil-vmcluster-');
+  private etcd?: EtcdCluster;
+  private readonly nodes = new Map<string, VigildNode>();
+
+  get baseDir(): string {
+    return this.pair.baseDir;
+  }
+
+  async start(): Promise<void> {
+    await this.pair.start();
+    try {
+      this.etcd = await EtcdCluster.start(this.baseDir, 1, createLogger({ level: 'warn' }));
+      for (const host of this.pair.hosts) {
+        const dir = join(this.baseDir, `vigild-${host.name}`);
+        mkdirSync(dir, { recursive: true });
+        const settings = {
+          node: host.name,
+          etcd_endpoints: this.etcd.endpoints().join(','),
+          data_dir: dir,
+          api_socket: join(dir, 'api.sock'),
+          resource_tmp_dir: join(dir, 'rsc'),
+          log_level: 'info',
+          shutdown_timeout_ms: '20000',
+        };
+        const configFile = join(dir, 'vigild.conf');
+        writeFileSync(configFile, Object.entries(settings).map(([k, v]) => `${k} = ${v}\n`).join(''));
+        this.nodes.set(host.name, { name: host.name, dir, configFile });
+        this.startNode(host.name);
+      }
+      await this.waitFor(async () => {
+        const infos = await Promise.all([...this.nodes.keys()].map((n) => this.api(n).nodeInfo().catch(() => undefined)));
+        return infos.every((i) => i && i.members.length === this.nodes.size && i.dc !== undefined);
+      }, 60_000, 'both vigild nodes joined with a DC');
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  /** vigild inside the mount namespace of its host's libvirtd (nsenter execs node: the PID is vigild's). */
+  startNode(name: string): void {
+    const node = this.node(name);
+    const fd = openSync(join(node.dir, 'vigild.log'), 'a');
+    const child = spawn('nsenter', ['-t', String(this.pair.host(name).pid), '-m', process.execPath, join(PROJECT_DIR, 'bin', 'vigild.mjs'), '--config', node.configFile], {
+      stdio: ['ignore', fd, fd],
+    });
+    closeSync(fd);
+    node.child = child;
+    node.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+  }
+
+  api(name: string): ApiClient {
+    return new ApiClient(join(this.node(name).dir, 'api.sock'), 10_000);
+  }
+
+  /** The `vigil` command against a node's daemon. */
+  vigil(name: string, args: string[]) {
+    return runCommandRaw(process.execPath, [join(PROJECT_DIR, 'bin', 'vigil.mjs'), ...args], 60_000, {
+      env: { ...process.env, VIGIL_SOCKET: join(this.node(name).dir, 'api.sock') },
+    });
+  }
+
+  /** The host dies at once: its vigild, libvirtd and every QEMU on it are SIGKILLed together. */
+  async powerOff(name: string): Promise<void> {
+    const node = this.node(name);
+    node.child?.kill('SIGKILL');
+    await Promise.all([node.exited, this.pair.host(name).kill()]);
+    node.child = undefined;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.nodes.values()].map((n) => this.stopNode(n)));
+    await this.etcd?.stop();
+    await this.pair.stop();
+  }
+
+  private async stopNode(node: VigildNode): Promise<void> {
+    const child = node.child;
+    if (!child) return;
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await node.exited;
+    clearTimeout(killer);
+    node.child = undefined;
+  }
+
+  async waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
+    const t0 = Date.now();
+    for (;;) {
+      if (await check()) return Date.now() - t0;
+      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  private node(name: string): VigildNode {
+    const node = this.nodes.get(name);
+    if (!node) throw new Error(`no vigild node ${name}`);
+    return node;
+  }
+}

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstReset, readTicks, TickRecorder, waitForTick, writeTickGuest, type TickGuest } from './support/tick-guest.js';
+import { VmCluster } from './support/vm-cluster.js';
+import { vmConfiguration, vmPrimitive } from './support/vm-resource.js';
+
+// vigil keeping a real QEMU guest running on two libvirtd hosts: start, recovery after QEMU is
+// killed, live migration on standby and move (guest continuity proven by its own tick count),
+// and failover when a whole host dies.
+const cluster = new VmCluster();
+let guest: TickGuest;
+
+beforeAll(async () => {
+  await cluster.start();
+  guest = writeTickGuest(cluster.baseDir, 'vm1');
+});
+
+afterAll(async () => {
+  await cluster.stop();
+});
+
+const where = async (): Promise<string[]> => {
+  const states = await Promise.all(cluster.pair.hosts.map(async (h) => [h.name, await h.domainState('vm1')] as const));
+  return states.filter(([, s]) => s === 'running').map(([n]) => n);
+};
+/** vm1's operation history from the CIB status: the diagnosis when a migration turned into stop/start. */
+const history = async (): Promise<string> =>
+  ((await cluster.api('n1').getCib()).match(/<lrm_rsc_op [^>]*operation_key="vm1_[^>]*>/g) ?? [])
+    .map((op) => op.replace(/ (transition-\w+|op-digest|crm_feature_set|crm-debug-origin)="[^"]*"/g, ''))
+    .join('\n');
+const runningOnlyOn = (node: string) => async () => (await where()).join() === node;
+
+async function migrationFigures(to: string, t0: number, recorder: TickRecorder, how: string): Promise<void> {
+  const totalMs = Date.now() - t0;
+  const job = await cluster.pair.host(to).virsh(['domjobinfo', '--completed', 'vm1']);
+  const downtime = /Total downtime:\s+(\d+)/.exec(job.stdout)?.[1];
+  console.log(`[vm-figures] vigil ${how}: command to VM running only on ${to}: ${totalMs} ms; libvirt downtime ${downtime} ms; guest-observed tick gap ${recorder.stop()} ms`);
+}
+
+describe('VMs under vigil on real libvirt', () => {
+  it('starts the VM', async () => {
+    const resources = vmPrimitive('vm1', { provider: 'vigil', type: 'VirtualDomain' }, {
+      config: guest.configPath,
+      hypervisor: 'qemu:///system',
+      migration_uri_template: `qemu+unix:///system?socket=${cluster.baseDir}/%n/run/libvirt-sock`,
+      force_stop: 'true',
+    });
+    const constraint = '<rsc_location id="vm1-prefers-n1" rsc="vm1" node="n1" score="50"/>';
+    const t0 = Date.now();
+    await cluster.api('n1').replaceConfiguration({ xml: vmConfiguration(['n1', 'n2'], resources, constraint) });
+    await cluster.waitFor(runningOnlyOn('n1'), 60_000, 'vm1 running on n1');
+    const runningMs = Date.now() - t0;
+    await waitForTick(guest, 0);
+    console.log(`[vm-figures] vigil VM start: configuration commit to domain running ${runningMs} ms, to first guest tick ${Date.now() - t0} ms`);
+    const status = await cluster.vigil('n1', ['status']);
+    expect(status.stdout).toMatch(/vm1[\s\S]*Started[\s\S]*n1/);
+  });
+
+  it('restarts the VM after its QEMU process is killed behind vigil\'s back', async () => {
+    const pid = cluster.pair.n1.qemuPid('vm1');
+    expect(pid).toBeGreaterThan(0);
+    const before = readTicks(guest).length;
+    const t0 = Date.now();
+    process.kill(pid!, 'SIGKILL');
+    await cluster.waitFor(async () => (await where()).length === 1 && cluster.pair.n1.qemuPid('vm1') !== pid, 60_000, 'vm1 running again with a new QEMU');
+    const runningMs = Date.now() - t0;
+    // The guest booted again: its tick count started over.
+    await cluster.waitFor(() => firstReset(readTicks(guest).slice(before - 1)) !== -1, 20_000, 'guest ticks restarted');
+    console.log(`[vm-figures] vigil recovery: QEMU SIGKILL to VM running again ${runningMs} ms, to first tick of the new boot ${Date.now() - t0} ms (on ${(await where()).join()})`);
+  });
+
+  it('live-migrates the VM away from a node put in standby, the guest still running', async () => {
+    const from = (await where())[0];
+    const to = from === 'n1' ? 'n2' : 'n1';
+    const ticksBefore = readTicks(guest);
+    const recorder = new TickRecorder(guest);
+    recorder.start();
+    const t0 = Date.now();
+    const r = await cluster.vigil('n1', ['node', 'standby', from]);
+    expect(r.code, r.stderr).toBe(0);
+    await cluster.waitFor(runningOnlyOn(to), 90_000, `vm1 running only on ${to}`);
+    await migrationFigures(to, t0, recorder, `standby ${from}`);
+    const last = ticksBefore.at(-1)!;
+    await waitForTick(guest, last + 20);
+    expect(firstReset(readTicks(guest).slice(ticksBefore.length - 1)), await history()).toBe(-1);
+    expect((await cluster.vigil('n1', ['node', 'online', from])).code).toBe(0);
+  });
+
+  it('live-migrates the VM with `vigil resource move`, the guest still running', async () => {
+    const from = (await where())[0];
+    const to = from === 'n1' ? 'n2' : 'n1';
+    const ticksBefore = readTicks(guest);
+    const recorder = new TickRecorder(guest);
+    recorder.start();
+    const t0 = Date.now();
+    const r = await cluster.vigil('n1', ['resource', 'move', 'vm1', to]);
+    expect(r.code, r.stderr).toBe(0);
+    await cluster.waitFor(runningOnlyOn(to), 90_000, `vm1 running only on ${to}`);
+    await migrationFigures(to, t0, recorder, `resource move to ${to}`);
+    await waitForTick(guest, ticksBefore.at(-1)! + 20);
+    expect(firstReset(readTicks(guest).slice(ticksBefore.length - 1)), await history()).toBe(-1);
+    expect((await cluster.vigil('n1', ['resource', 'clear', 'vm1'])).code).toBe(0);
+  });
+
+  it('starts the VM on the surviving node when its host dies', async () => {
+    const lost = (await where())[0];
+    const survivor = lost === 'n1' ? 'n2' : 'n1';
+    const t0 = Date.now();
+    await cluster.powerOff(lost);
+    await cluster.waitFor(runningOnlyOn(survivor), 90_000, `vm1 running on ${survivor}`);
+    console.log(`[vm-figures] vigil failover: host ${lost} powered off to VM running on ${survivor}: ${Date.now() - t0} ms`);
+    const info = await cluster.api(survivor).nodeInfo();
+    expect(info.members).toEqual([survivor]);
+  });
+});
