@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,4 +125,19 @@ describe('ocf:vigil:Dummy', () => {
     expect(meta.output).toContain('<resource-agent name="Dummy"');
     expect((await dummy('d6', 'frobnicate')).rc).toBe(3);
   });
+
+  it("passes Debian's ocf-tester (meta-data valid against ra-api-1.dtd, idempotent start/stop, monitor 7 when stopped, migration)", () => {
+    const agent = join(projectRoot, 'resource.d', 'vigil', 'Dummy');
+    const state = join(sb.dir, 'tester.state');
+    // ocf-tester can loop forever on some agents: bounded by timeout(1). It ends after migrate_from: stop afterwards.
+    let out: string;
+    try {
+      out = execFileSync('timeout', ['120', 'ocf-tester', '-n', 'tester', '-o', `state=${state}`, '-o', 'daemon=true', agent], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } finally {
+      execFileSync(agent, ['stop'], { env: { ...process.env, OCF_RESOURCE_INSTANCE: 'tester', OCF_RESKEY_state: state, OCF_RESKEY_daemon: 'true' } });
+    }
+    expect(out).toContain('passed all tests');
+    expect(existsSync(state)).toBe(false);
+  });
 });
+
