@@ -40,8 +40,8 @@ export function diffLines(before: string, after: string): string {
     if (i < a.length && j < b.length && a[i] === b[j]) {
       i += 1;
       j += 1;
-    } else if (j < b.length && (i >= a.length || lcs[i][j + 1] >= lcs[i + 1][j])) out.push(`+ ${b[j++]}`);
-    else out.push(`- ${a[i++]}`);
+    } else if (i < a.length && (j >= b.length || lcs[i + 1][j] >= lcs[i][j + 1])) out.push(`- ${a[i++]}`);
+    else out.push(`+ ${b[j++]}`);
   }
   return out.map((l) => `${l}\n`).join('');
 }

@@ -16,3 +16,10 @@ export function describeError(err: unknown): string {
   if (err instanceof VigilError) return err.message;
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
+
+/** The error as scripts read it: text for people, `{"error":{code,message}}` with --output json. */
+export function formatError(err: unknown, json: boolean): string {
+  if (!json) return `vigil: ${describeError(err)}\n`;
+  const code = err instanceof VigilError ? err.code : 'INTERNAL';
+  return `${JSON.stringify({ error: { code, message: describeError(err) } })}\n`;
+}

@@ -1,7 +1,7 @@
 import { tokenize } from './configure/lexer.js';
 import type { CommandIo } from './command.js';
 import { dispatch } from './dispatch.js';
-import { describeError, EXIT, exitCodeFor } from './exit-codes.js';
+import { EXIT, exitCodeFor, formatError } from './exit-codes.js';
 import { parseGlobalOptions } from './options.js';
 import { ShellSession } from './session.js';
 
@@ -20,7 +20,12 @@ async function main(argv: string[]): Promise<number> {
     }
     return runScript(io, options);
   }
-  return dispatch(new ShellSession(io, options, false), rest);
+  try {
+    return await dispatch(new ShellSession(io, options, false), rest);
+  } catch (err) {
+    io.stderr.write(formatError(err, options.output === 'json'));
+    return exitCodeFor(err);
+  }
 }
 
 async function runScript(io: CommandIo, options: ReturnType<typeof parseGlobalOptions>['options']): Promise<number> {
@@ -29,7 +34,7 @@ async function runScript(io: CommandIo, options: ReturnType<typeof parseGlobalOp
   const session = new ShellSession(io, options, false);
   for (const statement of tokenize(text, '<stdin>')) {
     const code = await dispatch(session, statement.tokens.map((t) => t.text)).catch((err: unknown) => {
-      io.stderr.write(`vigil: ${describeError(err)}\n`);
+      io.stderr.write(formatError(err, options.output === 'json'));
       return exitCodeFor(err);
     });
     if (code !== EXIT.ok) return code;
@@ -42,7 +47,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`vigil: ${describeError(err)}\n`);
+    process.stderr.write(formatError(err, false));
     process.exitCode = exitCodeFor(err);
   },
 );

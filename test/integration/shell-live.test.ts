@@ -16,9 +16,9 @@ const daemon = new VigildProcess('n1');
 let api: ApiClient;
 let dir: string;
 
-function vigil(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function vigil(args: string[], stdin?: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile('node', [join(root, 'bin/vigil.mjs'), ...args], { cwd: root, env: { ...process.env, VIGIL_SOCKET: daemon.socket } }, (err, stdout, stderr) =>
+    const child = execFile('node', [join(root, 'bin/vigil.mjs'), ...args], { cwd: root, env: { ...process.env, VIGIL_SOCKET: daemon.socket, ...env } }, (err, stdout, stderr) =>
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin!.end(stdin ?? '');
@@ -105,6 +105,25 @@ describe('bad input never changes the CIB', () => {
     expect(out.code).not.toBe(0);
     expect(out.stderr).toMatch(message);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('configure edit re-validates what the editor saved before anything is written', async () => {
+    const edit = (script: string) => vigil(['--yes', 'configure', 'edit'], undefined, { EDITOR: script, VISUAL: script });
+    const before = await snapshot();
+    const broken = await edit("sed -i 's/d1-prefers-n1 d1 100/d1-prefers-n1 ghost 100/'");
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/edited configuration:\d+:\d+: rsc_location 'd1-prefers-n1' refers to missing resource 'ghost'/);
+    expect(await snapshot()).toEqual(before);
+    const failed = await edit('false');
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain("editor 'false' exited with status 1; nothing changed");
+    expect(await snapshot()).toEqual(before);
+
+    const changed = await edit("sed -i 's/d1-prefers-n1 d1 100:/d1-prefers-n1 d1 150:/'");
+    expect(changed.code).toBe(0);
+    expect(changed.stdout).toContain('- location d1-prefers-n1 d1 100: n1\n+ location d1-prefers-n1 d1 150: n1');
+    expect((await snapshot()).configuration).toContain('score="150"');
+    expect((await edit("sed -i 's/d1 150:/d1 100:/'")).code).toBe(0);
   });
 
   it('a commit based on a stale epoch is rejected whole (compare-and-swap)', async () => {
