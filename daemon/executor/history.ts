@@ -51,6 +51,18 @@ function digest(req: OperationRequest): string {
   return operationDigest(req.params, req.intervalMs > 0 ? req.timeoutMs : undefined);
 }
 
+/**
+ * Migration records name both ends (Pacemaker reads them to tell a finished
+ * migration from a partial or dangling one). The scheduler passes them as
+ * meta attributes; the node running the operation is the one end it knows.
+ */
+function migrationAttrs(req: OperationRequest, node: string): Record<string, string> {
+  if (req.operation !== 'migrate_to' && req.operation !== 'migrate_from') return {};
+  const source = req.meta.migrate_source ?? (req.operation === 'migrate_to' ? node : undefined);
+  const target = req.meta.migrate_target ?? (req.operation === 'migrate_from' ? node : undefined);
+  return { ...(source ? { migrate_source: source } : {}), ...(target ? { migrate_target: target } : {}) };
+}
+
 const seconds = (ms: number) => String(Math.floor(ms / 1000));
 
 /** Details only the executor knows; optional so results from other producers can be recorded too. */
@@ -88,6 +100,7 @@ export function operationRecords(req: OperationRequest, result: RecordableResult
     'exec-time': String(result.durationMs),
     'queue-time': String(result.queueMs ?? 0),
     'op-digest': digest(req),
+    ...migrationAttrs(req, ctx.node),
   });
   const records = [element('lrm_rsc_op', attrs(recordId(req)))];
   if (isFailure(req, result, targetRc(ctx.transitionKey))) {
@@ -120,6 +133,7 @@ export function pendingRecord(req: OperationRequest, ctx: HistoryContext, now = 
     'exec-time': '0',
     'queue-time': '0',
     'op-digest': digest(req),
+    ...migrationAttrs(req, ctx.node),
   });
 }
 

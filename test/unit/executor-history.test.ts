@@ -10,8 +10,8 @@ import { agentSandbox, type AgentSandbox } from './executor-fixture.js';
 
 const DUMMY = { class: 'ocf', provider: 'vigil', type: 'Dummy' };
 
-/** A two-node CIB whose configuration has d1 with a 10 s monitor, and whose node1 status holds `records`. */
-function cib(records: XmlElement[]): string {
+/** A two-node CIB whose configuration has d1 with a 10 s monitor, and whose node1 (node2) status holds `records` (`records2`). */
+function cib(records: XmlElement[], records2: XmlElement[] = []): string {
   const nvpair = element('nvpair', { id: 'o1', name: 'stonith-enabled', value: 'false' });
   const node = (id: string, uname: string) => element('node', { id, uname });
   const state = (id: string, uname: string, lrm: XmlElement[]) =>
@@ -22,6 +22,7 @@ function cib(records: XmlElement[]): string {
       element('nodes', {}, [node('1', 'node1'), node('2', 'node2')]),
       element('resources', {}, [
         element('primitive', { id: 'd1', ...DUMMY }, [
+          element('meta_attributes', { id: 'd1-meta' }, [element('nvpair', { id: 'd1-am', name: 'allow-migrate', value: 'true' })]),
           element('instance_attributes', { id: 'd1-ia' }, [element('nvpair', { id: 'd1-fake', name: 'fake', value: 'abc' })]),
           element('operations', {}, [element('op', { id: 'd1-mon', name: 'monitor', interval: '10s', timeout: '20s' })]),
         ]),
@@ -30,7 +31,7 @@ function cib(records: XmlElement[]): string {
     ]),
     element('status', {}, [
       state('1', 'node1', [element('lrm', { id: '1' }, [element('lrm_resources', {}, [lrmResource('d1', DUMMY, records)])])]),
-      state('2', 'node2', []),
+      state('2', 'node2', records2.length ? [element('lrm', { id: '2' }, [element('lrm_resources', {}, [lrmResource('d1', DUMMY, records2)])])] : []),
     ]),
   ]);
   return writeXml(doc);
@@ -51,10 +52,10 @@ describe('executor history: lrm_rsc_op records Pacemaker reads', () => {
   // Pacemaker's digest covers the configured parameters only; the test's state parameter is not configured.
   const configured = (r: OperationRequest): OperationRequest => ({ ...r, params: { fake: 'abc' } });
   /** crm_simulate's output, plus the operation keys of the transition graph it would execute. */
-  const schedule = (records: XmlElement[]) => {
+  const schedule = (records: XmlElement[], records2: XmlElement[] = []) => {
     const file = join(sb.dir, `cib-${Math.random().toString(36).slice(2)}.xml`);
     const graph = `${file}.graph`;
-    writeFileSync(file, cib(records));
+    writeFileSync(file, cib(records, records2));
     const out = execFileSync('crm_simulate', ['-x', file, '-R', '-G', graph], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const actions = [...readFileSync(graph, 'utf8').matchAll(/<rsc_op [^>]*operation_key="([^"]+)"[^>]*on_node="([^"]+)"/g)].map((m) => `${m[1]}@${m[2]}`);
     return { out, actions };
@@ -87,6 +88,19 @@ describe('executor history: lrm_rsc_op records Pacemaker reads', () => {
     expect(records.map((r) => r.attrs.id)).toEqual(['d1_last_0', 'd1_monitor_10000', 'd1_last_failure_0']);
     expect(records[2].attrs).toMatchObject({ operation_key: 'd1_monitor_10000', 'exit-reason': 'boom', 'rc-code': '1' });
     expect(simulate(records)).toMatch(/\* Recover\s+d1\s+\(\s*node1\s*\)/);
+  });
+
+  it('migration records name both ends: crm_simulate keeps a half-done migration on its source instead of restarting it', () => {
+    const ok = { rc: 0, status: OpStatus.Done, output: '', startedAt: Date.now() - 1000, durationMs: 5, callId: 3 };
+    const meta = { migrate_source: 'node1', migrate_target: 'node2' };
+    const [to] = operationRecords({ ...configured(req('migrate_to')), meta }, ok, ctx(5));
+    expect(to.attrs).toMatchObject({ id: 'd1_last_0', operation_key: 'd1_migrate_to_0', migrate_source: 'node1', migrate_target: 'node2' });
+    const [from] = operationRecords({ ...configured(req('migrate_from')), meta: {} }, ok, { ...ctx(6), node: 'node2' });
+    expect(from.attrs).toMatchObject({ migrate_target: 'node2', on_node: 'node2' });
+    // migrate_to done on node1, migrate_from not yet run on node2 (say the DC died in between).
+    const { out, actions } = schedule([to]);
+    expect(out).toMatch(/d1\s+\(ocf:vigil:Dummy\):\s+Started node1/);
+    expect(actions).not.toContain('d1_start_0@node1');
   });
 
   it('a pending start is in flight: op-status -1, rc 193, call-id -1', () => {
