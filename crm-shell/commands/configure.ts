@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeXml, type XmlElement } from '../../daemon/cib/xml.js';
+import { element, writeXml, type XmlElement } from '../../daemon/cib/xml.js';
 import { VigilError } from '../../daemon/util/errors.js';
-import { allResources, cibDocument, elementsWithId, section } from '../configure/configuration.js';
+import { allResources, cibDocument, elementsWithId, resourcesUnder, section } from '../configure/configuration.js';
 import { STATEMENT_PARSERS } from '../configure/parser.js';
 import { writeCrm } from '../configure/write-crm.js';
 import { configurationFromCrm, configurationFromText, readConfigurationFile, validateConfiguration } from '../configuration-file.js';
@@ -72,13 +72,25 @@ export class UnknownObjectError extends VigilError {
   }
 }
 
+/** A configuration holding only the named objects, for `show ID…`. */
+function pick(conf: XmlElement, ids: string[]): XmlElement {
+  const shown = element('configuration');
+  for (const id of ids) {
+    const found = findObject(conf, id);
+    if (!found) throw new UnknownObjectError(id);
+    const el = found.el;
+    section(shown, el.name === 'node' ? 'nodes' : el.name.startsWith('rsc_') ? 'constraints' : 'resources').children.push(el);
+  }
+  return shown;
+}
+
 /** Deleting a resource also drops it from constraints; constraints left with nothing are deleted too (as crmsh does). */
 function deleteObject(conf: XmlElement, id: string): XmlElement {
   const found = findObject(conf, id);
   if (!found) throw new UnknownObjectError(id);
   found.parent.children.splice(found.parent.children.indexOf(found.el), 1);
   const constraints = section(conf, 'constraints');
-  const gone = new Set([id, ...allResources({ ...conf, children: [{ name: 'resources', attrs: {}, children: [found.el] }] }).map((r) => r.attrs.id)]);
+  const gone = new Set([id, ...resourcesUnder(found.el).map((r) => r.attrs.id)]);
   constraints.children = constraints.children.filter((c) => {
     if ([c.attrs.rsc, c.attrs['with-rsc'], c.attrs.first, c.attrs.then].some((r) => r !== undefined && gone.has(r))) return false;
     for (const set of c.children) set.children = set.children.filter((r) => r.name !== 'resource_ref' || !gone.has(r.attrs.id));
@@ -141,14 +153,9 @@ export const configureLevel: Level = {
         const xml = args[0] === 'xml';
         const ids = xml ? args.slice(1) : args;
         const conf = await session.currentConfiguration();
-        let shown = conf;
-        if (ids.length > 0) {
-          const picked = ids.map((id) => findObject(conf, id)?.el ?? (() => { throw new UnknownObjectError(id); })());
-          shown = { name: 'configuration', attrs: {}, children: [] };
-          for (const el of picked) section(shown, el.name === 'node' ? 'nodes' : el.name.startsWith('rsc_') ? 'constraints' : 'resources').children.push(el);
-        }
+        const shown = ids.length > 0 ? pick(conf, ids) : conf;
         if (session.options.output === 'json') session.json({ xml: writeXml(shown) });
-        else session.out(xml ? writeXml(ids.length > 0 ? shown : conf) : writeCrm(shown));
+        else session.out(xml ? writeXml(shown) : writeCrm(shown));
         return EXIT.ok;
       },
       complete: idCompletion,

@@ -1,6 +1,6 @@
 import type { XmlElement } from '../../daemon/cib/xml.js';
 import { CrmReferenceError } from './crm-syntax-error.js';
-import { allResources, elementsWithId, RESOURCE_KINDS, section } from './configuration.js';
+import { allResources, elementsWithId, RESOURCE_KINDS, resourcesUnder, section } from './configuration.js';
 import type { ParsedObject, Reference } from './parsed-object.js';
 
 /** What to do when a statement defines an id the configuration already has. */
@@ -9,7 +9,7 @@ export type ExistingPolicy = 'reject' | 'replace';
 function takeTopLevel(resources: XmlElement, ref: Reference, owner: XmlElement): XmlElement {
   const index = resources.children.findIndex((c) => c.attrs.id === ref.id && RESOURCE_KINDS.has(c.name));
   if (index < 0) {
-    const nested = allResources({ name: 'configuration', attrs: {}, children: [resources] }).some((r) => r.attrs.id === ref.id);
+    const nested = resourcesUnder(resources).some((r) => r.attrs.id === ref.id);
     throw new CrmReferenceError(
       nested ? `${owner.name} '${owner.attrs.id}': resource '${ref.id}' is already inside another group or clone` : `${owner.name} '${owner.attrs.id}' refers to missing resource '${ref.id}'`,
       ref.location,

@@ -25,18 +25,14 @@ export function* elementsWithId(root: XmlElement): Generator<XmlElement> {
 
 export const RESOURCE_KINDS = new Set(['primitive', 'group', 'clone', 'master', 'bundle']);
 
+/** The resources below `parent` (a <resources> section, group or clone), depth first. */
+export function resourcesUnder(parent: XmlElement): XmlElement[] {
+  return parent.children.filter((c) => RESOURCE_KINDS.has(c.name)).flatMap((c) => [c, ...resourcesUnder(c)]);
+}
+
 /** All resources, including those inside groups and clones. */
 export function allResources(configuration: XmlElement): XmlElement[] {
-  const out: XmlElement[] = [];
-  const walk = (el: XmlElement) => {
-    for (const child of el.children) {
-      if (!RESOURCE_KINDS.has(child.name)) continue;
-      out.push(child);
-      walk(child);
-    }
-  };
-  walk(section(configuration, 'resources'));
-  return out;
+  return resourcesUnder(section(configuration, 'resources'));
 }
 
 /** A full CIB document around a configuration, the form crm_verify and crm_simulate read. */

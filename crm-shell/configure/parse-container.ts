@@ -4,7 +4,7 @@ import { CrmSyntaxError } from './crm-syntax-error.js';
 import type { IdAllocator } from './id-allocator.js';
 import type { ParsedObject, Reference } from './parsed-object.js';
 import type { TokenStream } from './token-stream.js';
-import { expectId, isId, nvSet, parseAttrList, splitNameValue, type NameValue } from './values.js';
+import { expectId, isId, nvSet, parseAttrList, parseKeywordLists, splitNameValue, type NameValue } from './values.js';
 
 /**
  * `group <id> <rsc>… [meta …] [params …]`, `clone <id> <rsc> [meta …]` and the
@@ -32,12 +32,7 @@ export function parseContainer(ts: TokenStream, ids: IdAllocator): ParsedObject 
     if (nv.name === 'description') attrs.description = nv.value;
     else meta.push(nv);
   }
-  while (!ts.atEnd()) {
-    const token = ts.next('meta or params');
-    if (ts.peekIs('meta', -1)) meta.push(...parseAttrList(ts));
-    else if (ts.peekIs('params', -1)) params.push(...parseAttrList(ts));
-    else throw ts.unexpected(token, "'meta' or 'params'");
-  }
+  parseKeywordLists(ts, { meta, params });
   checkValues(ts, 'meta', meta);
   if (kind === 'ms' && !meta.some((nv) => nv.name === 'promotable')) meta.unshift({ name: 'promotable', value: 'true', token: keyword });
   const el = element(kind === 'group' ? 'group' : 'clone', { id, ...attrs });

@@ -2,7 +2,7 @@ import { element } from '../../daemon/cib/xml.js';
 import type { IdAllocator } from './id-allocator.js';
 import type { ParsedObject } from './parsed-object.js';
 import type { TokenStream } from './token-stream.js';
-import { isId, nvSet, parseAttrList, splitNameValue, type NameValue } from './values.js';
+import { isId, nvSet, parseAttrList, parseKeywordLists, splitNameValue, type NameValue } from './values.js';
 
 const NODE_TYPES = ['member', 'normal', 'ping', 'remote'];
 
@@ -32,12 +32,7 @@ export function parseNode(ts: TokenStream, ids: IdAllocator): ParsedObject {
     if (nv.name === 'description') node.attrs.description = nv.value;
     else attributes.push(nv);
   }
-  while (!ts.atEnd()) {
-    const token = ts.next('attributes or utilization');
-    if (ts.peekIs('attributes', -1)) attributes.push(...parseAttrList(ts));
-    else if (ts.peekIs('utilization', -1)) utilization.push(...parseAttrList(ts));
-    else throw ts.unexpected(token, "'attributes' or 'utilization'");
-  }
+  parseKeywordLists(ts, { attributes, utilization });
   // Pacemaker's own tools (crm_attribute, crm_standby) name a node's attribute set nodes-<id>.
   if (attributes.length > 0) node.children.push(nvSet('instance_attributes', id, attributes, ids, `nodes-${id}`));
   if (utilization.length > 0) node.children.push(nvSet('utilization', id, utilization, ids));

@@ -72,6 +72,19 @@ export function parseAttrList(ts: TokenStream): NameValue[] {
 }
 
 /**
+ * Consumes `keyword name=value…` runs in any order, e.g. `meta a=1 params b=2`,
+ * appending each run to its keyword's list; stops at the end of the statement.
+ */
+export function parseKeywordLists(ts: TokenStream, lists: Record<string, NameValue[]>): void {
+  while (!ts.atEnd()) {
+    const token = ts.next(Object.keys(lists).join(' or '));
+    const list = token.quoted ? undefined : lists[token.text.toLowerCase()];
+    if (!list) throw ts.unexpected(token, Object.keys(lists).map((k) => `'${k}'`).join(' or '));
+    list.push(...parseAttrList(ts));
+  }
+}
+
+/**
  * An nvpair set (instance_attributes, meta_attributes, utilization, …) with
  * crmsh's ids: the set is `<owner>-<kind>`, each pair `<set>-<name>`. A leading
  * `$id=` pair names the set explicitly.
