@@ -47,7 +47,8 @@ export class VmCluster implements Lifecycle {
           api_socket: join(dir, 'api.sock'),
           resource_tmp_dir: join(dir, 'rsc'),
           log_level: 'info',
-          shutdown_timeout_ms: '20000',
+          // Both nodes stop together at teardown: nobody can take over, so do not wait long for it.
+          shutdown_timeout_ms: '3000',
         };
         const configFile = join(dir, 'vigild.conf');
         writeFileSync(configFile, Object.entries(settings).map(([k, v]) => `${k} = ${v}\n`).join(''));
