@@ -122,8 +122,11 @@ export class Executor implements Lifecycle, AgentExecutor {
     );
   }
 
-  /** Starts (or replaces) a recurring operation; results go to `onResult` (first one, then changes). */
-  startRecurring(req: OperationRequest, onResult: RecurringResultListener): void {
+  /**
+   * Starts (or replaces) a recurring operation; results go to `onResult` (first one, then changes).
+   * Resolves with the first result, or undefined if it was cancelled (or killed) before it had one.
+   */
+  startRecurring(req: OperationRequest, onResult: RecurringResultListener): Promise<ExecutedOperationResult | undefined> {
     if (!this.started) throw new ExecutorNotRunningError(req.resource, req.operation);
     if (!(req.intervalMs > 0)) throw new InvalidOperationRequestError(req.resource, `recurring ${req.operation} needs an interval > 0, got ${req.intervalMs}`);
     const key = recurringKey(req.resource, req.operation, req.intervalMs);
@@ -133,6 +136,7 @@ export class Executor implements Lifecycle, AgentExecutor {
     );
     this.recurring.set(key, op);
     op.start();
+    return op.first;
   }
 
   cancelRecurring(resource: string, operation: string, intervalMs: number): boolean {

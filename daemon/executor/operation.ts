@@ -77,7 +77,8 @@ export type RecurringResultListener = (result: ExecutedOperationResult) => void;
  */
 export interface AgentExecutor {
   run(req: OperationRequest): Promise<ExecutedOperationResult>;
-  startRecurring(req: OperationRequest, onResult: RecurringResultListener): void;
+  /** Resolves with the first result, or undefined if cancelled (or killed) before there was one. */
+  startRecurring(req: OperationRequest, onResult: RecurringResultListener): Promise<ExecutedOperationResult | undefined>;
   /** Returns whether such a recurring operation was active. */
   cancelRecurring(resource: string, operation: string, intervalMs: number): boolean;
   stopAllRecurring(): void;

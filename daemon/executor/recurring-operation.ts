@@ -9,6 +9,9 @@ export class RecurringOperation {
   private timer: NodeJS.Timeout | undefined;
   private cancelled = false;
   private last: { rc: number; status: number } | undefined;
+  private settleFirst!: (result: ExecutedOperationResult | undefined) => void;
+  /** The first result, or undefined if cancelled before there was one. */
+  readonly first = new Promise<ExecutedOperationResult | undefined>((resolve) => (this.settleFirst = resolve));
 
   constructor(
     readonly request: OperationRequest,
@@ -26,6 +29,7 @@ export class RecurringOperation {
   cancel(): void {
     this.cancelled = true;
     clearTimeout(this.timer);
+    this.settleFirst(undefined);
   }
 
   private async tick(): Promise<void> {
@@ -36,6 +40,7 @@ export class RecurringOperation {
       if (!this.last || this.last.rc !== result.rc || this.last.status !== result.status) {
         this.last = { rc: result.rc, status: result.status };
         this.onResult(result);
+        this.settleFirst(result);
       }
     } catch (err) {
       if (this.cancelled) return;

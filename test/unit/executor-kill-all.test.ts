@@ -63,10 +63,14 @@ describe('executor: killAll (self-fencing)', () => {
     expect(sb.executor.processGroups()).toEqual([]);
   });
 
-  it('stops recurring operations', async () => {
-    sb.executor.startRecurring(sb.request('m', 'Daemon', 'monitor', { intervalMs: 1000, params: { pidfile: join(sb.dir, 'x') } }), () => undefined);
+  it('stops recurring operations, settling the first result of one that had none', async () => {
+    const started = sb.executor.run(sb.request('m', 'Hang', 'start', { params: { pidfile: join(sb.dir, 'm.pid') } }));
+    const first = sb.executor.startRecurring(sb.request('m', 'Daemon', 'monitor', { intervalMs: 1000, params: { pidfile: join(sb.dir, 'x') } }), () => undefined);
     expect(sb.executor.recurringOperations()).toHaveLength(1);
+    await waitForFile(join(sb.dir, 'm.pid'));
     sb.executor.killAll();
     expect(sb.executor.recurringOperations()).toEqual([]);
+    expect(await first).toBeUndefined();
+    expect((await started).status).toBe(OpStatus.Error);
   });
 });

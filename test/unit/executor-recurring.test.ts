@@ -29,7 +29,8 @@ describe('executor: recurring monitors', () => {
   it('reports the first result and every change, not repeats', async () => {
     writeFileSync(flag, '');
     const seen: ExecutedOperationResult[] = [];
-    sb.executor.startRecurring(monitor(), (r) => seen.push(r));
+    const first = await sb.executor.startRecurring(monitor(), (r) => seen.push(r));
+    expect(first?.rc).toBe(0);
     await sleep(450);
     expect(seen.map((r) => r.rc)).toEqual([0]);
     rmSync(flag);
@@ -67,8 +68,9 @@ describe('executor: recurring runs queued behind other operations', () => {
       const count = join(sb.dir, 'count');
       sb.addAgent('Slow', `echo "$1" >> "$OCF_RESKEY_count"; [ "$1" = start ] && sleep 0.5; exit 0`);
       const start = sb.executor.run(sb.request('r', 'Slow', 'start', { params: { count } }));
-      sb.executor.startRecurring(sb.request('r', 'Slow', 'monitor', { intervalMs: 100, params: { count } }), () => undefined);
+      const first = sb.executor.startRecurring(sb.request('r', 'Slow', 'monitor', { intervalMs: 100, params: { count } }), () => undefined);
       sb.executor.cancelRecurring('r', 'monitor', 100);
+      expect(await first).toBeUndefined(); // a caller awaiting the first result is not left hanging
       await start;
       await sleep(200);
       expect(readFileSync(count, 'utf8')).toBe('start\n');
