@@ -131,7 +131,14 @@ export class Executor implements Lifecycle, AgentExecutor {
     if (!(req.intervalMs > 0)) throw new InvalidOperationRequestError(req.resource, `recurring ${req.operation} needs an interval > 0, got ${req.intervalMs}`);
     const key = recurringKey(req.resource, req.operation, req.intervalMs);
     this.recurring.get(key)?.cancel();
-    const op = new RecurringOperation(req, (r, cancelled) => this.enqueue(r, cancelled), onResult, (err) =>
+    const report: RecurringResultListener = (result) => {
+      this.log.info(
+        { resource: req.resource, op: req.operation, interval: req.intervalMs, rc: result.rc, status: OpStatus[result.status], callId: result.callId },
+        'recurring operation result changed',
+      );
+      onResult(result);
+    };
+    const op = new RecurringOperation(req, (r, cancelled) => this.enqueue(r, cancelled), report, (err) =>
       this.log.error({ err, resource: req.resource, op: req.operation, interval: req.intervalMs }, 'recurring operation failed to run'),
     );
     this.recurring.set(key, op);
@@ -276,8 +283,10 @@ export class Executor implements Lifecycle, AgentExecutor {
       callId: result.callId,
       exitReason: result.exitReason || undefined,
     };
-    if (result.status === OpStatus.Done || result.status === OpStatus.Cancelled) this.log.info(fields, 'operation finished');
-    else this.log.warn({ ...fields, output: result.output.slice(-512) }, 'operation failed');
+    if (result.status !== OpStatus.Done && result.status !== OpStatus.Cancelled) this.log.warn({ ...fields, output: result.output.slice(-512) }, 'operation failed');
+    // Repeats of a recurring operation are noise; its changes are logged by startRecurring.
+    else if (req.intervalMs > 0) this.log.debug(fields, 'operation finished');
+    else this.log.info(fields, 'operation finished');
     return result;
   }
 }
