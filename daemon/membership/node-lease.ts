@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EtcdLeaseInvalidError, type Etcd3, type Lease } from 'etcd3';
+import type { Etcd3, Lease } from 'etcd3';
 import { memberKey } from '../cib/store-keys.js';
 import { VigilError } from '../util/errors.js';
 import type { Lifecycle } from '../util/lifecycle.js';
@@ -12,6 +12,8 @@ export class NodeNameInUseError extends VigilError {
 
 export interface NodeLeaseOptions {
   client: Etcd3;
+  /** Every etcd member's client URL: keepalives go to all of them at once. */
+  endpoints: string[];
   node: string;
   ttlS: number;
   log: Logger;
@@ -23,12 +25,14 @@ export interface NodeLeaseOptions {
 
 /**
  * This node's lease and its presence key (vigil/members/<node>) bound to it. Keepalives go
- * out every TTL/4 as independent one-shot requests, so one slow or failed request (an etcd
- * leader change) neither blocks the next nor counts as a loss; only etcd saying the lease
- * is gone does. The self-fence deadline is computed from the send times (see DESIGN.md).
+ * out every TTL/8 as independent one-shot requests over etcd's JSON gateway, to every member
+ * at once (the first answer counts), so a dead member or an etcd leader change costs no
+ * renewal beyond the re-election itself; a failed request never counts as a loss, only etcd
+ * saying the lease is gone does. The self-fence deadline is computed from the send times.
  */
 export class NodeLease implements Lifecycle {
   private lease?: Lease;
+  private leaseIdText?: string;
   private timer?: NodeJS.Timeout;
   private inFlight = 0;
   private lastSentAt = -Infinity;
@@ -47,7 +51,7 @@ export class NodeLease implements Lifecycle {
 
   async start(): Promise<void> {
     await this.join();
-    this.timer = setInterval(() => this.keepalive(), (this.o.ttlS * 1000) / 4);
+    this.timer = setInterval(() => this.keepalive(), (this.o.ttlS * 1000) / 8);
   }
 
   /**
@@ -68,6 +72,7 @@ export class NodeLease implements Lifecycle {
         .commit();
       if (res.succeeded) {
         this.lease = lease;
+        this.leaseIdText = id;
         this.lastSentAt = sentAt;
         this.lostReported = false;
         this.o.onRenewed(sentAt);
@@ -84,36 +89,49 @@ export class NodeLease implements Lifecycle {
 
   /** After a loss (resources already stopped): a fresh lease and presence. */
   async rejoin(): Promise<void> {
-    this.lease?.release();
+    const old = this.lease;
     this.lease = undefined;
+    this.leaseIdText = undefined;
+    old?.release();
+    // the old lease may still be alive (a short blip): drop it, so nothing is bound to it any more
+    await old?.revoke().catch(() => undefined);
     await this.join();
   }
 
   private keepalive(): void {
     const lease = this.lease;
-    if (!lease || this.inFlight >= 3) return;
+    const id = this.leaseIdText;
+    if (!lease || !id || this.inFlight >= 4) return;
     const sentAt = performance.now();
     this.inFlight++;
-    const timeout = sleep(this.o.ttlS * 500, 'timeout' as const);
-    Promise.race([lease.keepaliveOnce(), timeout])
-      .then((res) => {
-        if (res === 'timeout' || lease !== this.lease) return;
-        if (sentAt > this.lastSentAt) this.lastSentAt = sentAt;
-        this.o.onRenewed(sentAt);
-      })
-      .catch((err: unknown) => {
+    Promise.any(this.o.endpoints.map((endpoint) => this.keepaliveVia(endpoint, id)))
+      .then((ttl) => {
         if (lease !== this.lease) return;
-        if (err instanceof EtcdLeaseInvalidError) {
-          if (!this.lostReported) {
-            this.lostReported = true;
-            this.o.log.error({ err }, 'etcd says our lease is gone');
-            this.o.onLost('lease expired at etcd');
-          }
-        } else {
-          this.o.log.warn({ err: (err as Error).message }, 'lease keepalive failed');
+        if (ttl > 0) {
+          if (sentAt > this.lastSentAt) this.lastSentAt = sentAt;
+          this.o.onRenewed(sentAt);
+        } else if (!this.lostReported) {
+          this.lostReported = true;
+          this.o.log.error({ lease: id }, 'etcd says our lease is gone');
+          this.o.onLost('lease expired at etcd');
         }
       })
+      .catch((err: AggregateError) => {
+        if (lease === this.lease) this.o.log.warn({ errors: err.errors.map((e: Error) => e.message) }, 'lease keepalive failed on every member');
+      })
       .finally(() => this.inFlight--);
+  }
+
+  /** One keepalive through one member; resolves with the remaining TTL (0: the lease is gone). */
+  private async keepaliveVia(endpoint: string, id: string): Promise<number> {
+    const res = await fetch(`${endpoint}/v3/lease/keepalive`, {
+      method: 'POST',
+      body: JSON.stringify({ ID: id }),
+      signal: AbortSignal.timeout(this.o.ttlS * 500),
+    });
+    const body = (await res.json()) as { result?: { TTL?: string }; error?: { message?: string } };
+    if (!res.ok || !body.result) throw new Error(`${endpoint}: ${body.error?.message ?? `HTTP ${res.status}`}`);
+    return Number(body.result.TTL ?? 0);
   }
 
   /** Leaves the cluster: revokes the lease, which deletes the presence key at once. */

@@ -97,9 +97,19 @@ export class LocalCluster {
     this.nodes.set(name, { name, address, configFile, logFile: join(nodeDir, 'vigild.log') });
   }
 
-  /** Starts (or restarts) a node's vigild; its log is appended to <dir>/<node>/vigild.log. */
+  /**
+   * Starts (or restarts) a node's vigild; its log is appended to <dir>/<node>/vigild.log.
+   * A restart after a kill stands for a reboot: the node's runtime state (/run, where agents
+   * keep state files) is gone, so state files whose process died are removed first.
+   */
   startNode(name: string): void {
     const node = this.node(name);
+    const stateDir = join(this.dir, 'state');
+    for (const file of readdirSync(stateDir)) {
+      if (!file.endsWith(`@${name}`)) continue;
+      const pid = /pid=(\d+)/.exec(readText(join(stateDir, file)))?.[1];
+      if (!pid || !processAlive(Number(pid))) rmSync(join(stateDir, file), { force: true });
+    }
     const fd = openSync(node.logFile, 'a');
     const child = spawn(process.execPath, [join(projectDir(), 'bin', 'vigild.mjs'), '--config', node.configFile], { stdio: ['ignore', fd, fd] });
     closeSync(fd);
@@ -147,14 +157,15 @@ export class LocalCluster {
 
   /**
    * Replaces resources and constraints (and cluster properties) in the configuration,
-   * keeping the nodes section; `resources` and `constraints` are XML fragments.
+   * keeping the nodes section; `resources` and `constraints` are XML fragments. Resources
+   * are sticky (100), so adding some does not rebalance the others.
    */
   async configure(resources: string, constraints = '', properties: Record<string, string> = {}): Promise<number> {
     const nvpairs = Object.entries({ 'stonith-enabled': 'false', ...properties })
       .map(([k, v]) => `<nvpair id="opt-${k}" name="${k}" value="${v}"/>`)
       .join('');
     const nodes = [...this.nodes.keys()].map((n) => `<node id="${n}" uname="${n}"/>`).join('');
-    const xml = `<configuration><crm_config><cluster_property_set id="opts">${nvpairs}</cluster_property_set></crm_config><nodes>${nodes}</nodes><resources>${resources}</resources><constraints>${constraints}</constraints></configuration>`;
+    const xml = `<configuration><crm_config><cluster_property_set id="opts">${nvpairs}</cluster_property_set></crm_config><nodes>${nodes}</nodes><resources>${resources}</resources><constraints>${constraints}</constraints><rsc_defaults><meta_attributes id="rsc-options"><nvpair id="rsc-options-stickiness" name="resource-stickiness" value="100"/></meta_attributes></rsc_defaults></configuration>`;
     return (await this.api().replaceConfiguration({ xml })).epoch;
   }
 
@@ -250,7 +261,8 @@ export class LocalCluster {
     await Promise.allSettled([...this.nodes.keys()].map((n) => this.stopNode(n, 15_000)));
     await this.etcd.stop();
     this.killPlaceholders();
-    rmSync(this.dir, { recursive: true, force: true });
+    if (process.env.VIGIL_KEEP_CLUSTER) process.stderr.write(`cluster files kept in ${this.dir}\n`);
+    else rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** Resource processes left by killed nodes (their guard normally took them already). */
