@@ -58,6 +58,14 @@ describe('LeaseGuard (virtual clock)', () => {
     expect(events).toEqual(['lost@11200', 'deadline@11700']);
   });
 
+  it('an answer arriving after its own deadline does not extend anything: stop and kill at once', async () => {
+    const { clock, events, guard } = await guardOnVirtualClock();
+    clock.advance(1800); // now 11 800: the keep-alive sent at 10 000 is confirmed only now
+    guard.renewed(10_000);
+    clock.advance(0);
+    expect(events).toEqual(['lost@11800', 'deadline@11800']);
+  });
+
   it('ignores an older answer arriving after a newer one', async () => {
     const { clock, events, guard } = await guardOnVirtualClock();
     guard.renewed(10_500);
