@@ -158,14 +158,14 @@ export class LocalCluster {
   /**
    * Replaces resources and constraints (and cluster properties) in the configuration,
    * keeping the nodes section; `resources` and `constraints` are XML fragments. Resources
-   * are sticky (100), so adding some does not rebalance the others.
+   * are sticky (default 100), so adding some does not rebalance the others.
    */
-  async configure(resources: string, constraints = '', properties: Record<string, string> = {}): Promise<number> {
+  async configure(resources: string, constraints = '', properties: Record<string, string> = {}, stickiness = 100): Promise<number> {
     const nvpairs = Object.entries({ 'stonith-enabled': 'false', ...properties })
       .map(([k, v]) => `<nvpair id="opt-${k}" name="${k}" value="${v}"/>`)
       .join('');
     const nodes = [...this.nodes.keys()].map((n) => `<node id="${n}" uname="${n}"/>`).join('');
-    const xml = `<configuration><crm_config><cluster_property_set id="opts">${nvpairs}</cluster_property_set></crm_config><nodes>${nodes}</nodes><resources>${resources}</resources><constraints>${constraints}</constraints><rsc_defaults><meta_attributes id="rsc-options"><nvpair id="rsc-options-stickiness" name="resource-stickiness" value="100"/></meta_attributes></rsc_defaults></configuration>`;
+    const xml = `<configuration><crm_config><cluster_property_set id="opts">${nvpairs}</cluster_property_set></crm_config><nodes>${nodes}</nodes><resources>${resources}</resources><constraints>${constraints}</constraints><rsc_defaults><meta_attributes id="rsc-options"><nvpair id="rsc-options-stickiness" name="resource-stickiness" value="${stickiness}"/></meta_attributes></rsc_defaults></configuration>`;
     return (await this.api().replaceConfiguration({ xml })).epoch;
   }
 
