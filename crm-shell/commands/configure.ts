@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { element, writeXml, type XmlElement } from '../../daemon/cib/xml.js';
 import { VigilError } from '../../daemon/util/errors.js';
-import { allResources, cibDocument, elementsWithId, resourcesUnder, section } from '../configure/configuration.js';
+import { allResources, cibDocument, elementsWithId, REFERENCE_ELEMENTS, resourcesUnder, section } from '../configure/configuration.js';
 import { STATEMENT_PARSERS } from '../configure/parser.js';
 import { writeCrm } from '../configure/write-crm.js';
 import { configurationFromCrm, configurationFromText, readConfigurationFile, validateConfiguration } from '../configuration-file.js';
@@ -52,7 +52,7 @@ function quoteArgs(words: string[]): string {
 function findObject(conf: XmlElement, id: string): { parent: XmlElement; el: XmlElement } | undefined {
   const walk = (parent: XmlElement): { parent: XmlElement; el: XmlElement } | undefined => {
     for (const el of parent.children) {
-      if (el.attrs.id === id && el.name !== 'resource_ref') return { parent, el };
+      if (el.attrs.id === id && !REFERENCE_ELEMENTS.has(el.name)) return { parent, el };
       const inner = walk(el);
       if (inner) return inner;
     }
@@ -161,8 +161,8 @@ export const configureLevel: Level = {
       complete: idCompletion,
     },
     verify: {
-      summary: 'check a configuration file (crm syntax or CIB XML) offline, or the working configuration',
-      usage: 'verify [--xml] [FILE]',
+      summary: 'check a configuration file (crm syntax or CIB XML) offline, or the working configuration; --xml/--crm print it converted',
+      usage: 'verify [--xml | --crm] [FILE]',
       async run(session, args) {
         const { flags, words } = parseFlags(args);
         const conf = words[0] !== undefined ? await readConfigurationFile(words[0]) : await session.currentConfiguration();
@@ -173,6 +173,7 @@ export const configureLevel: Level = {
           constraints: section(conf, 'constraints').children.length,
         };
         if (flags.has('xml')) session.out(writeXml(cibDocument(conf)));
+        else if (flags.has('crm')) session.out(writeCrm(conf));
         else if (session.options.output === 'json') session.json({ valid: true, ...counts });
         else session.out(`${words[0] ?? 'configuration'}: ok (${counts.nodes} nodes, ${counts.resources} resources, ${counts.constraints} constraints)`);
         return EXIT.ok;

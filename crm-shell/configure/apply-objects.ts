@@ -1,6 +1,6 @@
-import type { XmlElement } from '../../daemon/cib/xml.js';
+import { firstChild, type XmlElement } from '../../daemon/cib/xml.js';
 import { CrmReferenceError } from './crm-syntax-error.js';
-import { allResources, elementsWithId, RESOURCE_KINDS, resourcesUnder, section } from './configuration.js';
+import { allResources, elementsWithId, referableIds, RESOURCE_KINDS, resourcesUnder, section } from './configuration.js';
 import type { ParsedObject, Reference } from './parsed-object.js';
 
 /** What to do when a statement defines an id the configuration already has. */
@@ -49,6 +49,11 @@ export function applyObjects(configuration: XmlElement, objects: ParsedObject[],
     const target = section(configuration, obj.section);
     const id = obj.element.attrs.id;
     const index = target.children.findIndex((c) => c.attrs.id === id);
+    if (obj.section === 'fencing-topology') {
+      // One topology per cluster: the statement replaces it.
+      configuration.children[configuration.children.indexOf(target)] = obj.element;
+      continue;
+    }
     if (obj.section === 'crm_config' || obj.section === 'rsc_defaults' || obj.section === 'op_defaults') {
       if (index >= 0) mergeNvSet(target.children[index], obj.element);
       else target.children.push(obj.element);
@@ -88,15 +93,36 @@ export function checkReferences(configuration: XmlElement, objects: ParsedObject
     }
     seen.set(el.attrs.id, el);
   }
-  const resourceIds = new Set(allResources(configuration).map((r) => r.attrs.id));
+  const referable = referableIds(configuration);
+  const locate = (el: XmlElement, id: string) => {
+    const obj = located.get(el);
+    return obj?.references.find((r) => r.id === id)?.location ?? obj?.location ?? {};
+  };
+  const templates = new Set(section(configuration, 'resources').children.filter((c) => c.name === 'template').map((t) => t.attrs.id));
+  for (const prim of allResources(configuration)) {
+    const template = prim.attrs.template;
+    if (template !== undefined && !templates.has(template)) {
+      throw new CrmReferenceError(`primitive '${prim.attrs.id}' refers to missing rsc_template '${template}'`, locate(prim, template));
+    }
+  }
+  for (const tag of firstChild(configuration, 'tags')?.children ?? []) {
+    for (const ref of tag.children) {
+      if (!referable.has(ref.attrs.id)) throw new CrmReferenceError(`tag '${tag.attrs.id}' refers to missing resource '${ref.attrs.id}'`, locate(tag, ref.attrs.id));
+    }
+  }
+  const stonith = new Set(allResources(configuration).filter((r) => r.attrs.class === 'stonith').map((r) => r.attrs.id));
+  const topology = firstChild(configuration, 'fencing-topology');
+  for (const level of topology?.children ?? []) {
+    for (const device of (level.attrs.devices ?? '').split(',')) {
+      if (!stonith.has(device)) throw new CrmReferenceError(`fencing_topology refers to missing stonith resource '${device}'`, locate(topology!, device));
+    }
+  }
   for (const constraint of section(configuration, 'constraints').children) {
-    const obj = located.get(constraint);
     const named = [constraint.attrs.rsc, constraint.attrs['with-rsc'], constraint.attrs.first, constraint.attrs.then].filter((v): v is string => v !== undefined);
     const inSets = constraint.children.flatMap((set) => set.children.filter((c) => c.name === 'resource_ref').map((r) => r.attrs.id));
     for (const id of [...named, ...inSets]) {
-      if (resourceIds.has(id)) continue;
-      const where = obj?.references.find((r) => r.id === id)?.location ?? obj?.location ?? {};
-      throw new CrmReferenceError(`${constraint.name} '${constraint.attrs.id}' refers to missing resource '${id}'`, where);
+      if (referable.has(id)) continue;
+      throw new CrmReferenceError(`${constraint.name} '${constraint.attrs.id}' refers to missing resource '${id}'`, locate(constraint, id));
     }
   }
 }

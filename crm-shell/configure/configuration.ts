@@ -1,11 +1,18 @@
 import { element, firstChild, type XmlElement } from '../../daemon/cib/xml.js';
 import type { Section } from './parsed-object.js';
 
-/** The <configuration> sections in the order cibadmin writes them. */
+/** The <configuration> sections every CIB has, in the order cibadmin writes them (fencing-topology and tags appear when used). */
 export const SECTIONS: Section[] = ['crm_config', 'nodes', 'resources', 'constraints', 'rsc_defaults', 'op_defaults'];
 
 export function emptyConfiguration(): XmlElement {
   return element('configuration', {}, SECTIONS.map((s) => element(s)));
+}
+
+/** Ids a constraint may name: resources, templates (all their primitives) and tags. */
+export function referableIds(configuration: XmlElement): Set<string> {
+  const templates = section(configuration, 'resources').children.filter((c) => c.name === 'template');
+  const tags = firstChild(configuration, 'tags')?.children ?? [];
+  return new Set([...allResources(configuration), ...templates, ...tags].map((e) => e.attrs.id));
 }
 
 /** The section element, created (in schema order) when the configuration lacks it. */
@@ -17,9 +24,12 @@ export function section(configuration: XmlElement, name: Section): XmlElement {
   return created;
 }
 
-/** Every element with an id, depth first (resource_ref ids are references, not definitions). */
+/** Elements whose id attribute refers to another element instead of defining one. */
+export const REFERENCE_ELEMENTS = new Set(['resource_ref', 'obj_ref']);
+
+/** Every element with an id, depth first (reference elements excluded). */
 export function* elementsWithId(root: XmlElement): Generator<XmlElement> {
-  if (root.attrs.id !== undefined && root.name !== 'resource_ref') yield root;
+  if (root.attrs.id !== undefined && !REFERENCE_ELEMENTS.has(root.name)) yield root;
   for (const child of root.children) yield* elementsWithId(child);
 }
 

@@ -25,7 +25,7 @@ export function parseNode(ts: TokenStream, ids: IdAllocator): ParsedObject {
   if (type !== undefined && !NODE_TYPES.includes(type)) throw ts.error(unameToken, `invalid node type '${type}': expected ${NODE_TYPES.join(', ')}`);
   id ??= uname;
   ids.claim(id);
-  const node = element('node', { id, uname, type: type === 'normal' ? 'member' : type });
+  const node = element('node', { id, uname, type: type === 'normal' || type === 'member' ? undefined : type });
   const attributes: NameValue[] = [];
   const utilization: NameValue[] = [];
   for (const nv of parseAttrList(ts)) {

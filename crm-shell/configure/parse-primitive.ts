@@ -12,8 +12,9 @@ const OP_ATTRIBUTES = new Set([
   'id', 'interval', 'timeout', 'description', 'start-delay', 'interval-origin', 'record-pending', 'enabled', 'role', 'on-fail', 'requires',
 ]);
 
-function parseAgent(ts: TokenStream): Record<string, string> {
+function parseAgent(ts: TokenStream, allowTemplate: boolean): Record<string, string> {
   const token = ts.next('a resource agent (class:provider:type)');
+  if (allowTemplate && token.text.startsWith('@') && token.text.length > 1) return { template: token.text.slice(1) };
   const parts = token.text.split(':');
   const cls = parts[0].toLowerCase();
   if (parts.length === 1) return { class: 'ocf', provider: 'heartbeat', type: parts[0] };
@@ -56,11 +57,16 @@ function parseOp(ts: TokenStream, rsc: string, ids: IdAllocator): XmlElement {
   return op;
 }
 
-/** `primitive <id> class:provider:type [params …] [meta …] [utilization …] [op <name> …]…` */
+/**
+ * `primitive <id> {class:provider:type | @template} [params …] [meta …] [utilization …] [op <name> …]…`,
+ * and `rsc_template <id> class:provider:type …` (a <template> primitives can refer to).
+ */
 export function parsePrimitive(ts: TokenStream, ids: IdAllocator): ParsedObject {
   const keyword = ts.next('primitive');
-  const id = expectId(ts, 'resource id');
-  const prim = element('primitive', { id, ...parseAgent(ts) });
+  const isTemplate = keyword.text.toLowerCase() === 'rsc_template';
+  const id = expectId(ts, isTemplate ? 'template id' : 'resource id');
+  const agentToken = ts.peek();
+  const prim = element(isTemplate ? 'template' : 'primitive', { id, ...parseAgent(ts, !isTemplate) });
   const sets: Record<string, NameValue[]> = { instance_attributes: [], meta_attributes: [], utilization: [] };
   const ops: XmlElement[] = [];
   // crmsh accepts the first attribute list without the `params` keyword.
@@ -80,5 +86,6 @@ export function parsePrimitive(ts: TokenStream, ids: IdAllocator): ParsedObject 
   checkValues(ts, 'meta', sets.meta_attributes);
   for (const [kind, pairs] of Object.entries(sets)) if (pairs.length > 0) prim.children.push(nvSet(kind, id, pairs, ids));
   if (ops.length > 0) prim.children.push(element('operations', {}, ops));
-  return { section: 'resources', element: prim, location: ts.location(keyword), references: [], members: [] };
+  const references = prim.attrs.template !== undefined ? [{ id: prim.attrs.template, location: ts.location(agentToken) }] : [];
+  return { section: 'resources', element: prim, location: ts.location(keyword), references, members: [] };
 }

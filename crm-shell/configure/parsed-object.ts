@@ -2,7 +2,7 @@ import type { XmlElement } from '../../daemon/cib/xml.js';
 import type { SourceLocation } from '../../daemon/util/errors.js';
 
 /** The <configuration> sections a crm statement can land in. */
-export type Section = 'crm_config' | 'nodes' | 'resources' | 'constraints' | 'rsc_defaults' | 'op_defaults';
+export type Section = 'crm_config' | 'nodes' | 'resources' | 'constraints' | 'rsc_defaults' | 'op_defaults' | 'fencing-topology' | 'tags';
 
 export interface Reference {
   id: string;

@@ -3,11 +3,14 @@ import { tokenize } from './lexer.js';
 import type { ParsedObject } from './parsed-object.js';
 import { parseColocation } from './parse-colocation.js';
 import { parseContainer } from './parse-container.js';
+import { parseFencingTopology } from './parse-fencing-topology.js';
 import { parseLocation } from './parse-location.js';
 import { parseNode } from './parse-node.js';
 import { parseOrder } from './parse-order.js';
 import { parsePrimitive } from './parse-primitive.js';
 import { parseProperty } from './parse-property.js';
+import { parseTag } from './parse-tag.js';
+import { parseTicket } from './parse-ticket.js';
 import { TokenStream } from './token-stream.js';
 
 type StatementParser = (ts: TokenStream, ids: IdAllocator) => ParsedObject;
@@ -26,6 +29,10 @@ export const STATEMENT_PARSERS: Record<string, StatementParser> = {
   property: parseProperty,
   rsc_defaults: parseProperty,
   op_defaults: parseProperty,
+  rsc_template: parsePrimitive,
+  rsc_ticket: parseTicket,
+  tag: parseTag,
+  fencing_topology: parseFencingTopology,
 };
 
 /** Parses crm configure syntax into CIB elements; the first error stops it with file:line:column. */

@@ -34,6 +34,7 @@ function parseMember(ts: TokenStream, token: Token, checkSuffix: (token: Token, 
 export function parseMembers(
   ts: TokenStream,
   checkSuffix: (token: Token, suffix: string) => string,
+  minimum = 2,
 ): { pair?: [SetMember, SetMember]; groups: SetGroup[] } {
   const groups: SetGroup[] = [];
   let bare: SetGroup | undefined;
@@ -67,7 +68,7 @@ export function parseMembers(
     bare.members.push(member);
   }
   const total = groups.reduce((n, g) => n + g.members.length, 0);
-  if (total < 2) throw ts.error(ts.peek(), `expected at least two resources, found ${total}`);
+  if (total < minimum) throw ts.error(ts.peek(), `expected at least ${minimum === 1 ? 'one resource' : `${minimum} resources`}, found ${total}`);
   const plain = groups.flatMap((g) => (g.bracket ? [] : g.members));
   if (groups.every((g) => !g.bracket) && plain.length === 2) return { pair: [plain[0], plain[1]], groups };
   return { groups };
@@ -83,6 +84,8 @@ export function buildSets(owner: string, groups: SetGroup[], suffixAttr: 'role' 
     if (g.bracket === '[') attrs['require-all'] = 'false';
     attrs[suffixAttr] = g.members[0].suffix;
     for (const nv of g.attrs) attrs[nv.name] = nv.value;
+    // sequential=true is the default: leaving it out keeps crm -> XML -> crm stable.
+    if (attrs.sequential !== undefined && /^(true|yes|on|1)$/i.test(attrs.sequential)) delete attrs.sequential;
     return element('resource_set', attrs, g.members.map((m) => element('resource_ref', { id: m.id })));
   });
 }

@@ -78,7 +78,14 @@ function writeOrder(c: XmlElement): string {
   return `order ${id} ${prefix}${body}${symmetrical !== undefined ? ` symmetrical=${symmetrical}` : ''}`;
 }
 
+function writeTicket(c: XmlElement): string {
+  const { id, ticket, rsc } = c.attrs;
+  const body = rsc !== undefined ? `${rsc}${c.attrs['rsc-role'] ? `:${c.attrs['rsc-role']}` : ''}` : writeSets(c, 'role');
+  return `rsc_ticket ${id} ${ticket}: ${body}${c.attrs['loss-policy'] ? ` loss-policy=${c.attrs['loss-policy']}` : ''}`;
+}
+
 export function writeConstraint(c: XmlElement): string | undefined {
+  if (c.name === 'rsc_ticket') return writeTicket(c);
   if (c.name === 'rsc_location') return writeLocation(c);
   if (c.name === 'rsc_colocation') return writeColocation(c);
   if (c.name === 'rsc_order') return writeOrder(c);

@@ -2,7 +2,7 @@ import { firstChild, type XmlElement } from '../../daemon/cib/xml.js';
 import { VigilError } from '../../daemon/util/errors.js';
 import { RESOURCE_KINDS } from './configuration.js';
 import { writeConstraint } from './write-constraints.js';
-import { writeNode, writePropertySets, writeResource } from './write-resources.js';
+import { writeFencingTopology, writeNode, writePropertySets, writeResource, writeTag } from './write-resources.js';
 
 /** A CIB element that crm syntax cannot express (e.g. a bundle or a ticket constraint). */
 export class CrmUnrepresentableError extends VigilError {
@@ -18,7 +18,7 @@ export function writeCrm(configuration: XmlElement): string {
   const sectionChildren = (name: string) => firstChild(configuration, name)?.children ?? [];
   out.push(...sectionChildren('nodes').map(writeNode));
   for (const el of sectionChildren('resources')) {
-    if (!RESOURCE_KINDS.has(el.name) || el.name === 'bundle') throw new CrmUnrepresentableError(el);
+    if ((!RESOURCE_KINDS.has(el.name) && el.name !== 'template') || el.name === 'bundle') throw new CrmUnrepresentableError(el);
     out.push(...writeResource(el));
   }
   for (const c of sectionChildren('constraints')) {
@@ -26,6 +26,10 @@ export function writeCrm(configuration: XmlElement): string {
     if (text === undefined) throw new CrmUnrepresentableError(c);
     out.push(text);
   }
+  out.push(...sectionChildren('tags').map(writeTag));
+  const topology = firstChild(configuration, 'fencing-topology');
+  const fencing = topology ? writeFencingTopology(topology) : undefined;
+  if (fencing !== undefined) out.push(fencing);
   for (const name of ['crm_config', 'rsc_defaults', 'op_defaults']) {
     const el = firstChild(configuration, name);
     if (el) out.push(...writePropertySets(name, el));

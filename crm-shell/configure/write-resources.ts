@@ -31,8 +31,9 @@ function writeOp(rsc: string, op: XmlElement): string {
 }
 
 function writePrimitive(prim: XmlElement): string {
-  const { id, class: cls, provider, type, description } = prim.attrs;
-  let head = `primitive ${id} ${cls}${provider ? `:${provider}` : ''}:${type}`;
+  const { id, class: cls, provider, type, description, template } = prim.attrs;
+  const agent = template !== undefined ? `@${template}` : `${cls}${provider ? `:${provider}` : ''}:${type}`;
+  let head = `${prim.name === 'template' ? 'rsc_template' : 'primitive'} ${id} ${agent}`;
   if (description !== undefined) head += ` description=${quote(description)}`;
   const ops = childrenNamed(firstChild(prim, 'operations') ?? prim, 'op').map((op) => writeOp(id, op));
   return statement(head, [
@@ -59,9 +60,28 @@ function writeContainer(el: XmlElement): string {
 
 /** A resource and, before it, the resources it contains (crm syntax defines children first). */
 export function writeResource(el: XmlElement): string[] {
-  if (el.name === 'primitive') return [writePrimitive(el)];
+  if (el.name === 'primitive' || el.name === 'template') return [writePrimitive(el)];
   const inner = el.children.filter((c) => RESOURCE_KINDS.has(c.name)).flatMap(writeResource);
   return [...inner, writeContainer(el)];
+}
+
+export function writeTag(tag: XmlElement): string {
+  return `tag ${tag.attrs.id}: ${tag.children.map((r) => r.attrs.id).join(' ')}`;
+}
+
+/** Levels grouped by target, in index order; `.*` patterns are the target-less form. */
+export function writeFencingTopology(topology: XmlElement): string | undefined {
+  if (topology.children.length === 0) return undefined;
+  const parts: string[] = [];
+  let previous: string | undefined;
+  for (const level of topology.children) {
+    const { target, 'target-pattern': pattern, 'target-attribute': attribute, 'target-value': value } = level.attrs;
+    const label = target !== undefined ? `${target}:` : attribute !== undefined ? `attr:${attribute}=${value ?? ''}` : pattern === '.*' ? '' : `pattern:${pattern}`;
+    if (label !== previous && label !== '') parts.push(label);
+    previous = label;
+    parts.push(level.attrs.devices);
+  }
+  return `fencing_topology ${parts.join(' ')}`;
 }
 
 const DEFAULT_SETS: Record<string, [string, string]> = {

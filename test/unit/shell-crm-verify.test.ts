@@ -15,17 +15,17 @@ const vigil = (args: string[]) =>
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
 
-const FILES = ['config/vm-cluster.crm', 'config/dummy.crm', 'test/shell/fixtures/web-stack.crm'];
+const FILES = ['config/vm-cluster.crm', 'config/dummy.crm', 'test/shell/fixtures/web-stack.crm', 'test/shell/fixtures/fencing-templates.crm'];
 
 /** The id each statement of a crm file defines (second word, or the set for property-like lines). */
 async function definedIds(file: string): Promise<string[]> {
   const statements = tokenize(await readFile(join(root, file), 'utf8'), file);
   return statements
-    .filter((s) => !['property', 'rsc_defaults', 'op_defaults'].includes(s.tokens[0].text))
+    .filter((s) => !['property', 'rsc_defaults', 'op_defaults', 'fencing_topology'].includes(s.tokens[0].text))
     .map((s) => {
       const second = s.tokens[1].text;
       if (s.tokens[0].text === 'node') return second.endsWith(':') ? second.slice(0, -1) : second.split(':')[0];
-      return second;
+      return second.replace(/:$/, '');
     });
 }
 
@@ -54,6 +54,14 @@ describe('vigil configure verify --xml against crm_verify', () => {
     expect(ids.length).toBeGreaterThan(3);
     for (const id of ids) expect(out.stdout).toContain(`id="${id}"`);
     expect(out.stdout).toContain('id="cib-bootstrap-options-stonith-enabled"');
+    // And back: crm syntax written from that XML reads to the same XML.
+    const xmlIn = join(dir, `${file.replace(/\W/g, '_')}.roundtrip.xml`);
+    await writeFile(xmlIn, out.stdout);
+    const crm = await vigil(['configure', 'verify', '--crm', xmlIn]);
+    expect(crm.code).toBe(0);
+    const crmFile = join(dir, `${file.replace(/\W/g, '_')}.roundtrip.crm`);
+    await writeFile(crmFile, crm.stdout);
+    expect((await vigil(['configure', 'verify', '--xml', crmFile])).stdout).toBe(out.stdout);
   });
 
   it('rejects a syntax error with file, line and column, exit 1, nothing on stdout', async () => {

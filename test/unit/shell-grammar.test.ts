@@ -67,6 +67,22 @@ describe('crm configure grammar -> CIB XML', () => {
     expect(childrenNamed(constraint(conf, 'c2'), 'resource_set')[0].attrs['require-all']).toBe('false');
   });
 
+  it('reads templates, tags, tickets and fencing levels', () => {
+    const conf = parse(
+      'rsc_template t ocf:heartbeat:Dummy meta allow-migrate=true\nprimitive v @t params fake=1\nprimitive st stonith:fence_dummy\n' +
+        'tag vms: v\nlocation l vms 10: n1\nrsc_ticket k T1: v:Started loss-policy=stop\nfencing_topology st n2: st',
+    );
+    expect(section(conf, 'resources').children[0]).toMatchObject({ name: 'template', attrs: { id: 't' } });
+    expect(resource(conf, 'v').attrs).toEqual({ id: 'v', template: 't' });
+    expect(constraint(conf, 'k').attrs).toEqual({ id: 'k', ticket: 'T1', rsc: 'v', 'rsc-role': 'Started', 'loss-policy': 'stop' });
+    const levels = firstChild(conf, 'fencing-topology')!.children.map((l) => l.attrs);
+    expect(levels).toEqual([
+      { id: 'fencing', 'target-pattern': '.*', index: '1', devices: 'st' },
+      { id: 'fencing-0', target: 'n2', index: '1', devices: 'st' },
+    ]);
+    expect(writeCrm(conf)).toContain('fencing_topology st n2: st\n');
+  });
+
   it('merges property statements into one set and reads CIB XML input too', () => {
     const conf = parse('property stonith-enabled=false\nproperty no-quorum-policy=stop\nrsc_defaults resource-stickiness=100');
     const props = section(conf, 'crm_config').children;
@@ -124,6 +140,9 @@ describe('crm configure grammar: errors name the place', () => {
     ['primitive a Dummy\ngroup g a nope', '2:11', "refers to missing resource 'nope'"],
     ['primitive a Dummy\nprimitive a Dummy', '2:1', "'a': id already exists"],
     ['primitive a Dummy\ngroup g1 a\ngroup g2 a', '3:10', 'already inside another group or clone'],
+    ['primitive v @nope', '1:13', "primitive 'v' refers to missing rsc_template 'nope'"],
+    ['primitive v Dummy\ntag t: v w', '2:10', "tag 't' refers to missing resource 'w'"],
+    ['primitive st stonith:fence_dummy\nfencing_topology n1: st,st9', '2:22', "missing stonith resource 'st9'"],
   ])('%j is a reference error at %s', (text, where, message) => {
     const err = syntaxError(text);
     expect(err).toBeInstanceOf(CrmReferenceError);
