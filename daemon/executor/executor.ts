@@ -73,6 +73,7 @@ export class Executor implements Lifecycle, AgentExecutor {
   private readonly resident = new Map<string, Set<number>>();
   private nextCallId: number;
   private started = false;
+  private readonly groupListeners = new Set<() => void>();
 
   constructor(private readonly opts: ExecutorOptions) {
     this.log = opts.logger.child({ component: 'executor', node: opts.node });
@@ -183,6 +184,20 @@ export class Executor implements Lifecycle, AgentExecutor {
   }
 
   /**
+   * Calls `listener` whenever the set of process groups may have changed (an
+   * agent started or finished, killAll): the guard process re-reads its targets
+   * then, instead of polling processGroups().
+   */
+  onProcessGroupsChanged(listener: () => void): () => void {
+    this.groupListeners.add(listener);
+    return () => this.groupListeners.delete(listener);
+  }
+
+  private groupsChanged(): void {
+    for (const listener of this.groupListeners) listener();
+  }
+
+  /**
    * Self-fence: SIGKILL every agent process group at once (running operations
    * and daemons left behind by starts), cancel recurring operations and drop
    * queued ones (they resolve as Cancelled). The executor stays usable.
@@ -196,6 +211,7 @@ export class Executor implements Lifecycle, AgentExecutor {
     const residents = [...this.resident.keys()];
     this.resident.clear();
     this.log.warn({ groups: groups.length, interrupted, residents }, 'killed all agent process groups');
+    this.groupsChanged();
     return groups.length;
   }
 
@@ -231,11 +247,13 @@ export class Executor implements Lifecycle, AgentExecutor {
       onGroup: (pgid) => {
         group = pgid;
         this.running.set(pgid, { resource: req.resource, operation: req.operation });
+        this.groupsChanged();
       },
     });
     if (group !== undefined) {
       this.running.delete(group);
       this.trackResident(req, group, !outcome.timedOut && outcome.code === 0);
+      this.groupsChanged();
     }
     const base = { output: outcome.output, startedAt, queueMs };
     if (outcome.spawnError) {

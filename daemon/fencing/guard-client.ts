@@ -18,6 +18,11 @@ export interface GuardProcessOptions {
   targets: () => number[];
   /** Single processes outside those groups the guard must kill too (e.g. QEMU pids). Read at every pet. */
   extraPids?: () => number[];
+  /**
+   * Subscribes to changes of the targets (normally executor.onProcessGroupsChanged), so an
+   * agent started between two renewals is covered at once; returns the unsubscribe function.
+   */
+  watchTargets?: (changed: () => void) => () => void;
   /** Fire this much before the lease deadline, to absorb pipe and scheduling latency; default 50 ms. */
   slackMs?: number;
   /** The compiled guard program; default dist/daemon/fencing/guard-process.js. */
@@ -36,7 +41,7 @@ const READY_WAIT_MS = 10_000;
 export class GuardProcess implements Backstop {
   private child: ChildProcess | undefined;
   private firedCount = 0;
-  private unsubscribe: (() => void) | undefined;
+  private readonly unsubscribe: (() => void)[] = [];
   private readonly log: Logger;
   private exited: Promise<number | null> = Promise.resolve(null);
 
@@ -85,14 +90,19 @@ export class GuardProcess implements Backstop {
         reject(new GuardProcessError(`cannot start ${script}`, { cause: err }));
       });
     });
-    this.unsubscribe = this.opts.leaseGuard.onRenewed((deadline) => this.pet(deadline - this.opts.clock.now() - (this.opts.slackMs ?? 50)));
+    this.unsubscribe.push(this.opts.leaseGuard.onRenewed((deadline) => this.pet(deadline - this.opts.clock.now() - (this.opts.slackMs ?? 50))));
+    if (this.opts.watchTargets) this.unsubscribe.push(this.opts.watchTargets(() => this.sendTargets()));
     this.log.info({ pid: child.pid }, 'guard started');
   }
 
   /** Sends the current targets and arms the guard to fire in `withinMs` unless petted again. */
   pet(withinMs: number): void {
-    this.send({ kind: 'targets', groups: this.opts.targets(), pids: this.opts.extraPids?.() ?? [] });
+    this.sendTargets();
     this.send({ kind: 'pet', deadline: monotonicNowMs() + withinMs });
+  }
+
+  private sendTargets(): void {
+    this.send({ kind: 'targets', groups: this.opts.targets(), pids: this.opts.extraPids?.() ?? [] });
   }
 
   disarm(): void {
@@ -100,7 +110,7 @@ export class GuardProcess implements Backstop {
   }
 
   async stop(): Promise<void> {
-    this.unsubscribe?.();
+    for (const off of this.unsubscribe.splice(0)) off();
     const child = this.child;
     if (!child) return;
     this.child = undefined;

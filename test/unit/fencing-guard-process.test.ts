@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultOcfRoots } from '../../daemon/executor/executor.js';
+import { OpStatus } from '../../daemon/executor/operation.js';
 import { distFile } from '../../daemon/executor/project-paths.js';
 import { systemClock } from '../../daemon/fencing/clock.js';
 import { GuardProcess } from '../../daemon/fencing/guard-client.js';
@@ -30,9 +31,9 @@ describe('guard process (watchdog stand-in)', () => {
     for (const v of victims.splice(0)) if (v.exitCode === null && v.signalCode === null) v.kill('SIGKILL');
   });
 
-  const setup = async (targets: () => number[], extraPids?: () => number[]) => {
+  const setup = async (targets: () => number[], extraPids?: () => number[], watchTargets?: (changed: () => void) => () => void) => {
     const leaseGuard = new LeaseGuard({ ttlMs: 2000, marginMs: 300, stopBudgetMs: 500, clock: systemClock, logger, onLost: () => undefined, onDeadline: () => undefined });
-    const guard = new GuardProcess({ node: 'node1', logger, leaseGuard, clock: systemClock, targets, extraPids });
+    const guard = new GuardProcess({ node: 'node1', logger, leaseGuard, clock: systemClock, targets, extraPids, watchTargets });
     await guard.start();
     guards.push(guard);
     return { leaseGuard, guard };
@@ -70,6 +71,27 @@ describe('guard process (watchdog stand-in)', () => {
     await sleep(600);
     expect(alive(loner.pid!)).toBe(false);
     expect(guard.fired).toBe(1);
+  });
+
+  it('covers an agent the executor started after the last pet, told by the executor instead of polling', async () => {
+    const sb = await agentSandbox();
+    try {
+      sb.addAgent('Hang', `echo $$ > "$OCF_RESKEY_pidfile"; exec sleep 60`);
+      const { guard } = await setup(
+        () => sb.executor.processGroups(),
+        undefined,
+        (changed) => sb.executor.onProcessGroupsChanged(changed),
+      );
+      guard.pet(600); // last pet: no agent runs yet
+      const pidfile = join(sb.dir, 'hang.pid');
+      const op = sb.executor.run(sb.request('late', 'Hang', 'start', { params: { pidfile } }));
+      await sleep(900);
+      expect(guard.fired).toBe(1);
+      expect((await op).status).toBe(OpStatus.Error); // killed by the guard
+      expect(alive(Number(readFileSync(pidfile, 'utf8')))).toBe(false);
+    } finally {
+      await sb.cleanup();
+    }
   });
 
   it('disarm keeps it from firing until the next pet', async () => {
