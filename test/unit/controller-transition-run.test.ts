@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { TransitionRun } from '../../daemon/controller/transition-run.js';
+import type { Action } from '../../daemon/scheduler/transition.js';
+
+const action = (id: number, after: number[] = []): Action => ({
+  id,
+  kind: 'resource',
+  key: `r${id}_start_0`,
+  operation: 'start',
+  resource: `r${id}`,
+  node: 'n1',
+  intervalMs: 0,
+  timeoutMs: 20_000,
+  params: {},
+  meta: {},
+  after,
+});
+
+describe('TransitionRun', () => {
+  it('releases an action only when everything it comes after is done', () => {
+    const run = new TransitionRun(1, { actions: [action(0), action(1, [0]), action(2, [0, 1])], summary: [] });
+    expect(run.ready().map((a) => a.id)).toEqual([0]);
+    run.markDispatched(0);
+    expect(run.ready()).toEqual([]);
+    run.complete(0, true);
+    expect(run.ready().map((a) => a.id)).toEqual([1]);
+    run.markDispatched(1);
+    run.complete(1, true);
+    run.markDispatched(2);
+    expect(run.finished).toBe(false);
+    run.complete(2, true);
+    expect(run.finished).toBe(true);
+  });
+
+  it('on a failure dispatches nothing more and finishes once in-flight actions are back', () => {
+    const run = new TransitionRun(2, { actions: [action(0), action(1), action(2, [0])], summary: [] });
+    run.markDispatched(0);
+    run.markDispatched(1);
+    run.complete(1, false, 'rc 1');
+    expect(run.aborted).toBe('rc 1');
+    expect(run.ready()).toEqual([]);
+    expect(run.finished).toBe(false);
+    expect(run.inFlight().map((a) => a.id)).toEqual([0]);
+    run.complete(0, true);
+    expect(run.finished).toBe(true);
+  });
+
+  it('keeps the first abort reason', () => {
+    const run = new TransitionRun(3, { actions: [action(0)], summary: [] });
+    run.abort('configuration changed');
+    run.abort('status changed');
+    expect(run.aborted).toBe('configuration changed');
+    expect(run.finished).toBe(true);
+  });
+});
