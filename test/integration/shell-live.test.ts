@@ -204,6 +204,21 @@ describe('resource and node commands', () => {
 });
 
 describe('interactive shell against the daemon', () => {
+  it('status is coloured on a terminal and --watch refreshes until Ctrl-C', async () => {
+    const term = new TmuxTerminal();
+    try {
+      await term.start('node bin/vigil.mjs status --watch --interval 1', { VIGIL_SOCKET: daemon.socket }, root);
+      await term.waitFor(/refreshing every 1s; Ctrl-C to stop/);
+      const first = (await term.screen()).match(/Last updated: (\S+)/)![1];
+      await term.waitFor((s) => /Last updated: (\S+)/.exec(s)![1] !== first, 5000);
+      expect(await term.screen(true)).toMatch(/\x1b\[32m {4}\* Online: \[ n1 \]/);
+      await term.type('', 'C-c');
+      await term.waitFor(/\[exited 0\]/);
+    } finally {
+      await term.stop();
+    }
+  });
+
   it('completes live resource ids, shows the diff at commit, and only writes after yes', async () => {
     const term = new TmuxTerminal();
     try {

@@ -17,7 +17,8 @@ export class TmuxTerminal {
 
   async start(command: string, env: Record<string, string>, cwd: string): Promise<void> {
     const exports = Object.entries(env).map(([k, v]) => `${k}='${v}'`).join(' ');
-    await this.tmux('new-session', '-d', '-s', 'shell', '-x', '160', '-y', '50', '-c', cwd, `env ${exports} ${command}; echo "[exited $?]"; sleep 30`);
+    // The test runner may export NO_COLOR; a person's terminal does not, unless the test says so.
+    await this.tmux('new-session', '-d', '-s', 'shell', '-x', '160', '-y', '50', '-c', cwd, `env -u NO_COLOR ${exports} ${command}; echo "[exited $?]"; sleep 30`);
   }
 
   /** Types text literally (no key-name interpretation), then optional named keys such as Tab or Enter. */
@@ -26,8 +27,9 @@ export class TmuxTerminal {
     for (const key of keys) await this.tmux('send-keys', '-t', 'shell', key);
   }
 
-  async screen(): Promise<string> {
-    const { stdout } = await this.tmux('capture-pane', '-p', '-t', 'shell');
+  /** The visible screen; with `escapes`, including colour sequences (capture-pane -e). */
+  async screen(escapes = false): Promise<string> {
+    const { stdout } = await this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 'shell');
     return stdout.replace(/\n+$/, '');
   }
 
