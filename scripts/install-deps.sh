@@ -10,7 +10,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; t
   echo "install-deps: need root to install Debian packages: $*" >&2; return 1; fi; }
 
 # command -> Debian package that provides it
-need=(etcd:etcd-server etcdctl:etcd-client)
+# npm ci builds @unraid/libvirt (a native addon) against libvirt-dev, so every mode needs it
+need=(etcd:etcd-server etcdctl:etcd-client curl:curl pkg-config:pkg-config g++:g++)
 case "$want" in
   test|vm)
     need+=(crm_simulate:pacemaker-cli-utils crm_verify:pacemaker-cli-utils tmux:tmux ip:iproute2 ping:iputils-ping
@@ -21,6 +22,7 @@ for pair in "${need[@]}"; do
   cmd=${pair%%:*} pkg=${pair#*:}
   command -v "$cmd" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin:/sbin" command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
 done
+[ -e /usr/include/libvirt/libvirt.h ] || missing+=(libvirt-dev)
 if [ "$want" != demo ]; then
   # packages without a command to probe for
   [ -d /usr/lib/ocf/resource.d/heartbeat ] || missing+=(resource-agents)
