@@ -41,6 +41,11 @@ async function main(argv: string[]): Promise<number> {
   try {
     await daemon.start();
   } catch (err) {
+    if (stopping) {
+      // asked to stop while still starting (e.g. etcd never answered): not a failure
+      await stopping;
+      return 0;
+    }
     log.fatal({ err, code: err instanceof VigilError ? err.code : undefined }, `vigild failed to start: ${(err as Error).message}`);
     await daemon.stop().catch(() => undefined);
     return 1;
