@@ -7,10 +7,9 @@ import { nodeNames, resourceIds } from '../completion.js';
 import { EXIT } from '../exit-codes.js';
 import type { Level, ShellCommand } from '../level.js';
 import { parseFlags, UsageError } from '../options.js';
-import { describeCluster } from '../../daemon/scheduler/index.js';
 import { runningNodes } from '../running-nodes.js';
+import { loadScheduler } from './status.js';
 import type { ShellSession } from '../session.js';
-import { explainPlacement } from '../why.js';
 
 export class UnknownResourceError extends VigilError {
   override readonly code = 'UNKNOWN_RESOURCE';
@@ -82,6 +81,7 @@ function lifetime(flags: Map<string, string>): number | undefined {
 }
 
 async function currentNodes(session: ShellSession, rsc: string): Promise<string[]> {
+  const { describeCluster } = await loadScheduler();
   return runningNodes(describeCluster(parseCib(await session.api.getCib(), 'live CIB')), rsc);
 }
 
@@ -180,6 +180,7 @@ export const resourceLevel: Level = {
       async run(session, args) {
         const [rsc] = args;
         if (!rsc) throw new UsageError('why: which resource?');
+        const { explainPlacement } = await import('../why.js');
         const explanation = explainPlacement(parseCib(await session.api.getCib(), 'live CIB'), rsc, (await session.api.nodeInfo()).members);
         if (session.options.output === 'json') session.json(explanation);
         else session.out(explanation.text);

@@ -1,7 +1,7 @@
 import type { NodeInfo } from '../../daemon/api/contract.js';
 import { parseCib } from '../../daemon/cib/index.js';
 import type { Cib, Resource } from '../../daemon/cib/model.js';
-import { describeCluster, formatClusterStatus, type ClusterDescription } from '../../daemon/scheduler/index.js';
+import type { ClusterDescription } from '../../daemon/scheduler/index.js';
 import type { Colours } from '../colour.js';
 import { EXIT } from '../exit-codes.js';
 import { formatDuration } from '../format.js';
@@ -26,9 +26,12 @@ function disabledResources(cib: Cib): string[] {
   return out;
 }
 
+/** The scheduler is loaded only by commands that read cluster state, so `configure` starts fast and alone. */
+export const loadScheduler = () => import('../../daemon/scheduler/index.js');
+
 /** The daemon's view (DC, quorum) plus the scheduler's description of the CIB; text and JSON both come from this. */
 export async function clusterStatus(session: ShellSession): Promise<ClusterStatus> {
-  const [node, text] = await Promise.all([session.api.nodeInfo(), session.api.getCib()]);
+  const [node, text, { describeCluster }] = await Promise.all([session.api.nodeInfo(), session.api.getCib(), loadScheduler()]);
   const cib = parseCib(text, 'live CIB');
   return { node, cluster: describeCluster(cib), disabled: disabledResources(cib) };
 }
@@ -41,7 +44,8 @@ function paint(line: string, c: Colours): string {
   return line;
 }
 
-function render(status: ClusterStatus, c: Colours): string {
+async function render(status: ClusterStatus, c: Colours): Promise<string> {
+  const { formatClusterStatus } = await loadScheduler();
   const { node, cluster } = status;
   const primitives = (rs: ClusterDescription['resources']): number => rs.reduce((n, r) => n + (r.kind === 'primitive' ? 1 : primitives(r.children ?? [])), 0);
   const header = [
@@ -70,7 +74,7 @@ export const statusCommand: ShellCommand = {
     if (!flags.has('watch')) {
       const status = await clusterStatus(session);
       if (session.options.output === 'json') session.json(status);
-      else session.out(render(status, session.colour));
+      else session.out(await render(status, session.colour));
       return EXIT.ok;
     }
     const intervalMs = Number(flags.get('interval') ?? 2) * 1000;
