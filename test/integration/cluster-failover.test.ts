@@ -90,30 +90,35 @@ describe('failover on a 3-node cluster', () => {
     await cluster.etcd.members[leader].start();
   });
 
-  it('a node cut off from etcd stops its resources before any other node starts them', async () => {
-    await cluster.waitFor(everyActiveOnce, 20_000, 'steady state');
-    const dc = await cluster.dc();
-    const victim = NODES.find((n) => n !== dc && ids.some((id) => hostOf(id) === n))!;
-    const moved = ids.filter((id) => hostOf(id) === victim);
-    const sampler = new ActivitySampler(cluster, ids);
-    const t0 = Date.now();
-    cluster.cutOff(victim);
-    try {
-      await cluster.waitFor(() => moved.every((id) => cluster.activeNodes(id).length === 1 && hostOf(id) !== victim), 20_000, `resources of ${victim} moved`);
-    } finally {
-      cluster.reconnect(victim);
-    }
-    sampler.stop();
-    expect(sampler.doubleActive).toEqual([]);
-    const actions = cluster.agentActions().filter((a) => a.at >= t0);
-    for (const id of moved) {
-      const stop = actions.find((a) => a.resource === id && a.action === 'stop' && a.node === victim);
-      const start = actions.find((a) => a.resource === id && a.action === 'start' && a.rc === 0 && a.node !== victim);
-      expect(stop, `${id} stopped on ${victim}`).toBeDefined();
-      expect(start, `${id} started elsewhere`).toBeDefined();
-      expect(stop!.at).toBeLessThan(start!.at);
-    }
-    expect(readFileSync(join(cluster.dir, victim, 'vigild.log'), 'utf8')).toContain('self-fencing');
-    await cluster.waitFor(async () => (await cluster.api(victim).nodeInfo().catch(() => undefined))?.members.length === 3, 20_000, `${victim} rejoined`);
-  });
+  const cutOffScenario = (which: 'a node' | 'the DC') =>
+    it(`${which} cut off from etcd stops its resources before any other node starts them`, async () => {
+      await cluster.waitFor(everyActiveOnce, 20_000, 'steady state');
+      const dc = await cluster.dc();
+      const victim = which === 'the DC' ? dc! : NODES.find((n) => n !== dc && ids.some((id) => hostOf(id) === n))!;
+      const moved = ids.filter((id) => hostOf(id) === victim);
+      expect(moved.length).toBeGreaterThan(0);
+      const sampler = new ActivitySampler(cluster, ids);
+      const t0 = Date.now();
+      cluster.cutOff(victim);
+      try {
+        await cluster.waitFor(() => moved.every((id) => cluster.activeNodes(id).length === 1 && hostOf(id) !== victim), 20_000, `resources of ${victim} moved`);
+      } finally {
+        cluster.reconnect(victim);
+      }
+      sampler.stop();
+      expect(sampler.doubleActive).toEqual([]);
+      const actions = cluster.agentActions().filter((a) => a.at >= t0);
+      for (const id of moved) {
+        const stop = actions.find((a) => a.resource === id && a.action === 'stop' && a.node === victim);
+        const start = actions.find((a) => a.resource === id && a.action === 'start' && a.rc === 0 && a.node !== victim);
+        expect(stop, `${id} stopped on ${victim}`).toBeDefined();
+        expect(start, `${id} started elsewhere`).toBeDefined();
+        expect(stop!.at).toBeLessThan(start!.at);
+      }
+      expect(readFileSync(join(cluster.dir, victim, 'vigild.log'), 'utf8')).toContain('self-fencing');
+      await cluster.waitFor(async () => (await cluster.api(victim).nodeInfo().catch(() => undefined))?.members.length === 3, 20_000, `${victim} rejoined`);
+      if (which === 'the DC') expect(await cluster.dc()).not.toBe(victim);
+    });
+  cutOffScenario('a node');
+  cutOffScenario('the DC');
 });

@@ -60,7 +60,40 @@ describe('resources on a 3-node cluster', () => {
     const secondFailure = killPlaceholder();
     await cluster.waitFor(() => cluster.activeNodes('f1').length === 1 && cluster.activeNodes('f1')[0] !== home, 20_000, 'f1 moved away');
     expect(startsAfter(secondFailure, home)).toEqual([]);
+
+    // cleanup forgets the failures (crm_resource --cleanup)
+    await cluster.api().cleanup('f1');
+    await cluster.waitFor(async () => !(await cluster.api().getCib()).includes('fail-count-f1#'), 10_000, 'f1 fail counts cleared');
     await cluster.configure(cluster.dummy('f1', { meta: { 'target-role': 'Stopped' } }));
     await cluster.waitFor(() => cluster.activeNodes('f1').length === 0, 20_000, 'f1 stopped');
+  });
+
+  it('sets transient node attributes through the API', async () => {
+    await cluster.api('n2').setAttribute({ node: 'n2', name: 'pingd', value: '100', lifetime: 'reboot' });
+    await cluster.waitFor(async () => /id="status-n2-pingd" name="pingd" value="100"/.test(await cluster.api('n1').getCib()), 10_000, 'pingd visible');
+    await cluster.api('n2').setAttribute({ node: 'n2', name: 'pingd', value: null, lifetime: 'reboot' });
+    await cluster.waitFor(async () => !(await cluster.api('n1').getCib()).includes('status-n2-pingd'), 10_000, 'pingd removed');
+  });
+
+  it('a clean shutdown moves the resources away before the node leaves', async () => {
+    const ids = ['c1', 'c2', 'c3'];
+    await cluster.configure(ids.map((id) => cluster.dummy(id)).join(''));
+    await cluster.waitFor(() => ids.every((id) => cluster.activeNodes(id).length === 1), 20_000, 'c1..c3 started');
+    const leaving = cluster.activeNodes('c1')[0];
+    const moved = ids.filter((id) => cluster.activeNodes(id)[0] === leaving);
+    const sampler = new ActivitySampler(cluster, ids);
+    const t0 = Date.now();
+    await cluster.stopNode(leaving);
+    sampler.stop();
+    expect(sampler.doubleActive).toEqual([]);
+    // by the time the daemon exited, its resources already ran elsewhere: a move, not a failover
+    for (const id of moved) expect(cluster.activeNodes(id).filter((n) => n !== leaving)).toHaveLength(1);
+    const log = readFileSync(join(cluster.dir, leaving, 'vigild.log'), 'utf8');
+    expect(log).not.toContain('stopping them here');
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    cluster.startNode(leaving);
+    await cluster.waitFor(async () => (await cluster.api(leaving).nodeInfo().catch(() => undefined))?.members.length === 3, 20_000, `${leaving} back`);
+    await cluster.configure(ids.map((id) => cluster.dummy(id, { meta: { 'target-role': 'Stopped' } })).join(''));
+    await cluster.waitFor(() => ids.every((id) => cluster.activeNodes(id).length === 0), 20_000, 'c1..c3 stopped');
   });
 });
