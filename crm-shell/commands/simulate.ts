@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { CommandRun } from '../command.js';
 import { parseCib } from '../../daemon/cib/parse.js';
 import { parseNow } from '../../daemon/cib/rules.js';
-import { schedule, describeCluster, formatClusterStatus, executionOrder, type Action } from '../../daemon/scheduler/index.js';
+import { scheduleWithStatus, formatClusterStatus, executionOrder, type Action } from '../../daemon/scheduler/index.js';
 import { VigilError } from '../../daemon/util/errors.js';
 
 const USAGE = 'usage: vigil simulate -x FILE|- [-S] [-L] [-t TIME]\n';
@@ -47,8 +47,8 @@ export const run: CommandRun = async (args, io) => {
   try {
     const text = await readInput(file, io.stdin);
     const cib = parseCib(text, file === '-' ? '<stdin>' : file);
-    const t = schedule(cib, { now });
-    const out: string[] = ['Current cluster status:', formatClusterStatus(describeCluster(cib, now)), 'Transition Summary:'];
+    const { transition: t, status } = scheduleWithStatus(cib, { now });
+    const out: string[] = ['Current cluster status:', formatClusterStatus(status), 'Transition Summary:'];
     for (const l of t.summary) out.push(`  ${l}`);
     out.push('', 'Executing Cluster Transition:');
     for (const a of executionOrder(t.actions)) out.push(describeAction(a));

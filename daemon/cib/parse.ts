@@ -1,4 +1,5 @@
-import { parseXml, childrenNamed, firstChild, type XmlElement } from './xml.js';
+import { childrenNamed, firstChild, type XmlElement } from './xml.js';
+import { scanXml } from './xml-scan.js';
 import { CibReferenceError, CibValidationError } from './errors.js';
 import { parseScore } from './score.js';
 import { parseInterval } from './duration.js';
@@ -12,7 +13,7 @@ import type {
  * one CibValidationError naming the element; nothing is returned half-built.
  */
 export function parseCib(input: string | XmlElement, file?: string): Cib {
-  const root = typeof input === 'string' ? parseXml(input, file) : input;
+  const root = typeof input === 'string' ? scanXml(input, file) : input;
   return new CibParser(file).cib(root);
 }
 
@@ -52,10 +53,13 @@ class CibParser {
     return ms;
   }
 
-  /** Follows id-ref to the referenced element of the same kind. */
+  private root?: XmlElement;
+
+  /** Follows id-ref to the referenced element of the same kind (the id index is built on first use). */
   private deref(el: XmlElement): XmlElement {
     const ref = el.attrs['id-ref'];
     if (ref === undefined) return el;
+    if (this.ids.size === 0 && this.root) this.index(this.root);
     const target = this.ids.get(ref);
     if (!target) throw new CibReferenceError(describe(el), `id-ref "${ref}" names no element`, this.file ? { file: this.file } : undefined);
     return target;
@@ -68,7 +72,7 @@ class CibParser {
 
   cib(root: XmlElement): Cib {
     if (root.name !== 'cib') this.fail(root, 'root element must be <cib>');
-    this.index(root);
+    this.root = root;
     const conf = firstChild(root, 'configuration');
     if (!conf) this.fail(root, 'missing <configuration>');
     const configuration = this.configuration(conf);

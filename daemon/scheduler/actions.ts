@@ -20,11 +20,12 @@ export function getAction(ws: WorkingSet, rsc: SchedResource | undefined, task: 
   };
   ws.actions.push(a);
   ws.actionByKey.set(fullKey, a);
+  if (rsc) (ws.actionsByRsc.get(rsc) ?? ws.actionsByRsc.set(rsc, []).get(rsc)!).push(a);
   return a;
 }
 
-export function findActions(ws: WorkingSet, rsc: SchedResource, task: string): SchedAction[] {
-  return ws.actions.filter((a) => a.rsc === rsc && a.task === task);
+export function findActions(ws: WorkingSet, rsc: SchedResource, task: string, intervalMs?: number): SchedAction[] {
+  return (ws.actionsByRsc.get(rsc) ?? []).filter((a) => a.task === task && (intervalMs === undefined || a.intervalMs === intervalMs));
 }
 
 export function order(first: SchedAction, then: SchedAction, flags: EdgeFlags): void {

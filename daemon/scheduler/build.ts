@@ -88,6 +88,7 @@ function buildPrimitive(f: ResourceFactory, p: Primitive, id: string, inherited:
   r.def = p;
   for (const [k, v] of Object.entries(resolveAttributes(p.utilization, { now: f.ws.now }))) r.utilization[k] = Number(v) || 0;
   f.ws.primitives.push(r);
+  if (id !== p.id) (f.ws.instancesByBase.get(p.id) ?? f.ws.instancesByBase.set(p.id, []).get(p.id)!).push(r);
   return r;
 }
 
@@ -130,7 +131,7 @@ function buildResource(f: ResourceFactory, res: Resource, inherited: Record<stri
 export function buildWorkingSet(cib: Cib, now: Date): WorkingSet {
   const ws: WorkingSet = {
     cib, now, options: clusterOptions(cib, now), nodes: [], nodeById: new Map(), nodeByName: new Map(), resources: [],
-    resourceById: new Map(), primitives: [], colocations: [], actions: [], actionByKey: new Map(),
+    resourceById: new Map(), primitives: [], colocations: [], actions: [], actionByKey: new Map(), actionsByRsc: new Map(), instancesByBase: new Map(),
     opDefaults: resolveAttributes(cib.configuration.opDefaults, { now }),
     rscDefaults: resolveAttributes(cib.configuration.rscDefaults, { now }),
   };

@@ -1,10 +1,10 @@
 import type { Cib } from '../cib/model.js';
 import { buildWorkingSet } from './build.js';
 import { unpackNodeStates } from './node-state.js';
-import { unpackStatus } from './unpack-status.js';
+import { unpackStatus, type UnpackedHistory } from './unpack-status.js';
 import { applyHistory } from './failures.js';
 import { reconcileMigrations } from './migration.js';
-import type { SchedNode, SchedResource } from './working-set.js';
+import type { SchedNode, SchedResource, WorkingSet } from './working-set.js';
 
 export interface NodeDescription {
   name: string;
@@ -66,6 +66,11 @@ export function describeCluster(cib: Cib, now: Date = new Date()): ClusterDescri
   const histories = unpackStatus(ws);
   applyHistory(ws, histories);
   reconcileMigrations(ws, histories);
+  return describeWorkingSet(ws, histories);
+}
+
+/** Describes an already unpacked working set (status is not changed by scheduling). */
+export function describeWorkingSet(ws: WorkingSet, histories: UnpackedHistory[]): ClusterDescription {
   const uname = (id: string) => ws.nodeById.get(id)?.uname ?? id;
   const failedActions: FailedAction[] = [];
   for (const h of histories) {

@@ -12,16 +12,36 @@ function failCountName(r: SchedResource): string {
   return r.id;
 }
 
-/** Sums fail-count-<rsc>[#op_interval] attributes of a node, skipping expired ones (failure-timeout). */
+interface NodeFailures {
+  /** resource name -> summed fail count */
+  counts: Map<string, number>;
+  /** resource name -> newest last-failure (epoch s) */
+  last: Map<string, number>;
+}
+
+const failureMemo = new WeakMap<SchedNode, NodeFailures>();
+
+/** A node's fail-count-<rsc>[#op_interval] and last-failure-<rsc> attributes, indexed by resource name. */
+function nodeFailures(node: SchedNode): NodeFailures {
+  let f = failureMemo.get(node);
+  if (f) return f;
+  f = { counts: new Map(), last: new Map() };
+  for (const [k, v] of Object.entries(node.attrs)) {
+    const m = /^(fail-count|last-failure)-(.+?)(#.*)?$/.exec(k);
+    if (!m) continue;
+    if (m[1] === 'fail-count') f.counts.set(m[2], Math.min(INFINITY, (f.counts.get(m[2]) ?? 0) + (parseScore(v) ?? 0)));
+    else f.last.set(m[2], Math.max(f.last.get(m[2]) ?? 0, Number(v) || 0));
+  }
+  failureMemo.set(node, f);
+  return f;
+}
+
+/** A resource's fail count on a node, 0 once failure-timeout has expired since the last failure. */
 export function failCount(ws: WorkingSet, r: SchedResource, node: SchedNode): number {
   const name = failCountName(r);
-  const prefix = `fail-count-${name}`;
-  let total = 0;
-  let lastFailure = 0;
-  for (const [k, v] of Object.entries(node.attrs)) {
-    if (k === prefix || k.startsWith(`${prefix}#`)) total = Math.min(INFINITY, total + (parseScore(v) ?? 0));
-    if (k === `last-failure-${name}` || k.startsWith(`last-failure-${name}#`)) lastFailure = Math.max(lastFailure, Number(v) || 0);
-  }
+  const f = nodeFailures(node);
+  const total = f.counts.get(name) ?? 0;
+  const lastFailure = f.last.get(name) ?? 0;
   if (total > 0 && r.failureTimeoutMs > 0 && lastFailure > 0 && lastFailure * 1000 + r.failureTimeoutMs <= ws.now.getTime()) return 0;
   return total;
 }
@@ -75,8 +95,11 @@ export function defaultTimeoutMs(ws: WorkingSet): number {
 
 /** Bans nodes where a resource reached migration-threshold failures. */
 export function applyFailCounts(ws: WorkingSet): void {
-  for (const r of ws.primitives) {
-    for (const node of ws.nodes) {
+  for (const node of ws.nodes) {
+    const names = nodeFailures(node).counts;
+    if (names.size === 0) continue;
+    for (const r of ws.primitives) {
+      if (!names.has(failCountName(r))) continue;
       const fc = failCount(ws, r, node);
       if (fc > 0 && fc >= r.migrationThreshold) r.allowed.set(node.id, -INFINITY);
     }

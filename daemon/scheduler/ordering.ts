@@ -1,5 +1,5 @@
 import type { OrderConstraint } from '../cib/model.js';
-import { getAction, order } from './actions.js';
+import { findActions, getAction, order } from './actions.js';
 import type { EdgeFlags, SchedAction, SchedResource, WorkingSet } from './working-set.js';
 
 /** start -> stop etc.: the action that undoes another, for symmetrical orderings. */
@@ -20,7 +20,7 @@ function thenAction(ws: WorkingSet, r: SchedResource, task: string): SchedAction
 }
 
 function primitiveActions(ws: WorkingSet, r: SchedResource, task: string): SchedAction[] {
-  const found = ws.actions.filter((a) => a.rsc === r && a.task === task && a.intervalMs === 0);
+  const found = findActions(ws, r, task, 0);
   if (found.length) return found;
   // No such action planned: an unrunnable placeholder so that dependents know.
   return [getAction(ws, r, task, undefined, { optional: true, runnable: false })];

@@ -1,4 +1,4 @@
-import { getAction, order } from './actions.js';
+import { findActions, getAction, order } from './actions.js';
 import type { UnpackedHistory } from './unpack-status.js';
 import type { WorkingSet } from './working-set.js';
 
@@ -22,7 +22,7 @@ export function createProbes(ws: WorkingSet, histories: UnpackedHistory[]): void
       if (known.has(`${id}@${n.id}`) || never.has(`${id}@${n.id}`)) continue;
       const probe = getAction(ws, r, 'monitor', n, { optional: false });
       probe.probe = true;
-      for (const start of ws.actions.filter((a) => a.rsc === r && a.task === 'start')) order(probe, start, {});
+      for (const start of findActions(ws, r, 'start')) order(probe, start, {});
     }
   }
 }

@@ -14,6 +14,8 @@ import { buildTransitionActions } from './transition-graph.js';
 import { applyClusterPolicies } from './cluster-policy.js';
 import { decideMigrations, reconcileMigrations } from './migration.js';
 import type { Transition } from './transition.js';
+import type { UnpackedHistory } from './unpack-status.js';
+import { describeWorkingSet, type ClusterDescription } from './cluster-status.js';
 import type { WorkingSet } from './working-set.js';
 
 export interface ScheduleOptions {
@@ -22,7 +24,7 @@ export interface ScheduleOptions {
 }
 
 /** The whole pipeline, exposed for tools that want the intermediate state (e.g. simulate's status view). */
-export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws: WorkingSet; summary: string[] } {
+export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws: WorkingSet; histories: UnpackedHistory[]; summary: string[] } {
   const ws = buildWorkingSet(cib, options.now ?? new Date());
   unpackNodeStates(ws);
   initAllowedNodes(ws);
@@ -46,7 +48,7 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   for (const p of plans) {
     summary.push(...summarizePrimitive(p));
   }
-  return { ws, summary };
+  return { ws, histories, summary };
 }
 
 /**
@@ -54,6 +56,11 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
  * status) to the transition that brings the cluster to its desired state.
  */
 export function schedule(cib: Cib, options: ScheduleOptions = {}): Transition {
-  const { ws, summary } = computeWorkingSet(cib, options);
-  return { actions: buildTransitionActions(ws), summary };
+  return scheduleWithStatus(cib, options).transition;
+}
+
+/** The transition plus the cluster state it was computed from (one unpack for both, e.g. for simulate). */
+export function scheduleWithStatus(cib: Cib, options: ScheduleOptions = {}): { transition: Transition; status: ClusterDescription } {
+  const { ws, histories, summary } = computeWorkingSet(cib, options);
+  return { transition: { actions: buildTransitionActions(ws), summary }, status: describeWorkingSet(ws, histories) };
 }

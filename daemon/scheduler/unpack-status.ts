@@ -37,8 +37,14 @@ export interface HistoryState {
 
 /** The rc the controller expected, from transition-key "action:transition:expected-rc:uuid". */
 function expectedRc(op: LrmOp): number | undefined {
-  const f = op.transitionKey?.split(':');
-  return f && f.length >= 3 && /^-?\d+$/.test(f[2]) ? Number(f[2]) : undefined;
+  const k = op.transitionKey;
+  if (k === undefined) return undefined;
+  const a = k.indexOf(':');
+  const b = a < 0 ? -1 : k.indexOf(':', a + 1);
+  const c = b < 0 ? -1 : k.indexOf(':', b + 1);
+  if (c < 0) return undefined;
+  const n = Number(k.slice(b + 1, c));
+  return Number.isInteger(n) ? n : undefined;
 }
 
 const byCallId = (a: LrmOp, b: LrmOp) => {
@@ -157,7 +163,7 @@ function resolveInstance(ws: WorkingSet, id: string, node: SchedNode, active: bo
   const direct = ws.resourceById.get(id);
   if (direct && direct.kind === 'primitive' && (!cloneOf(direct) || !isAnonymous(direct))) return direct;
   const base = id.replace(/:\d+$/, '');
-  const candidates = ws.primitives.filter((p) => p.def?.id === base && cloneOf(p) !== undefined);
+  const candidates = ws.instancesByBase.get(base) ?? [];
   if (candidates.length === 0 || !isAnonymous(candidates[0])) return direct;
   if (!active) return candidates[0];
   const clone = cloneOf(candidates[0])!;

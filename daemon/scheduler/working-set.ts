@@ -170,13 +170,27 @@ export interface WorkingSet {
   colocations: SchedColocation[];
   actions: SchedAction[];
   actionByKey: Map<string, SchedAction>;
+  /** each resource's actions, in creation order */
+  actionsByRsc: Map<SchedResource, SchedAction[]>;
+  /** clone instances by the primitive id they were made from */
+  instancesByBase: Map<string, SchedResource[]>;
   /** op defaults resolved */
   opDefaults: Record<string, string>;
   rscDefaults: Record<string, string>;
 }
 
-export const primitivesOf = (r: SchedResource): SchedResource[] =>
-  r.kind === 'primitive' ? [r] : r.children.flatMap(primitivesOf);
+const primitivesMemo = new WeakMap<SchedResource, SchedResource[]>();
+
+/** The primitives inside a resource (itself, a group's members, every clone instance's). Structure never changes, so memoised. */
+export function primitivesOf(r: SchedResource): SchedResource[] {
+  if (r.kind === 'primitive') return [r];
+  let list = primitivesMemo.get(r);
+  if (!list) {
+    list = r.children.flatMap(primitivesOf);
+    primitivesMemo.set(r, list);
+  }
+  return list;
+}
 
 export const topLevel = (r: SchedResource): SchedResource => (r.parent ? topLevel(r.parent) : r);
 
