@@ -68,7 +68,8 @@ export async function runAgent(agent: AgentDefinition, argv = process.argv, env 
     // Expected failures are one line; anything else keeps its stack for debugging.
     if (err instanceof AgentError) log.error({ rc, code: err.code }, err.message);
     else log.error({ rc, err }, (err as Error).message);
-    process.stderr.write(`${agent.name} ${action}: ${(err as Error).message}\n`);
+    // The OCF exit-reason line is what the executor records and `vigil status` shows.
+    process.stderr.write(`ocf-exit-reason:${agent.name} ${action}: ${(err as Error).message}\n`);
     return rc;
   }
 }

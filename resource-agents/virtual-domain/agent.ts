@@ -117,7 +117,19 @@ function migrationTargetUri(ctx: ActionContext): { node: string; uri: string } {
 const migrateTo = withDomain(async (ctx, s, d) => {
   const target = migrationTargetUri(ctx);
   const state = await s.state(d.name);
-  if (!ALIVE.includes(state)) throw new ResourceFailedError(`domain ${d.name} is ${state} here, nothing to migrate`);
+  if (!ALIVE.includes(state)) {
+    // A transition re-planned mid-migration may ask again: if the guest already runs on the target, the work is done.
+    const there = new HypervisorSession(target.uri, ctx.budget, ctx.log);
+    try {
+      if ((await there.state(d.name)) === 'running') {
+        ctx.log.info({ domain: d.name, target: target.node }, 'domain already running on the migration target');
+        return OcfRc.Success;
+      }
+    } finally {
+      await there.close();
+    }
+    throw new ResourceFailedError(`domain ${d.name} is ${state} here and not running on ${target.node}, nothing to migrate`);
+  }
   const t0 = Date.now();
   await s.migrate(d.name, target.uri, ctx.params.migration_mode as MigrationMode);
   ctx.log.info({ domain: d.name, target: target.node, ms: Date.now() - t0 }, 'live migration done');

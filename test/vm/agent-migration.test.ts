@@ -82,6 +82,16 @@ describe('ocf:vigil:VirtualDomain live migration between two libvirtd hosts', ()
     expect(firstReset(readTicks(guest))).toBe(-1);
   });
 
+  it('migrate_to asked again after the guest reached the target succeeds; with the guest nowhere it fails', async () => {
+    // The guest runs on n2 now: a repeated migrate_to on n1 (a re-planned transition) finds it there.
+    const src = paramsOn('n1');
+    const again = await runAgent(AGENT, 'migrate_to', { ...src, meta: { ...src.meta, migrate_target: 'n2' } });
+    expect(again.rc, again.stderr).toBe(0);
+    const wrongWay = await runAgent(AGENT, 'migrate_to', { ...paramsOn('n1'), meta: { on_node: 'n1', migrate_target: 'n1' } });
+    expect(wrongWay.rc).toBe(1);
+    expect(wrongWay.stderr).toContain('not running on n1, nothing to migrate');
+  });
+
   it('migrate_to without a target node is a configuration error', async () => {
     const r = await runAgent(AGENT, 'migrate_to', paramsOn('n2'));
     expect(r.rc).toBe(6);

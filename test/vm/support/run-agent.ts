@@ -1,7 +1,9 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { projectDir } from '../../../daemon/executor/project-paths.js';
 import { runCommandRaw } from '../../../resource-agents/lib/run-command.js';
 
-export const PROJECT_DIR = resolve(import.meta.dirname, '../../..');
+/** Found from package.json, so it is right from sources (vitest) and from dist/ (bench). */
+export const PROJECT_DIR = projectDir();
 export const VIGIL_OCF_ROOT = join(PROJECT_DIR, 'resource-agents', 'ocf');
 export const COMPAT_DIR = join(PROJECT_DIR, 'resource-agents', 'compat');
 

@@ -26,9 +26,14 @@ export interface TickGuest {
   serialPath: string;
 }
 
-/** Writes the floppy image and domain XML for a tick guest under `dir`. */
-export function writeTickGuest(dir: string, name: string): TickGuest {
-  const floppy = join(dir, `${name}.img`);
+/**
+ * Writes the floppy image and domain XML for a tick guest under `dir`. The image
+ * goes to `imageDir` (default `dir`) when the guest should depend on a store;
+ * `imagePath` is where the domain XML says it is (a mount point of that store).
+ */
+export function writeTickGuest(dir: string, name: string, image: { writeTo?: string; domainPath?: string } = {}): TickGuest {
+  const floppy = join(image.writeTo ?? dir, `${name}.img`);
+  const floppyInDomain = image.domainPath ? join(image.domainPath, `${name}.img`) : floppy;
   if (!existsSync(floppy)) {
     const image = Buffer.alloc(FLOPPY_BYTES);
     BOOT_CODE.copy(image, 0);
@@ -50,7 +55,7 @@ export function writeTickGuest(dir: string, name: string): TickGuest {
   <devices>
     <disk type='file' device='floppy'>
       <driver name='qemu' type='raw'/>
-      <source file='${floppy}'/>
+      <source file='${floppyInDomain}'/>
       <target dev='fda' bus='fdc'/>
       <readonly/>
     </disk>

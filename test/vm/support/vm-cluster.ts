@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiClient } from '../../../daemon/api/client.js';
 import { createLogger } from '../../../daemon/util/logger.js';
@@ -116,9 +116,26 @@ export class VmCluster implements Lifecycle {
     const t0 = Date.now();
     for (;;) {
       if (await check()) return Date.now() - t0;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}\n${await this.diagnose()}`);
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /** What a failed wait should show: `vigil status`, failed operations, and the daemons' warnings. */
+  async diagnose(): Promise<string> {
+    const running = [...this.nodes.values()].find((n) => n.child);
+    if (!running) return 'no vigild running';
+    const status = await this.vigil(running.name, ['status']).catch((err: Error) => ({ stdout: err.message, stderr: '' }));
+    const cib = await this.api(running.name).getCib().catch(() => '');
+    const failed = (cib.match(/<lrm_rsc_op [^>]*rc-code="(?!0")[^>]*>/g) ?? [])
+      .filter((op) => !/operation="monitor"[^>]*interval="0"[^>]*rc-code="7"/.test(op) && !/_monitor_0"[^>]*rc-code="7"/.test(op))
+      .map((op) => op.replace(/ (transition-\w+|op-digest|crm_feature_set|crm-debug-origin|call-id|queue-time)="[^"]*"/g, ''))
+      .join('\n');
+    const warnings = [...this.nodes.values()].map((n) => {
+      const lines = readFileSync(join(n.dir, 'vigild.log'), 'utf8').split('\n').filter((l) => /"level":(40|50|60)/.test(l));
+      return `--- ${n.name} warnings:\n${lines.slice(-15).join('\n')}`;
+    });
+    return [`--- vigil status:\n${status.stdout}${status.stderr}`, `--- failed operations:\n${failed}`, ...warnings].join('\n');
   }
 
   private node(name: string): VigildNode {
