@@ -1,4 +1,4 @@
-import { section } from '../configure/configuration.js';
+import { keepNodes } from '../configure/configuration.js';
 import { readConfigurationFile } from '../configuration-file.js';
 import type { ShellCommand } from '../level.js';
 import { UsageError } from '../options.js';
@@ -13,9 +13,7 @@ export const applyCommand: ShellCommand = {
   usage: 'apply FILE',
   async run(session, args) {
     if (args.length !== 1) throw new UsageError('apply: expected exactly one FILE');
-    const next = await readConfigurationFile(args[0]);
     const base = await session.liveCib();
-    if (section(next, 'nodes').children.length === 0) section(next, 'nodes').children = structuredClone(section(base.configuration, 'nodes').children);
-    return session.commit(next, base, 'apply');
+    return session.commit(keepNodes(await readConfigurationFile(args[0]), base.configuration), base, 'apply');
   },
 };

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { keepNodes } from '../configure/configuration.js';
 import { readConfigurationFile } from '../configuration-file.js';
 import { EXIT } from '../exit-codes.js';
 import type { Level } from '../level.js';
@@ -23,8 +24,8 @@ export const cibLevel: Level = {
       usage: 'import FILE',
       async run(session, args) {
         if (args.length !== 1) throw new UsageError('import: expected FILE');
-        const next = await readConfigurationFile(args[0]);
-        return session.commit(next, await session.liveCib(), 'import');
+        const base = await session.liveCib();
+        return session.commit(keepNodes(await readConfigurationFile(args[0]), base.configuration), base, 'import');
       },
     },
   },

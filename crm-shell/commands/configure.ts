@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { element, writeXml, type XmlElement } from '../../daemon/cib/xml.js';
 import { VigilError } from '../../daemon/util/errors.js';
-import { allResources, cibDocument, elementsWithId, REFERENCE_ELEMENTS, resourcesUnder, section } from '../configure/configuration.js';
+import { allResources, cibDocument, elementsWithId, keepNodes, REFERENCE_ELEMENTS, resourcesUnder, section } from '../configure/configuration.js';
 import { STATEMENT_PARSERS } from '../configure/parser.js';
 import { writeCrm } from '../configure/write-crm.js';
 import { configurationFromCrm, configurationFromText, readConfigurationFile, validateConfiguration } from '../configuration-file.js';
@@ -204,10 +204,8 @@ export const configureLevel: Level = {
         const xml = args[0] === 'xml';
         const conf = await session.currentConfiguration();
         const edited = await runEditor(xml ? writeXml(conf) : writeCrm(conf), xml ? '.xml' : '.crm');
-        // Nodes come from membership; a crm edit that drops every node line keeps them.
         const next = configurationFromText(edited, 'edited configuration');
-        if (!xml && section(next, 'nodes').children.length === 0) section(next, 'nodes').children = section(conf, 'nodes').children;
-        return change(session, () => next);
+        return change(session, (current) => keepNodes(next, current));
       },
     },
     load: {
@@ -218,7 +216,7 @@ export const configureLevel: Level = {
         if ((mode !== 'replace' && mode !== 'update') || file === undefined) throw new UsageError('load: expected replace|update FILE');
         if (mode === 'replace') {
           const next = await readConfigurationFile(file);
-          return change(session, () => next);
+          return change(session, (conf) => keepNodes(next, conf));
         }
         const text = await readFile(file, 'utf8').catch((err: unknown) => {
           throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });

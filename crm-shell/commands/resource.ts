@@ -33,7 +33,10 @@ export function setMeta(rsc: XmlElement, name: string, value: string | undefined
     rsc.children.unshift(set);
   }
   const pair = set.children.find((p) => p.attrs.name === name);
-  if (value === undefined) set.children = set.children.filter((p) => p !== pair);
+  if (value === undefined) {
+    set.children = set.children.filter((p) => p !== pair);
+    if (set.children.length === 0) rsc.children = rsc.children.filter((c) => c !== set);
+  }
   else if (pair) pair.attrs.value = value;
   else set.children.push(element('nvpair', { id: `${set.attrs.id}-${name}`, name, value }));
 }

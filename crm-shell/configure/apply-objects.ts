@@ -67,6 +67,11 @@ export function applyObjects(configuration: XmlElement, objects: ParsedObject[],
       parent.children[parent.children.indexOf(nested)] = obj.element;
       continue;
     }
+    if (index >= 0 && obj.members.length === 0) {
+      // Replaced in place, so the object keeps its position.
+      target.children[index] = obj.element;
+      continue;
+    }
     if (index >= 0) {
       release(resources, target.children[index]);
       target.children.splice(index, 1);

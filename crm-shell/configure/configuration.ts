@@ -8,6 +8,15 @@ export function emptyConfiguration(): XmlElement {
   return element('configuration', {}, SECTIONS.map((s) => element(s)));
 }
 
+/**
+ * Nodes come from membership: a replacement configuration without any node
+ * entries keeps those of the configuration it replaces.
+ */
+export function keepNodes(next: XmlElement, current: XmlElement): XmlElement {
+  if (section(next, 'nodes').children.length === 0) section(next, 'nodes').children = structuredClone(section(current, 'nodes').children);
+  return next;
+}
+
 /** Ids a constraint may name: resources, templates (all their primitives) and tags. */
 export function referableIds(configuration: XmlElement): Set<string> {
   const templates = section(configuration, 'resources').children.filter((c) => c.name === 'template');

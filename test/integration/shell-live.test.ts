@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -200,6 +200,70 @@ describe('resource and node commands', () => {
     expect(out.stdout).toContain('primitive d1 ocf:heartbeat:Dummy');
     expect(out.stderr).toContain("no object with id 'ghost'");
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('whole-configuration commands', () => {
+  it('load update adds and replaces objects, rename follows references, delete drops dependent constraints', async () => {
+    await writeFile(join(dir, 'update.crm'), 'primitive d3 ocf:heartbeat:Dummy meta target-role=Stopped\nlocation d1-prefers-n1 d1 300: n1\ncolocation d3-with-d2 inf: d3 d2\n');
+    const updated = await vigil(['--yes', 'configure', 'load', 'update', join(dir, 'update.crm')]);
+    expect(updated.code).toBe(0);
+    expect(updated.stdout).toContain('- location d1-prefers-n1 d1 100: n1\n');
+    expect(updated.stdout).toContain('+ location d1-prefers-n1 d1 300: n1\n');
+    expect(updated.stdout).toContain('+ primitive d3 ocf:heartbeat:Dummy \\\n+     meta target-role=Stopped\n');
+    let shown = (await vigil(['configure', 'show'])).stdout;
+    expect(shown).toContain('primitive d2 ocf:heartbeat:Dummy');
+    expect(shown).toContain('colocation d3-with-d2 inf: d3 d2');
+
+    expect((await vigil(['--yes', 'configure', 'rename', 'd2', 'd2b'])).code).toBe(0);
+    shown = (await vigil(['configure', 'show'])).stdout;
+    expect(shown).toContain('colocation d3-with-d2 inf: d3 d2b');
+    expect(shown).not.toMatch(/primitive d2 /);
+
+    expect((await vigil(['--yes', 'configure', 'delete', 'd3'])).code).toBe(0);
+    shown = (await vigil(['configure', 'show'])).stdout;
+    expect(shown).not.toContain('d3');
+
+    const replaced = await vigil(['--yes', 'configure', 'load', 'replace', join(dir, 'base.crm')]);
+    expect(replaced.code).toBe(0);
+    expect((await vigil(['--yes', 'apply', join(dir, 'base.crm')])).stdout).toMatch(/^no changes/);
+  });
+
+  it('cib export gives a CIB Pacemaker reads; cib import replaces the configuration atomically', async () => {
+    const file = join(dir, 'export.xml');
+    expect((await vigil(['cib', 'export', file])).code).toBe(0);
+    const verified = await new Promise<{ code: number; out: string }>((resolve) =>
+      execFile('crm_verify', ['-x', file], (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code) : 0, out: stdout + stderr })),
+    );
+    expect(verified).toEqual({ code: 0, out: '' });
+    const xml = (await readFile(file, 'utf8')).replace('score="100" node="n1"', 'score="42" node="n1"');
+    await writeFile(file, xml);
+    const imported = await vigil(['--yes', '--output', 'json', 'cib', 'import', file]);
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ changed: true, diff: '- location d1-prefers-n1 d1 100: n1\n+ location d1-prefers-n1 d1 42: n1\n' });
+    expect((await snapshot()).configuration).toContain('score="42"');
+    expect((await vigil(['--yes', 'apply', join(dir, 'base.crm')])).code).toBe(0);
+  });
+});
+
+describe('resource lifecycle with a running agent', () => {
+  it('restart stops and starts a running Dummy; cleanup is accepted', async () => {
+    await writeFile(join(dir, 'running.crm'), `${BASE}\nprimitive r1 ocf:heartbeat:Dummy op monitor interval=5s\n`);
+    expect((await vigil(['--yes', 'apply', join(dir, 'running.crm')])).code).toBe(0);
+    const started = async () => JSON.stringify(JSON.parse((await vigil(['-o', 'json', 'status'])).stdout).cluster.resources.find((r: { id: string }) => r.id === 'r1'));
+    const deadline = Date.now() + 20_000;
+    while (!(await started()).includes('"role":"Started"')) {
+      if (Date.now() > deadline) throw new Error(`r1 never started: ${await started()}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const restart = await vigil(['resource', 'restart', 'r1']);
+    expect(restart.code).toBe(0);
+    expect(restart.stdout).toContain('resource stop: done');
+    expect(restart.stdout).toContain('resource start: done');
+    expect((await vigil(['configure', 'show', 'r1'])).stdout).toBe('primitive r1 ocf:heartbeat:Dummy \\\n    op monitor interval=5s\n');
+    const cleanup = await vigil(['resource', 'cleanup', 'r1']);
+    expect(cleanup).toMatchObject({ code: 0, stdout: 'cleaned up r1\n' });
+    expect((await vigil(['--yes', 'apply', join(dir, 'base.crm')])).code).toBe(0);
   });
 });
 

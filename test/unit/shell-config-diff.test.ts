@@ -18,6 +18,15 @@ describe('configuration diff', () => {
     expect(sameConfiguration(a, b)).toBe(false);
   });
 
+  it('shows a changed multi-line statement whole, so the reader sees which object changed', () => {
+    const before = configurationFromCrm('primitive a Dummy meta target-role=Stopped op monitor interval=10s\nprimitive b Dummy');
+    const after = configurationFromCrm('primitive a Dummy op monitor interval=10s\nprimitive b Dummy');
+    expect(configurationDiff(before, after)).toBe(
+      '- primitive a ocf:heartbeat:Dummy \\\n-     meta target-role=Stopped \\\n-     op monitor interval=10s\n' +
+        '+ primitive a ocf:heartbeat:Dummy \\\n+     op monitor interval=10s\n',
+    );
+  });
+
   it('diffs in crm syntax', () => {
     const before = configurationFromCrm('primitive a Dummy\nlocation l a 100: n1');
     const after = configurationFromCrm('primitive a Dummy\nlocation l a 200: n1');
