@@ -162,7 +162,14 @@ export class Vigild implements Lifecycle {
   }
 
   private becomeDc(): void {
-    if (this.fencing || this.stopping) return;
+    if (this.stopping || this.controller) return;
+    if (this.fencing) {
+      // elected while still fencing: take the role up once this node has rejoined
+      void this.fencing.then(() => {
+        if (this.election?.isDc) this.becomeDc();
+      });
+      return;
+    }
     const controller = new Controller({
       node: this.config.node,
       store: this.store!,
@@ -192,6 +199,7 @@ export class Vigild implements Lifecycle {
   private selfFence(reason: string): void {
     if (this.fencing || this.stopping) return;
     this.log.error({ reason }, 'self-fencing: stopping all resources');
+    this.runner?.pause();
     this.fencing = (async () => {
       void this.stopController();
       void this.election?.resign();
@@ -208,8 +216,8 @@ export class Vigild implements Lifecycle {
     for (let attempt = 1; !this.stopping; attempt++) {
       try {
         await this.lease!.rejoin();
-        this.runner!.reset();
         await this.store!.resetNodeStatus(this.config.node);
+        await this.runner!.resume();
         this.log.warn('rejoined the cluster after self-fencing');
         return;
       } catch (err) {

@@ -4,21 +4,10 @@ import { dirname } from 'node:path';
 import { CibStore } from '../cib/store.js';
 import { element, firstChild, type XmlElement } from '../cib/xml.js';
 import { VigilError } from '../util/errors.js';
+import { ApiError } from './client.js';
 import type { Lifecycle } from '../util/lifecycle.js';
 import type { Logger } from '../util/logger.js';
 import type { AttributeUpdate, ConfigurationUpdate, NodeInfo } from './contract.js';
-
-export class ApiRequestError extends VigilError {
-  override readonly code: string;
-  constructor(
-    code: string,
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-    this.code = code;
-  }
-}
 
 export interface ApiServerOptions {
   socketPath: string;
@@ -76,7 +65,7 @@ export class ApiServer implements Lifecycle {
       send(res, 200, body);
     } catch (err) {
       const code = err instanceof VigilError ? err.code : 'INTERNAL';
-      const status = err instanceof ApiRequestError ? err.status : (STATUS_BY_CODE[code] ?? (err instanceof VigilError ? 400 : 500));
+      const status = err instanceof ApiError ? err.status : (STATUS_BY_CODE[code] ?? (err instanceof VigilError ? 400 : 500));
       const message = err instanceof Error ? err.message : String(err);
       this.o.log[status >= 500 ? 'error' : 'warn']({ method: req.method, url: req.url, code, status, err: status >= 500 ? err : undefined, ms: Date.now() - started }, `API request failed: ${message}`);
       send(res, status, { error: { code, message } });
@@ -88,9 +77,9 @@ export class ApiServer implements Lifecycle {
     if (method === 'GET' && path === '/v1/cib') return { xml: await this.o.exportCib() };
     if (method === 'PUT' && path === '/v1/cib/configuration') {
       const update = (await readJson(req)) as ConfigurationUpdate;
-      if (typeof update.xml !== 'string') throw new ApiRequestError('API_BAD_REQUEST', 'body needs "xml": the <configuration> element as text', 400);
+      if (typeof update.xml !== 'string') throw new ApiError('API_BAD_REQUEST', 'body needs "xml": the <configuration> element as text', 400);
       if (update.expectEpoch !== undefined && !Number.isInteger(update.expectEpoch)) {
-        throw new ApiRequestError('API_BAD_REQUEST', '"expectEpoch" must be an integer', 400);
+        throw new ApiError('API_BAD_REQUEST', '"expectEpoch" must be an integer', 400);
       }
       return { epoch: await this.o.store.replaceConfiguration(update.xml, update.expectEpoch) };
     }
@@ -104,12 +93,12 @@ export class ApiServer implements Lifecycle {
       await this.o.store.forgetResource(decodeURIComponent(cleanup[1]), node);
       return {};
     }
-    throw new ApiRequestError('API_NOT_FOUND', `no such endpoint: ${method} ${path}`, 404);
+    throw new ApiError('API_NOT_FOUND', `no such endpoint: ${method} ${path}`, 404);
   }
 
   private async setAttribute(u: AttributeUpdate): Promise<void> {
     if (typeof u.node !== 'string' || typeof u.name !== 'string' || (u.lifetime !== 'reboot' && u.lifetime !== 'forever')) {
-      throw new ApiRequestError('API_BAD_REQUEST', 'attribute update needs "node", "name" and "lifetime" ("reboot" or "forever")', 400);
+      throw new ApiError('API_BAD_REQUEST', 'attribute update needs "node", "name" and "lifetime" ("reboot" or "forever")', 400);
     }
     if (u.lifetime === 'forever') {
       await this.o.store.updateConfiguration((cfg) => setNodeAttribute(cfg, u.node, u.name, u.value ?? undefined));
@@ -169,6 +158,6 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new ApiRequestError('API_BAD_REQUEST', `request body is not JSON: ${(err as Error).message}`, 400);
+    throw new ApiError('API_BAD_REQUEST', `request body is not JSON: ${(err as Error).message}`, 400);
   }
 }

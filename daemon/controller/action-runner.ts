@@ -34,6 +34,8 @@ export class ActionRunner implements Lifecycle {
   private readonly resources = new Map<string, LocalResource>();
   private readonly inFlight = new Set<Promise<void>>();
   private accepting = false;
+  /** Self-fencing: claim nothing until the node has rejoined as a fresh member. */
+  private paused = false;
 
   constructor(
     private readonly node: string,
@@ -62,7 +64,7 @@ export class ActionRunner implements Lifecycle {
   }
 
   private accept(transitionKey: string, value: string): void {
-    if (!this.accepting || this.seen.has(transitionKey)) return;
+    if (!this.accepting || this.paused || this.seen.has(transitionKey)) return;
     this.seen.add(transitionKey);
     let request: ActionRequest;
     try {
@@ -212,9 +214,22 @@ export class ActionRunner implements Lifecycle {
     return Promise.race([all, sleep(Math.max(0, remaining), false)]);
   }
 
-  /** Forgets local knowledge after a self-fence: the cluster will re-probe this node. */
-  reset(): void {
+  /** Self-fence begins: no new request is claimed from now on. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /**
+   * The node rejoined after a self-fence: local knowledge is forgotten (the cluster re-probes
+   * this node) and requests queued for the previous incarnation are withdrawn unrun: the DC
+   * counted them as failed when this node left.
+   */
+  async resume(): Promise<void> {
     this.resources.clear();
     this.records.clear();
+    for (const q of await this.store.queuedRequests(this.node)) {
+      if (await this.store.withdrawRequest(this.node, q.transitionKey)) this.log.info({ transitionKey: q.transitionKey }, 'withdrew a request from before the self-fence');
+    }
+    this.paused = false;
   }
 }

@@ -35,7 +35,11 @@ describe('failover on a 3-node cluster', () => {
     const sampler = new ActivitySampler(cluster, ids);
     const killedAt = Date.now();
     await cluster.killNode(victim);
-    await cluster.waitFor(() => everyActiveOnce() && lost.every((id) => hostOf(id) !== victim), 20_000, `resources of ${victim} recovered`);
+    await cluster.waitFor(
+      () => everyActiveOnce() && lost.every((id) => hostOf(id) !== victim && startsOf(id, killedAt).length > 0),
+      20_000,
+      `resources of ${victim} recovered`,
+    );
     sampler.stop();
     expect(sampler.doubleActive).toEqual([]);
     // each lost resource started exactly once elsewhere; the others were not touched
@@ -58,7 +62,7 @@ describe('failover on a 3-node cluster', () => {
     const dcResources = ids.filter((id) => hostOf(id) === dc);
     await cluster.killNode(dc);
     await cluster.waitFor(
-      () => all.every((id) => cluster.activeNodes(id).length === 1 && hostOf(id) !== dc),
+      () => all.every((id) => cluster.activeNodes(id).length === 1 && hostOf(id) !== dc && startsOf(id, 0).some((s) => s.node === hostOf(id))),
       30_000,
       'all resources active once, off the dead DC',
     );
@@ -101,7 +105,11 @@ describe('failover on a 3-node cluster', () => {
       const t0 = Date.now();
       cluster.cutOff(victim);
       try {
-        await cluster.waitFor(() => moved.every((id) => cluster.activeNodes(id).length === 1 && hostOf(id) !== victim), 20_000, `resources of ${victim} moved`);
+        await cluster.waitFor(
+          () => moved.every((id) => cluster.activeNodes(id).length === 1 && hostOf(id) !== victim && startsOf(id, t0).length > 0),
+          20_000,
+          `resources of ${victim} moved`,
+        );
       } finally {
         cluster.reconnect(victim);
       }

@@ -199,6 +199,7 @@ export class LocalCluster {
   activeNodes(resource: string): string[] {
     const stateDir = join(this.dir, 'state');
     const nodes: string[] = [];
+    if (!existsSync(stateDir)) return nodes;
     for (const file of readdirSync(stateDir)) {
       const [rsc, node] = file.split('@');
       if (rsc !== resource || node === undefined || file.endsWith('.tmp')) continue;
