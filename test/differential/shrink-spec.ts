@@ -75,7 +75,8 @@ export function reductions(spec: ClusterSpec): Reduction[] {
   }
   for (const top of spec.resources) {
     for (const r of metaHolders(top)) {
-      for (const k of Object.keys(r.meta)) out.push((s) => ({ ...s, resources: replaceResource(s, r.id, (x) => ({ ...x, meta: omit(x.meta, k) })) }));
+      // uniqueness stays: unique and anonymous clones name their status records differently
+      for (const k of Object.keys(r.meta)) if (k !== 'globally-unique') out.push((s) => ({ ...s, resources: replaceResource(s, r.id, (x) => ({ ...x, meta: omit(x.meta, k) })) }));
       if (r.kind === 'primitive' && r.utilization) out.push((s) => ({ ...s, resources: replaceResource(s, r.id, (x) => ({ ...x, utilization: undefined })) }));
     }
   }
