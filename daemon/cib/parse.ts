@@ -1,5 +1,5 @@
 import { childrenNamed, firstChild, type XmlElement } from './xml.js';
-import { scanXml } from './xml-scan.js';
+import { scanXmlEvents, XmlTreeBuilder } from './xml-scan.js';
 import { CibReferenceError, CibValidationError } from './errors.js';
 import { parseScore } from './score.js';
 import { parseInterval } from './duration.js';
@@ -13,8 +13,40 @@ import type {
  * one CibValidationError naming the element; nothing is returned half-built.
  */
 export function parseCib(input: string | XmlElement, file?: string): Cib {
-  const root = typeof input === 'string' ? scanXml(input, file) : input;
-  return new CibParser(file).cib(root);
+  if (typeof input !== 'string') return new CibParser(file).cib(input);
+  const parser = new CibParser(file);
+  const builder = new CibTreeBuilder(parser);
+  scanXmlEvents(input, builder, file);
+  return parser.cib(builder.root!);
+}
+
+/**
+ * Builds the element tree, except that operation history entries (the bulk of
+ * a large CIB) become LrmOp objects directly instead of generic elements.
+ */
+class CibTreeBuilder extends XmlTreeBuilder {
+  private skipping = 0;
+
+  constructor(private readonly parser: CibParser) {
+    super();
+  }
+
+  override open(name: string, names: string[], values: string[], count: number): void {
+    const parent = this.current;
+    if (this.skipping > 0 || (name === 'lrm_rsc_op' && parent?.name === 'lrm_resource')) {
+      if (this.skipping++ === 0) this.parser.addPrebuiltOp(parent!, this.parser.lrmOp(names, values, count));
+      return;
+    }
+    super.open(name, names, values, count);
+  }
+
+  override close(name: string, text: string | undefined): void {
+    if (this.skipping > 0) {
+      this.skipping--;
+      return;
+    }
+    super.close(name, text);
+  }
 }
 
 const describe = (el: XmlElement) => `<${el.name}${el.attrs.id !== undefined ? ` id="${el.attrs.id}"` : ''}>`;
@@ -27,7 +59,7 @@ class CibParser {
 
   constructor(private readonly file?: string) {}
 
-  private fail(el: XmlElement, detail: string): never {
+  fail(el: XmlElement, detail: string): never {
     throw new CibValidationError(describe(el), detail, this.file ? { file: this.file } : undefined);
   }
 
@@ -381,7 +413,7 @@ class CibParser {
     for (const r of lrmResources ? childrenNamed(lrmResources, 'lrm_resource') : []) {
       resources.push({
         id: this.required(r, 'id'), class: r.attrs.class, provider: r.attrs.provider, type: r.attrs.type, container: r.attrs.container,
-        ops: childrenNamed(r, 'lrm_rsc_op').map((o) => this.lrmOp(o)),
+        ops: this.lrmOpsOf(r),
       });
     }
     return {
@@ -390,30 +422,81 @@ class CibParser {
     };
   }
 
-  private lrmOp(el: XmlElement): LrmOp {
-    const int = (attr: string, dflt?: number): number | undefined => {
-      const v = el.attrs[attr];
-      if (v === undefined || v === '') return dflt;
-      const n = Number(v);
-      if (!Number.isFinite(n)) this.fail(el, `invalid ${attr} "${v}" (expected a number)`);
-      return n;
-    };
-    const operation = this.required(el, 'operation');
-    let rc = int('rc-code');
-    let status = int('op-status');
-    const magic = el.attrs['transition-magic'];
-    const m = magic ? /^(-?\d+):(-?\d+);/.exec(magic) : null;
-    if (m) {
-      status ??= Number(m[1]);
-      rc ??= Number(m[2]);
+  /** lrm_rsc_op entries built while scanning, per lrm_resource element */
+  private readonly prebuilt = new Map<XmlElement, LrmOp[]>();
+
+  addPrebuiltOp(lrmResource: XmlElement, op: LrmOp): void {
+    (this.prebuilt.get(lrmResource) ?? this.prebuilt.set(lrmResource, []).get(lrmResource)!).push(op);
+  }
+
+  private lrmOpsOf(r: XmlElement): LrmOp[] {
+    const ops = childrenNamed(r, 'lrm_rsc_op').map((o) => {
+      const names = Object.keys(o.attrs);
+      return this.lrmOp(names, names.map((n) => o.attrs[n]), names.length);
+    });
+    return [...(this.prebuilt.get(r) ?? []), ...ops];
+  }
+
+  private badOp(id: string | undefined, detail: string): never {
+    this.fail({ name: 'lrm_rsc_op', attrs: id !== undefined ? { id } : {}, children: [] }, detail);
+  }
+
+  private opNumber(id: string, attr: string, v: string | undefined): number | undefined {
+    if (v === undefined || v === '') return undefined;
+    const n = +v;
+    if (!Number.isFinite(n)) this.badOp(id, `invalid ${attr} "${v}" (expected a number)`);
+    return n;
+  }
+
+  /** One lrm_rsc_op from its attributes (given as parallel arrays: this runs for every history entry). */
+  lrmOp(names: string[], values: string[], count: number): LrmOp {
+    let id: string | undefined, key: string | undefined, operation: string | undefined, callId: string | undefined, rc: string | undefined;
+    let status: string | undefined, interval: string | undefined, lastRcChange: string | undefined, lastRun: string | undefined;
+    let execTime: string | undefined, queueTime: string | undefined, digest: string | undefined, restartDigest: string | undefined;
+    let tkey: string | undefined, magic: string | undefined, onNode: string | undefined, exitReason: string | undefined;
+    let migrateSource: string | undefined, migrateTarget: string | undefined, featureSet: string | undefined;
+    for (let k = 0; k < count; k++) {
+      const v = values[k];
+      switch (names[k]) {
+        case 'id': id = v; break;
+        case 'operation_key': key = v; break;
+        case 'operation': operation = v; break;
+        case 'call-id': callId = v; break;
+        case 'rc-code': rc = v; break;
+        case 'op-status': status = v; break;
+        case 'interval': interval = v; break;
+        case 'last-rc-change': lastRcChange = v; break;
+        case 'last-run': lastRun = v; break;
+        case 'exec-time': execTime = v; break;
+        case 'queue-time': queueTime = v; break;
+        case 'op-digest': digest = v; break;
+        case 'op-restart-digest': restartDigest = v; break;
+        case 'transition-key': tkey = v; break;
+        case 'transition-magic': magic = v; break;
+        case 'on_node': onNode = v; break;
+        case 'exit-reason': exitReason = v; break;
+        case 'migrate_source': migrateSource = v; break;
+        case 'migrate_target': migrateTarget = v; break;
+        case 'crm_feature_set': featureSet = v; break;
+      }
     }
+    if (id === undefined || id === '') this.badOp(id, 'missing required attribute "id"');
+    if (operation === undefined || operation === '') this.badOp(id, 'missing required attribute "operation"');
+    let rcCode = this.opNumber(id, 'rc-code', rc);
+    let opStatus = this.opNumber(id, 'op-status', status);
+    if ((rcCode === undefined || opStatus === undefined) && magic) {
+      const m = /^(-?\d+):(-?\d+);/.exec(magic);
+      if (m) {
+        opStatus ??= Number(m[1]);
+        rcCode ??= Number(m[2]);
+      }
+    }
+    const num = (attr: string, v: string | undefined) => (v === undefined ? undefined : this.opNumber(id, attr, v));
     return {
-      id: this.required(el, 'id'), operationKey: el.attrs.operation_key ?? el.attrs.id, operation,
-      callId: int('call-id', 0)!, rcCode: rc ?? 0, opStatus: status ?? 0, intervalMs: int('interval', 0)!,
-      lastRcChange: int('last-rc-change'), lastRun: int('last-run'), execTime: int('exec-time'), queueTime: int('queue-time'),
-      opDigest: el.attrs['op-digest'], restartDigest: el.attrs['op-restart-digest'], transitionKey: el.attrs['transition-key'],
-      transitionMagic: magic, onNode: el.attrs.on_node, exitReason: el.attrs['exit-reason'],
-      migrateSource: el.attrs['migrate_source'], migrateTarget: el.attrs['migrate_target'], featureSet: el.attrs.crm_feature_set,
+      id, operationKey: key ?? id, operation, callId: num('call-id', callId) ?? 0, rcCode: rcCode ?? 0, opStatus: opStatus ?? 0,
+      intervalMs: num('interval', interval) ?? 0, lastRcChange: num('last-rc-change', lastRcChange), lastRun: num('last-run', lastRun),
+      execTime: num('exec-time', execTime), queueTime: num('queue-time', queueTime), opDigest: digest, restartDigest,
+      transitionKey: tkey, transitionMagic: magic, onNode, exitReason, migrateSource, migrateTarget, featureSet,
     };
   }
 }

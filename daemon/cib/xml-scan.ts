@@ -1,14 +1,58 @@
 import { XmlSyntaxError, type XmlElement } from './xml.js';
 
 /**
- * A single-pass XML reader producing the same XmlElement trees as parseXml,
- * for CIBs: generated clusters reach hundreds of megabytes, where a generic
- * validating parser spends seconds. Handles elements, attributes, text,
- * CDATA, comments, processing instructions, DOCTYPE and the predefined and
- * numeric entities; anything malformed raises XmlSyntaxError with line:column.
+ * A single-pass XML reader for CIBs: generated clusters reach hundreds of
+ * megabytes, where a generic validating parser spends seconds. It reports
+ * elements as events (so a caller may build compact objects directly) and
+ * builds the same XmlElement trees as parseXml. Handles elements, attributes,
+ * text, CDATA, comments, processing instructions, DOCTYPE and the predefined
+ * and numeric entities; anything malformed raises XmlSyntaxError with
+ * line:column.
  */
+export interface XmlEvents {
+  /** An element starts. Attributes are the first `count` entries of `names`/`values`, valid during this call only. */
+  open(name: string, names: string[], values: string[], count: number): void;
+  /** The element ends; `text` is its trimmed text when it had no child elements. */
+  close(name: string, text: string | undefined): void;
+}
+
+export function scanXmlEvents(src: string, handler: XmlEvents, file?: string): void {
+  new Scanner(src, handler, file).document();
+}
+
+/** Builds XmlElement trees from events. */
+export class XmlTreeBuilder implements XmlEvents {
+  private readonly stack: XmlElement[] = [];
+  root?: XmlElement;
+
+  open(name: string, names: string[], values: string[], count: number): void {
+    const attrs: Record<string, string> = {};
+    for (let k = 0; k < count; k++) attrs[names[k]] = values[k];
+    this.push({ name, attrs, children: [] });
+  }
+
+  /** Adds an element built elsewhere (e.g. by a subclass) as the current element. */
+  protected push(el: XmlElement): void {
+    const parent = this.stack[this.stack.length - 1];
+    if (parent) parent.children.push(el);
+    else this.root = el;
+    this.stack.push(el);
+  }
+
+  protected get current(): XmlElement | undefined {
+    return this.stack[this.stack.length - 1];
+  }
+
+  close(_name: string, text: string | undefined): void {
+    const el = this.stack.pop()!;
+    if (text !== undefined) el.text = text;
+  }
+}
+
 export function scanXml(src: string, file?: string): XmlElement {
-  return new Scanner(src, file).document();
+  const builder = new XmlTreeBuilder();
+  scanXmlEvents(src, builder, file);
+  return builder.root!;
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -18,11 +62,22 @@ function isNameChar(c: number): boolean {
   return c > 32 && c !== 47 && c !== 62 && c !== 61 && c !== 34 && c !== 39 && c !== 60;
 }
 
+interface Frame {
+  name: string;
+  text: string;
+  children: number;
+}
+
 class Scanner {
   private i = 0;
+  private readonly attrNames: string[] = [];
+  private readonly attrValues: string[] = [];
+  /** Names repeat millions of times in a large CIB: one shared string per distinct name. */
+  private readonly names = new Map<number, string[]>();
 
   constructor(
     private readonly s: string,
+    private readonly handler: XmlEvents,
     private readonly file?: string,
   ) {}
 
@@ -38,7 +93,7 @@ class Scanner {
 
   private decode(text: string, at: number): string {
     if (text.indexOf('&') === -1) return text;
-    return text.replace(/&(#x[0-9a-fA-F]+|#\d+|[a-zA-Z]+);|&/g, (m, ref: string | undefined) => {
+    return text.replace(/&(#x[0-9a-fA-F]+|#\d+|[a-zA-Z]+);|&/g, (_m, ref: string | undefined) => {
       if (ref === undefined) this.fail('unescaped "&"', at);
       if (ref[0] === '#') return String.fromCodePoint(ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10));
       const v = ENTITIES[ref];
@@ -57,26 +112,28 @@ class Scanner {
     const start = this.i;
     const s = this.s;
     while (this.i < s.length && isNameChar(s.charCodeAt(this.i))) this.i++;
-    if (this.i === start) this.fail('expected a name');
-    return s.slice(start, this.i);
+    const len = this.i - start;
+    if (len === 0) this.fail('expected a name');
+    const key = len * 0x20000 + s.charCodeAt(start) * 2 + (s.charCodeAt(this.i - 1) & 1);
+    const bucket = this.names.get(key);
+    if (bucket) for (const n of bucket) if (s.startsWith(n, start)) return n;
+    const n = s.slice(start, this.i);
+    if (bucket) bucket.push(n);
+    else this.names.set(key, [n]);
+    return n;
   }
 
-  private skipSpace(): void {
+  document(): void {
     const s = this.s;
-    while (this.i < s.length && s.charCodeAt(this.i) <= 32) this.i++;
-  }
-
-  document(): XmlElement {
-    const s = this.s;
-    const stack: { el: XmlElement; text: string }[] = [];
-    let root: XmlElement | undefined;
+    const stack: Frame[] = [];
+    let rootSeen = false;
     while (this.i < s.length) {
       const lt = s.indexOf('<', this.i);
       const textEnd = lt === -1 ? s.length : lt;
       if (textEnd > this.i) {
         // Text matters only in elements without children (see XmlElement.text).
         const top = stack.length ? stack[stack.length - 1] : undefined;
-        if (top && top.el.children.length === 0) top.text += s.slice(this.i, textEnd);
+        if (top && top.children === 0) top.text += s.slice(this.i, textEnd);
         else if (!top && s.slice(this.i, textEnd).trim() !== '') this.fail('text outside the root element');
       }
       if (lt === -1) break;
@@ -94,18 +151,20 @@ class Scanner {
       else if (next === 47 /* / */) {
         this.i = lt + 2;
         const name = this.name();
-        this.skipSpace();
-        if (s.charCodeAt(this.i) !== 62) this.fail(`expected ">" to close </${name}`);
+        let c = s.charCodeAt(this.i);
+        while (c <= 32) c = s.charCodeAt(++this.i);
+        if (c !== 62) this.fail(`expected ">" to close </${name}>`);
         this.i++;
         const top = stack.pop();
         if (!top) this.fail(`closing tag </${name}> without an open element`, lt);
-        if (top.el.name !== name) this.fail(`closing tag </${name}> does not match <${top.el.name}>`, lt);
-        this.finish(top);
-        if (!stack.length) root = top.el;
+        if (top.name !== name) this.fail(`closing tag </${name}> does not match <${top.name}>`, lt);
+        this.handler.close(name, this.text(top));
       } else {
-        if (root) this.fail('more than one root element', lt);
+        if (rootSeen && !stack.length) this.fail('more than one root element', lt);
+        rootSeen = true;
         this.i = lt + 1;
-        const el: XmlElement = { name: this.name(), attrs: {}, children: [] };
+        const name = this.name();
+        let count = 0;
         let selfClosing = false;
         for (;;) {
           let c = s.charCodeAt(this.i);
@@ -119,23 +178,21 @@ class Scanner {
             selfClosing = true;
             break;
           }
-          if (Number.isNaN(c)) this.fail(`unterminated tag <${el.name}>`, lt);
-          this.attribute(el);
+          if (Number.isNaN(c)) this.fail(`unterminated tag <${name}>`, lt);
+          this.attribute(count++);
         }
-        if (stack.length) stack[stack.length - 1].el.children.push(el);
-        const frame = { el, text: '' };
-        if (selfClosing) {
-          if (!stack.length) root = el;
-        } else stack.push(frame);
+        if (stack.length) stack[stack.length - 1].children++;
+        this.handler.open(name, this.attrNames, this.attrValues, count);
+        if (selfClosing) this.handler.close(name, undefined);
+        else stack.push({ name, text: '', children: 0 });
       }
     }
-    if (stack.length) this.fail(`unclosed element <${stack[stack.length - 1].el.name}>`);
-    if (!root) this.fail('no root element');
-    return root;
+    if (stack.length) this.fail(`unclosed element <${stack[stack.length - 1].name}>`);
+    if (!rootSeen) this.fail('no root element');
   }
 
-  /** name="value" (or 'value') at the cursor, into el.attrs. */
-  private attribute(el: XmlElement): void {
+  /** name="value" (or 'value') at the cursor, into slot k of the attribute arrays. */
+  private attribute(k: number): void {
     const s = this.s;
     const at = this.i;
     const attr = this.name();
@@ -150,14 +207,15 @@ class Scanner {
     let value = s.slice(this.i + 1, end);
     if (value.indexOf('<') !== -1) this.fail(`"<" in the value of attribute "${attr}"`, at);
     if (value.length && (value.charCodeAt(0) <= 32 || value.charCodeAt(value.length - 1) <= 32)) value = value.trim();
-    if (el.attrs[attr] !== undefined) this.fail(`duplicate attribute "${attr}"`, at);
-    el.attrs[attr] = this.decode(value, at);
+    for (let j = 0; j < k; j++) if (this.attrNames[j] === attr) this.fail(`duplicate attribute "${attr}"`, at);
+    this.attrNames[k] = attr;
+    this.attrValues[k] = this.decode(value, at);
     this.i = end + 1;
   }
 
-  private finish(frame: { el: XmlElement; text: string }): void {
-    if (frame.el.children.length > 0 || frame.text === '') return;
+  private text(frame: Frame): string | undefined {
+    if (frame.children > 0 || frame.text === '') return undefined;
     const t = frame.text.trim();
-    if (t !== '') frame.el.text = this.decode(t, this.i);
+    return t === '' ? undefined : this.decode(t, this.i);
   }
 }

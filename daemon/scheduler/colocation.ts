@@ -58,11 +58,17 @@ export function unpackColocations(ws: WorkingSet): void {
 
 const attrOf = (n: SchedNode, attr: string) => n.attrs[attr];
 
-/** The nodes a (possibly collective) primary was assigned to. */
+const assignedMemo = new WeakMap<SchedResource, SchedNode[]>();
+
+/** The nodes a (possibly collective) primary was assigned to (memoised once its assignment is final). */
 export function assignedNodes(r: SchedResource): SchedNode[] {
   if (r.kind === 'primitive') return r.assignedTo ? [r.assignedTo] : [];
   if (r.kind === 'group') return r.children.length && r.children[0].assignedTo ? [r.children[0].assignedTo] : [];
-  return r.children.flatMap(assignedNodes);
+  const memo = assignedMemo.get(r);
+  if (memo) return memo;
+  const list = r.children.flatMap(assignedNodes);
+  if (!r.provisional) assignedMemo.set(r, list);
+  return list;
 }
 
 function promotedOn(r: SchedResource, n: SchedNode): boolean {

@@ -8,7 +8,11 @@ import type { WorkingSet } from './working-set.js';
  * Anonymous clone instances share one history per node.
  */
 export function createProbes(ws: WorkingSet, histories: UnpackedHistory[]): void {
-  const known = new Set(histories.map((h) => `${h.rsc.def?.id ?? h.rsc.id}@${h.node.id}`));
+  const known = new Map<string, Set<string>>();
+  for (const h of histories) {
+    const id = h.rsc.def?.id ?? h.rsc.id;
+    (known.get(id) ?? known.set(id, new Set()).get(id)!).add(h.node.id);
+  }
   const never = new Set<string>();
   for (const c of ws.cib.configuration.constraints) {
     if (c.kind === 'location' && c.resourceDiscovery === 'never' && c.rsc && c.node) never.add(`${c.rsc}@${c.node}`);
@@ -16,10 +20,11 @@ export function createProbes(ws: WorkingSet, histories: UnpackedHistory[]): void
   for (const r of ws.primitives) {
     if (r.instance !== undefined && r.instance > 0) continue;
     if (r.parent?.instance !== undefined && r.parent.instance > 0) continue;
+    const id = r.def?.id ?? r.id;
+    const seen = known.get(id);
     for (const n of ws.nodes) {
-      if (!n.online || n.unclean) continue;
-      const id = r.def?.id ?? r.id;
-      if (known.has(`${id}@${n.id}`) || never.has(`${id}@${n.id}`)) continue;
+      if (!n.online || n.unclean || seen?.has(n.id)) continue;
+      if (never.size && never.has(`${id}@${n.uname}`)) continue;
       const probe = getAction(ws, r, 'monitor', n, { optional: false });
       probe.probe = true;
       for (const start of findActions(ws, r, 'start')) order(probe, start, {});

@@ -27,19 +27,30 @@ function actionMeta(ws: WorkingSet, a: SchedAction, timeoutMs: number): Record<s
 export function buildTransitionActions(ws: WorkingSet): Action[] {
   const chosen = ws.actions.filter(included);
   const newId = new Map(chosen.map((a, i) => [a, i]));
-  const predecessors = (a: SchedAction, out: Set<number>, seen: Set<SchedAction>) => {
+  // Orderings pass through actions that will not run: memoise, per skipped action, the included actions it waits for.
+  const through = new Map<SchedAction, number[]>();
+  const predecessors = (a: SchedAction, out: Set<number>) => {
     for (const e of a.before) {
       const f = e.first;
-      if (seen.has(f)) continue;
-      seen.add(f);
       const id = newId.get(f);
       if (id !== undefined) out.add(id);
-      else predecessors(f, out, seen);
+      else for (const p of passThrough(f)) out.add(p);
     }
+  };
+  const passThrough = (f: SchedAction): number[] => {
+    let list = through.get(f);
+    if (list) return list;
+    through.set(f, []); // cycle guard
+    const out = new Set<number>();
+    predecessors(f, out);
+    list = [...out];
+    through.set(f, list);
+    return list;
   };
   return chosen.map((a, i) => {
     const after = new Set<number>();
-    predecessors(a, after, new Set([a]));
+    predecessors(a, after);
+    after.delete(i);
     const rsc = a.rsc;
     const def = rsc?.def;
     const timeoutMs = rsc && def ? opTimeoutMs(ws, rsc, a.task, a.intervalMs) : 20_000;
