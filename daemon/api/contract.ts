@@ -19,7 +19,7 @@ export interface NodeInfo {
 }
 
 export interface ConfigurationUpdate {
-  /** The complete new <configuration> element as XML text. */
+  /** The complete new <configuration> element as XML text, or a whole exported <cib> (its configuration is imported, its status ignored). */
   xml: string;
   /** Compare-and-swap: fail with code CIB_EPOCH_CONFLICT (HTTP 409) unless the stored epoch equals this. */
   expectEpoch?: number;

@@ -78,7 +78,8 @@ export class CibStore {
   }
 
   /**
-   * Replaces the configuration atomically. With expectEpoch, only if the stored epoch still equals it.
+   * Replaces the configuration atomically (`xml` is a <configuration>, or a whole exported <cib>
+   * whose configuration is imported). With expectEpoch, only if the stored epoch still equals it.
    * Validates the resulting CIB first; a rejected update changes nothing. Returns the new epoch.
    */
   async replaceConfiguration(xml: string, expectEpoch?: number): Promise<number> {
@@ -88,8 +89,14 @@ export class CibStore {
     } catch (err) {
       throw new CibInvalidError(`configuration rejected: ${(err as Error).message}`, { cause: err });
     }
+    if (root.name === 'cib') {
+      // import of an exported CIB: its configuration; the status section is runtime state the nodes own
+      const configuration = root.children.find((c) => c.name === 'configuration');
+      if (!configuration) throw new CibInvalidError('configuration rejected: <cib> has no <configuration> section');
+      root = configuration;
+    }
     if (root.name !== 'configuration') {
-      throw new CibInvalidError(`configuration rejected: root element is <${root.name}>, expected <configuration>`);
+      throw new CibInvalidError(`configuration rejected: root element is <${root.name}>, expected <configuration> or <cib>`);
     }
     const current = await this.readConfiguration();
     if (expectEpoch !== undefined && expectEpoch !== current.epoch) {

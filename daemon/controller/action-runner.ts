@@ -165,15 +165,21 @@ export class ActionRunner implements Lifecycle {
     await this.withRetry('record result', () => this.store.recordOperations(this.node, req.resource, req.agent, records, attributes));
   }
 
-  /** A result is never dropped: etcd may be electing a leader, so retry for a while. */
+  /**
+   * A result is never dropped: etcd may be electing a leader, so retry until it is recorded.
+   * Only a self-fence ends the attempts (this node's status is reset when it rejoins).
+   */
   private async withRetry(what: string, fn: () => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await fn();
       } catch (err) {
-        if (attempt >= 20) throw err;
+        if (this.paused) {
+          this.log.error({ err: (err as Error).message }, `${what}: not recorded, this node is fencing itself (its status is reset on rejoin)`);
+          return;
+        }
         this.log.warn({ err: (err as Error).message, attempt }, `${what}: retrying`);
-        await sleep(250);
+        await sleep(Math.min(2000, 250 * attempt));
       }
     }
   }

@@ -8,7 +8,7 @@ import type { Action, Transition } from '../scheduler/transition.js';
 import type { Lifecycle } from '../util/lifecycle.js';
 import type { Logger } from '../util/logger.js';
 import { expectedRc, type ActionRequest } from './action-request.js';
-import { LostNodes } from './lost-nodes.js';
+import { LostNodes, type LostNodeVerdict } from './lost-nodes.js';
 import { TransitionRun } from './transition-run.js';
 
 /** The scheduler as the controller uses it: CIB XML in, transition graph out. */
@@ -128,12 +128,7 @@ export class Controller implements Lifecycle {
     const now = Date.now();
     const recheckDue = now - this.lastPlanAt >= (this.o.recheckMs ?? 15_000);
     if (!this.replan && !recheckDue) return (this.o.recheckMs ?? 15_000) - (now - this.lastPlanAt);
-    const verdict = this.lost.update(snapshot, configuredNodes(snapshot), now);
-    for (const node of verdict.confirm) {
-      await this.o.store.markNodeDown(node, 'fenced');
-      this.lost.settled(node);
-      this.log.warn({ node, marginMs: this.o.fencingMarginMs }, 'node lost: lease expired and fencing margin passed; node is fenced');
-    }
+    const verdict = await this.confirmLostNodes(snapshot, now);
     if (verdict.confirm.length > 0) return 0;
     if (verdict.waitMs !== undefined) {
       // never plan while a lost node might still be finishing its self-fence
@@ -149,10 +144,26 @@ export class Controller implements Lifecycle {
     return this.follow(run, snapshot);
   }
 
+  /** Marks nodes down whose lease expired at least the fencing margin ago (lease-based fencing). */
+  private async confirmLostNodes(snapshot: CibSnapshot, now: number): Promise<LostNodeVerdict> {
+    const verdict = this.lost.update(snapshot, configuredNodes(snapshot), now);
+    for (const node of verdict.confirm) {
+      await this.o.store.markNodeDown(node, 'fenced');
+      this.lost.settled(node);
+      this.log.warn({ node, marginMs: this.o.fencingMarginMs }, 'node lost: lease expired and fencing margin passed; node is fenced');
+    }
+    return verdict;
+  }
+
   /** Collects results, dispatches what became ready, finishes the run; returns the poll delay. */
   private async follow(run: TransitionRun, snapshot: CibSnapshot): Promise<number> {
     const members = new Set(snapshot.members);
     const now = Date.now();
+    // a fence action for an absent node completes once the lease-expiry gate marks it down
+    if (run.inFlight().some((a) => a.kind === 'fence')) {
+      const verdict = await this.confirmLostNodes(snapshot, now);
+      if (verdict.confirm.length > 0) return 0;
+    }
     for (const [key, d] of this.dispatched) {
       const outcome = this.outcome(d, snapshot, members, now);
       if (outcome === undefined) continue;
@@ -165,7 +176,7 @@ export class Controller implements Lifecycle {
     }
     if (run.aborted) await this.withdrawUnclaimed();
     for (let ready = run.ready(); ready.length > 0; ready = run.ready()) {
-      for (const action of ready) await this.dispatch(run, action, snapshot, members);
+      for (const action of ready) await this.dispatch(run, action, members);
     }
     if (run.finished || run.stuck) {
       this.log.info({ transition: run.id, aborted: run.aborted }, run.aborted ? 'transition aborted' : 'transition complete');
@@ -193,7 +204,7 @@ export class Controller implements Lifecycle {
     return undefined;
   }
 
-  private async dispatch(run: TransitionRun, action: Action, snapshot: CibSnapshot, members: Set<string>): Promise<void> {
+  private async dispatch(run: TransitionRun, action: Action, members: Set<string>): Promise<void> {
     if (action.kind === 'pseudo') {
       run.complete(action.id, true);
       return;
@@ -211,8 +222,8 @@ export class Controller implements Lifecycle {
     const transitionKey = `${action.id}:${run.id}:${expectedRc(action)}:${this.session}`;
     const deadline = Date.now() + action.timeoutMs + (this.o.resultGraceMs ?? 15_000);
     if (action.kind === 'fence') {
+      // a member is asked to fence itself; an absent one is confirmed by the lease-expiry gate in follow()
       if (members.has(node)) await this.o.store.enqueueRequest(node, transitionKey, { transitionKey, action } satisfies ActionRequest);
-      else if (!snapshot.status.get(node)?.down) this.replan = true; // the lost-node gate confirms it after the margin
     } else {
       if (!members.has(node)) {
         run.complete(action.id, false, `node ${node} is not a member`);

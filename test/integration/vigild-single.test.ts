@@ -99,6 +99,14 @@ describe('a single vigild', () => {
       expect(after).toContain(`epoch="${epoch}"`);
     });
 
+    it('imports an exported CIB: same configuration, next epoch', async () => {
+      const exported = await api().getCib();
+      const epoch = Number(/<cib epoch="(\d+)"/.exec(exported)![1]);
+      expect(await api().replaceConfiguration({ xml: exported, expectEpoch: epoch })).toEqual({ epoch: epoch + 1 });
+      const again = await api().getCib();
+      expect(/<configuration>[\s\S]*<\/configuration>/.exec(again)![0]).toBe(/<configuration>[\s\S]*<\/configuration>/.exec(exported)![0]);
+    });
+
     it('records a hanging agent as a timed-out start and garbage as an error, and carries on', async () => {
       const cib = await api().getCib();
       const epoch = Number(/<cib epoch="(\d+)"/.exec(cib)![1]);
