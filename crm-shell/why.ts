@@ -1,6 +1,6 @@
 import { addScores, evaluateRule, formatScore, INFINITY, parseScore } from '../daemon/cib/index.js';
 import type { AttributeSet, Cib, Resource } from '../daemon/cib/model.js';
-import { describeCluster } from '../daemon/scheduler/index.js';
+import { computeWorkingSet, describeCluster } from '../daemon/scheduler/index.js';
 import { runningNodes } from './running-nodes.js';
 import { UnknownResourceError } from './commands/resource.js';
 
@@ -27,7 +27,24 @@ function flatten(resources: Resource[], parent?: Resource): Array<{ r: Resource;
  * arithmetic. This is the allocation's first pass (no utilization or
  * colocation chains beyond one hop), which is what decides in most cases.
  */
-export function explainPlacement(cib: Cib, rscId: string, members: string[]): { resource: string; nodes: NodeExplanation[]; text: string } {
+export interface PlacementExplanation {
+  resource: string;
+  nodes: NodeExplanation[];
+  /** What the scheduler itself decides: the node it assigns (none: stopped) and its allowed-node scores. */
+  scheduler: { assignedTo?: string; scores: Record<string, string> };
+  text: string;
+}
+
+/** The scheduler's own verdict for a primitive: where it assigns it, and the node scores it kept. */
+function schedulerVerdict(cib: Cib, rscId: string): PlacementExplanation['scheduler'] {
+  const { ws } = computeWorkingSet(cib);
+  const prim = ws.primitives.find((p) => p.id === rscId);
+  const uname = (id: string) => ws.nodeById.get(id)?.uname ?? id;
+  const scores = Object.fromEntries([...(prim?.allowed ?? new Map<string, number>())].map(([node, score]) => [uname(node), formatScore(score)]));
+  return { assignedTo: prim?.assignedTo?.uname, scores };
+}
+
+export function explainPlacement(cib: Cib, rscId: string, members: string[]): PlacementExplanation {
   const all = flatten(cib.configuration.resources);
   const entry = all.find((e) => e.r.id === rscId);
   if (!entry) throw new UnknownResourceError(rscId);
@@ -74,5 +91,8 @@ export function explainPlacement(cib: Cib, rscId: string, members: string[]): { 
   }
   const best = explained.filter((n) => n.score !== '-INFINITY').sort((a, b) => (parseScore(b.score) ?? 0) - (parseScore(a.score) ?? 0))[0];
   lines.push(best ? `preferred node: ${best.node} (score ${best.score})` : 'no node may run it');
-  return { resource: rscId, nodes: explained, text: lines.join('\n') };
+  const scheduler = schedulerVerdict(cib, rscId);
+  const scored = Object.entries(scheduler.scores).map(([n, v]) => `${n}=${v}`).join(' ');
+  lines.push(`scheduler: ${scheduler.assignedTo ? `assigns it to ${scheduler.assignedTo}` : 'leaves it stopped'}${scored ? ` (allowed-node scores: ${scored})` : ''}`);
+  return { resource: rscId, nodes: explained, scheduler, text: lines.join('\n') };
 }

@@ -164,9 +164,11 @@ describe('resource and node commands', () => {
     expect(why.stdout).toMatch(/ {7}100 {2}location d1-prefers-n1/);
     expect(why.stdout).toMatch(/-INFINITY {2}location cli-ban-d1-on-n1/);
     expect(why.stdout).toContain('no node may run it');
+    expect(why.stdout).toContain('scheduler: leaves it stopped (allowed-node scores: n1=-INFINITY)');
     expect((await vigil(['resource', 'clear', 'd1'])).code).toBe(0);
     const json = JSON.parse((await vigil(['--output', 'json', 'resource', 'why', 'd1'])).stdout);
     expect(json.nodes).toEqual([{ node: 'n1', score: '100', contributions: [{ source: 'location d1-prefers-n1', score: 100 }] }]);
+    expect(json.scheduler).toEqual({ scores: { n1: '100' } });
   });
 
   it('node standby/online are visible in node list and status', async () => {
@@ -256,6 +258,9 @@ describe('resource lifecycle with a running agent', () => {
       if (Date.now() > deadline) throw new Error(`r1 never started: ${await started()}`);
       await new Promise((r) => setTimeout(r, 300));
     }
+    const why = await vigil(['resource', 'why', 'r1']);
+    expect(why.stdout).toContain('r1: running on n1');
+    expect(why.stdout).toContain('scheduler: assigns it to n1');
     const restart = await vigil(['resource', 'restart', 'r1']);
     expect(restart.code).toBe(0);
     expect(restart.stdout).toContain('resource stop: done');
