@@ -12,8 +12,6 @@ export interface DcElectionOptions {
   /** Called when this node becomes DC, and when it stops being DC. */
   onElected: () => void;
   onDeposed: () => void;
-  /** Called whenever the cluster's DC changes (any node, or none). */
-  onDcChange?: (dc: string | undefined) => void;
 }
 
 /**
@@ -40,7 +38,7 @@ export class DcElection implements Lifecycle {
     this.stopped = false;
     const election = this.o.client.election(DC_ELECTION, this.o.ttlS);
     this.observer = await election.observe();
-    this.observer.on('change', () => this.o.onDcChange?.(this.observer?.leader()));
+    this.observer.on('change', () => this.o.log.info({ dc: this.observer?.leader() ?? null }, 'DC changed'));
     this.observer.on('error', (err) => this.o.log.warn({ err: err.message }, 'DC observer error'));
     this.campaignFor();
   }

@@ -38,14 +38,6 @@ export class EmbeddedEtcd implements Lifecycle {
 
   constructor(private readonly options: EmbeddedEtcdOptions) {}
 
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
-  get clientUrl(): string {
-    return this.options.clientUrl;
-  }
-
   async start(): Promise<void> {
     const o = this.options;
     if (await this.healthy()) {

@@ -45,10 +45,6 @@ export class NodeLease implements Lifecycle {
     return performance.now() - this.lastSentAt < this.o.ttlS * 1000;
   }
 
-  get leaseId(): Promise<string> | undefined {
-    return this.lease?.grant();
-  }
-
   async start(): Promise<void> {
     await this.join();
     this.timer = setInterval(() => this.keepalive(), (this.o.ttlS * 1000) / 8);

@@ -136,14 +136,6 @@ export class LocalCluster {
     node.child = undefined;
   }
 
-  running(name: string): boolean {
-    return this.node(name).child !== undefined;
-  }
-
-  pid(name: string): number | undefined {
-    return this.node(name).child?.pid;
-  }
-
   api(name?: string): ApiClient {
     const node = name ? this.node(name) : [...this.nodes.values()].find((n) => n.child && !this.cut.has(n.name));
     if (!node) throw new Error('no running node to ask');
