@@ -1,8 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CibScratch, referenceAvailable } from './reference-tools.js';
-import { runSeeds, type SeedResult } from './run-seeds.js';
+import { compareCib, runSeeds, type SeedResult } from './run-seeds.js';
+import { mapLimited } from './reference-tools.js';
 
 /**
  * Differential test: seeded random CIBs through Pacemaker 2.1.5's
@@ -13,6 +15,7 @@ import { runSeeds, type SeedResult } from './run-seeds.js';
  */
 const SEEDS = Number(process.env.VIGIL_DIFF_SEEDS ?? 200);
 const ratchetFile = fileURLToPath(new URL('./agreeing-seeds.txt', import.meta.url));
+const reproDir = fileURLToPath(new URL('./repro/', import.meta.url));
 const available = referenceAvailable();
 if (!available) console.log('differential: SKIPPED, crm_simulate/crm_verify not installed (scripts/install-deps.sh installs pacemaker-cli-utils)');
 
@@ -51,5 +54,21 @@ describe.skipIf(!available)('differential: vigil scheduler vs crm_simulate on ge
       return r.valid ? `seed ${s}: crm_simulate ${JSON.stringify(r.diff.onlyReference)} vigil ${JSON.stringify(r.diff.onlyVigil)}` : `seed ${s}: now rejected by crm_verify`;
     });
     expect(regressed).toEqual([]);
+  });
+
+  it('keeps the triage reproducers valid and reports which still disagree', { timeout: 60_000 }, async () => {
+    const files = existsSync(reproDir) ? readdirSync(reproDir).filter((f) => f.endsWith('.xml')).sort() : [];
+    const scratch = new CibScratch();
+    try {
+      const results = await mapLimited(files, 2, async (f) => {
+        const xml = readFileSync(join(reproDir, f), 'utf8');
+        return { f, r: await compareCib(xml, scratch.write(f.replace(/\.xml$/, ''), xml), f) };
+      });
+      const fixed = results.filter(({ r }) => r.valid && r.agree).map(({ f }) => f);
+      console.log(`differential repro: ${files.length - fixed.length}/${files.length} reproducers still disagree${fixed.length ? `; now agreeing: ${fixed.join(' ')}` : ''}`);
+      expect(results.filter(({ r }) => !r.valid).map(({ f }) => f)).toEqual([]);
+    } finally {
+      scratch.close();
+    }
   });
 });
