@@ -37,7 +37,7 @@ interface NodeProcess {
 /**
  * A real cluster on one machine: a 3-member etcd on loopback and N vigild processes
  * (`node bin/vigild.mjs`), each reaching etcd through its own loopback address
- * (127.0.1.K) so a firewall rule can cut one node off. Resources use ocf:vigiltest:Logged,
+ * (127.X.Y.K, a random block per cluster) so a firewall rule can cut one node off. Resources use ocf:vigiltest:Logged,
  * which runs ocf:vigil:Dummy (daemon=true: a real placeholder process) and appends every
  * action to a log, so tests judge activity from the agents' side.
  */
@@ -56,7 +56,9 @@ export class LocalCluster {
     writeLoggedAgent(dir);
     mkdirSync(join(dir, 'state'));
     const names = Array.from({ length: o.size }, (_, i) => `n${i + 1}`);
-    const addresses = names.map((_, i) => `127.0.1.${i + 1}`);
+    // a loopback block of its own, so cutting one node off cannot touch another cluster on this machine
+    const block = `127.${1 + Math.floor(Math.random() * 254)}.${Math.floor(Math.random() * 256)}`;
+    const addresses = names.map((_, i) => `${block}.${i + 1}`);
     let etcd: EtcdCluster;
     try {
       etcd = await EtcdCluster.start(dir, 3, createLogger({ level: 'warn' }), addresses);
