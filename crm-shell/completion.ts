@@ -23,7 +23,8 @@ export function nodeNames(session: ShellSession): Promise<string[]> {
   });
 }
 
-export function completeIds(session: ShellSession, _prefix: string): Promise<string[]> {
+/** Ids of nodes, resources and constraints (the objects show/delete/rename name). */
+export function completeIds(session: ShellSession): Promise<string[]> {
   return safely(async () => {
     const conf = await session.currentConfiguration();
     return [...section(conf, 'nodes').children, ...allResources(conf), ...section(conf, 'constraints').children].map((e) => e.attrs.id);

@@ -14,13 +14,15 @@ export class ConfigurationFileError extends VigilError {
 
 /** Reads a configuration written either in crm syntax or as CIB XML (<cib> or <configuration>). */
 export async function readConfigurationFile(path: string): Promise<XmlElement> {
-  let text: string;
+  return configurationFromText(await readConfigurationText(path), path);
+}
+
+export async function readConfigurationText(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (err) {
     throw new ConfigurationFileError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
-  return configurationFromText(text, path);
 }
 
 export function configurationFromText(text: string, file?: string): XmlElement {

@@ -21,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
     return runScript(io, options);
   }
   try {
-    return await dispatch(new ShellSession(io, options, false), rest);
+    return await dispatch(new ShellSession(io, options), rest);
   } catch (err) {
     io.stderr.write(formatError(err, options.output === 'json'));
     return exitCodeFor(err);
@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
 async function runScript(io: CommandIo, options: ReturnType<typeof parseGlobalOptions>['options']): Promise<number> {
   let text = '';
   for await (const chunk of io.stdin) text += String(chunk);
-  const session = new ShellSession(io, options, false);
+  const session = new ShellSession(io, options);
   for (const statement of tokenize(text, '<stdin>')) {
     const code = await dispatch(session, statement.tokens.map((t) => t.text)).catch((err: unknown) => {
       io.stderr.write(formatError(err, options.output === 'json'));

@@ -36,7 +36,7 @@ function partialWords(line: string): string[] {
 
 /** The interactive shell: levels, Tab completion, history, `help` everywhere. */
 export async function runRepl(io: CommandIo, options: GlobalOptions): Promise<number> {
-  const session = new ShellSession(io, options, true);
+  const session = new ShellSession(io, options);
   const top = await topLevel();
   let level: Level = top;
 

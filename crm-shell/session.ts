@@ -34,7 +34,6 @@ export class ShellSession {
   constructor(
     readonly io: CommandIo,
     readonly options: GlobalOptions,
-    readonly interactive: boolean,
     api?: VigilApi,
   ) {
     this.client = api;

@@ -7,7 +7,7 @@ import { VigilError } from '../../daemon/util/errors.js';
 import { allResources, cibDocument, elementsWithId, keepNodes, REFERENCE_ELEMENTS, resourcesUnder, section } from '../configure/configuration.js';
 import { STATEMENT_PARSERS } from '../configure/parser.js';
 import { writeCrm } from '../configure/write-crm.js';
-import { configurationFromCrm, configurationFromText, readConfigurationFile, validateConfiguration } from '../configuration-file.js';
+import { configurationFromCrm, configurationFromText, readConfigurationFile, readConfigurationText, validateConfiguration } from '../configuration-file.js';
 import { EXIT } from '../exit-codes.js';
 import type { Level, ShellCommand } from '../level.js';
 import { parseFlags, UsageError } from '../options.js';
@@ -44,9 +44,16 @@ function statementCommand(keyword: string): ShellCommand {
   };
 }
 
-/** Re-quotes argv words so the crm lexer sees what the shell passed (spaces inside values survive). */
+/** Re-quotes argv words so the crm lexer sees what the shell passed (a value with spaces stays one value). */
 function quoteArgs(words: string[]): string {
-  return words.map((w) => (/[\s"']/.test(w) ? w.replace(/=(.*)$/s, (_m, v: string) => `="${v.replace(/["\\]/g, '\\$&')}"`) : w)).join(' ');
+  const q = (v: string) => `"${v.replace(/["\\]/g, '\\$&')}"`;
+  return words
+    .map((w) => {
+      if (!/[\s"'#]/.test(w)) return w;
+      const eq = w.indexOf('=');
+      return eq > 0 ? `${w.slice(0, eq + 1)}${q(w.slice(eq + 1))}` : q(w);
+    })
+    .join(' ');
 }
 
 function findObject(conf: XmlElement, id: string): { parent: XmlElement; el: XmlElement } | undefined {
@@ -139,7 +146,7 @@ async function runEditor(text: string, suffix: string): Promise<string> {
   }
 }
 
-const idCompletion = (session: ShellSession, args: string[]) => completeIds(session, args[args.length - 1] ?? '');
+const idCompletion = (session: ShellSession) => completeIds(session);
 
 export const configureLevel: Level = {
   name: 'configure',
@@ -218,9 +225,7 @@ export const configureLevel: Level = {
           const next = await readConfigurationFile(file);
           return change(session, (conf) => keepNodes(next, conf));
         }
-        const text = await readFile(file, 'utf8').catch((err: unknown) => {
-          throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
-        });
+        const text = await readConfigurationText(file);
         return change(session, (conf) => configurationFromCrm(text, file, conf, 'replace'));
       },
     },

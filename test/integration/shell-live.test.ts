@@ -127,11 +127,12 @@ describe('bad input never changes the CIB', () => {
   });
 
   it('a commit based on a stale epoch is rejected whole (compare-and-swap)', async () => {
-    const session = new ShellSession({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }, { output: 'json', yes: true }, false, api);
+    const session = new ShellSession({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }, { output: 'json', yes: true }, api);
     const stale = await session.liveCib();
-    const ok = await vigil(['--yes', 'configure', 'primitive', 'race-winner', 'ocf:heartbeat:Dummy', 'meta', 'target-role=Stopped']);
+    const ok = await vigil(['--yes', 'configure', 'primitive', 'race-winner', 'ocf:heartbeat:Dummy', 'params', 'fake=two words', 'meta', 'target-role=Stopped']);
     expect(ok.code).toBe(0);
     const winner = await snapshot();
+    expect(winner.configuration).toContain('name="fake" value="two words"');
     const loser = configurationFromCrm('primitive race-loser ocf:heartbeat:Dummy', 'test', structuredClone(stale.configuration));
     await expect(session.commit(loser, stale)).rejects.toMatchObject({ code: 'CIB_EPOCH_CONFLICT' });
     expect(await snapshot()).toEqual(winner);
