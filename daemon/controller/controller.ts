@@ -51,6 +51,8 @@ export class Controller implements Lifecycle {
   private lastPlanAt = 0;
   private running = false;
   private wake?: () => void;
+  /** A change arrived since the current round began: run the next round at once. */
+  private woken = false;
   private loopDone?: Promise<void>;
   private watcher?: Watcher;
   private readonly log: Logger;
@@ -76,7 +78,7 @@ export class Controller implements Lifecycle {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.poke();
     await this.watcher?.cancel();
     await this.loopDone;
     this.log.info('controller stopped');
@@ -86,11 +88,16 @@ export class Controller implements Lifecycle {
     // Records of a resource with an action in flight (its pending record, result, cancelled
     // monitors) are that action's doing: follow() reads the outcome; no re-plan needed.
     if (change.kind === 'status' && change.key.kind === 'op' && this.inFlightOn(change.node, change.key.resource)) {
-      this.wake?.();
+      this.poke();
       return;
     }
     this.replan = true;
     this.run?.abort(`cluster changed (${change.kind}${change.kind === 'status' ? ` on ${change.node}` : ''})`);
+    this.poke();
+  }
+
+  private poke(): void {
+    this.woken = true;
     this.wake?.();
   }
 
@@ -101,6 +108,7 @@ export class Controller implements Lifecycle {
 
   private async loop(): Promise<void> {
     while (this.running) {
+      this.woken = false;
       let waitMs = this.o.recheckMs ?? 15_000;
       try {
         waitMs = Math.min(waitMs, await this.step());
@@ -109,6 +117,7 @@ export class Controller implements Lifecycle {
         waitMs = 500;
       }
       if (!this.running) break;
+      if (this.woken) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, waitMs);
         this.wake = () => {
