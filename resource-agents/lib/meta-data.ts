@@ -46,3 +46,15 @@ export function buildMetaData(agent: AgentDescription): string {
   ]);
   return `<?xml version="1.0"?>\n<!DOCTYPE resource-agent SYSTEM "ra-api-1.dtd">\n${writeXml(root)}`;
 }
+
+/** The actions every vigil agent implements, with its own timeouts (seconds) and monitor interval. */
+export function standardActions(t: { start: number; stop: number; monitor: number; monitorInterval: number }, extra: ActionAdvert[] = []): ActionAdvert[] {
+  return [
+    { name: 'start', timeoutS: t.start },
+    { name: 'stop', timeoutS: t.stop },
+    { name: 'monitor', timeoutS: t.monitor, intervalS: t.monitorInterval, depth: 0 },
+    ...extra,
+    { name: 'meta-data', timeoutS: 5 },
+    { name: 'validate-all', timeoutS: 10 },
+  ];
+}

@@ -2,6 +2,7 @@ import { ApiClient, DEFAULT_API_SOCKET } from '../../daemon/api/client.js';
 import { OcfRc } from '../../daemon/executor/operation.js';
 import { ResourceFailedError } from '../lib/agent-errors.js';
 import type { ActionContext, AgentDefinition } from '../lib/ocf-agent.js';
+import { standardActions } from '../lib/meta-data.js';
 import { atLeast } from '../lib/parameters.js';
 import { StateFile } from '../lib/state-file.js';
 import { parseDelayMs } from '../compat-commands/delay.js';
@@ -82,12 +83,6 @@ export const pingAgent: AgentDefinition = {
     { name: 'timeout', type: 'integer', default: '2', shortdesc: 'Seconds per attempt', longdesc: 'How long to wait for an answer per attempt.', check: atLeast(1) },
     { name: 'attempts', type: 'integer', default: '2', shortdesc: 'Attempts per host', longdesc: 'ICMP echo requests per host; one answer counts as reachable.', check: atLeast(1) },
   ],
-  actions: [
-    { name: 'start', timeoutS: 20 },
-    { name: 'stop', timeoutS: 20 },
-    { name: 'monitor', timeoutS: 20, intervalS: 10, depth: 0 },
-    { name: 'meta-data', timeoutS: 5 },
-    { name: 'validate-all', timeoutS: 5 },
-  ],
+  actions: standardActions({ start: 20, stop: 20, monitor: 20, monitorInterval: 10 }),
   handlers: { start, stop, monitor, status: monitor, 'validate-all': validateAll },
 };

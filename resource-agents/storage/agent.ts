@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { OcfRc } from '../../daemon/executor/operation.js';
 import { NotInstalledError, ResourceFailedError } from '../lib/agent-errors.js';
 import type { ActionContext, AgentDefinition } from '../lib/ocf-agent.js';
+import { standardActions } from '../lib/meta-data.js';
 import { isTrue } from '../lib/parameters.js';
 import { runCommand, runCommandRaw } from '../lib/run-command.js';
 import { mountAt } from './mount-table.js';
@@ -86,12 +87,6 @@ export const storageAgent: AgentDefinition = {
     { name: 'options', type: 'string', shortdesc: 'Mount options', longdesc: 'Passed to mount -o (e.g. vers=4.2,hard for NFS).' },
     { name: 'check_write', type: 'boolean', default: 'true', shortdesc: 'Monitor writes a probe file', longdesc: 'If true, monitor writes, reads back and removes a small file; otherwise it only lists the directory.' },
   ],
-  actions: [
-    { name: 'start', timeoutS: 60 },
-    { name: 'stop', timeoutS: 60 },
-    { name: 'monitor', timeoutS: 40, intervalS: 20, depth: 0 },
-    { name: 'meta-data', timeoutS: 5 },
-    { name: 'validate-all', timeoutS: 10 },
-  ],
+  actions: standardActions({ start: 60, stop: 60, monitor: 40, monitorInterval: 20 }),
   handlers: { start, stop, monitor, status: monitor, 'validate-all': validateAll },
 };

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { OcfRc } from '../../daemon/executor/operation.js';
 import { NotInstalledError, ParameterMissingError, ResourceFailedError } from '../lib/agent-errors.js';
 import type { ActionContext, AgentDefinition } from '../lib/ocf-agent.js';
+import { standardActions } from '../lib/meta-data.js';
 import { isTrue } from '../lib/parameters.js';
 import { ConfigFileMissingError, readDomainConfig, type DomainConfig } from './domain-config.js';
 import { hasStuckNativeCalls, HypervisorSession, type DomainState, type MigrationMode } from './hypervisor-session.js';
@@ -158,15 +159,10 @@ export const virtualDomainAgent: AgentDefinition = {
     'Manages a libvirt domain started transient from an XML file, with live migration. Every libvirt call is bounded by the operation timeout; stop escalates from ACPI shutdown to destroy within its timeout; a guest rebooting itself is not a failure. Migration transports: see migration_mode.',
   parameters: VIRTUAL_DOMAIN_PARAMETERS,
   mustAbandonProcess: hasStuckNativeCalls,
-  actions: [
-    { name: 'start', timeoutS: 90 },
-    { name: 'stop', timeoutS: 90 },
-    { name: 'monitor', timeoutS: 30, intervalS: 10, depth: 0 },
+  actions: standardActions({ start: 90, stop: 90, monitor: 30, monitorInterval: 10 }, [
     { name: 'migrate_to', timeoutS: 120 },
     { name: 'migrate_from', timeoutS: 60 },
-    { name: 'meta-data', timeoutS: 5 },
-    { name: 'validate-all', timeoutS: 10 },
-  ],
+  ]),
   handlers: {
     start,
     stop,

@@ -47,10 +47,10 @@ describe('ocf:vigil:ping', () => {
     expect((await runAgent(AGENT, 'monitor', opts({}))).rc).toBe(7);
     expect((await runAgent(AGENT, 'reload-all', opts({}))).rc).toBe(3);
     const noHosts = await runAgent(AGENT, 'validate-all', { params: { multiplier: '10' } });
-    expect(noHosts.rc).toBe(6);
+    expect(noHosts.rc, noHosts.stderr).toBe(6);
     expect(noHosts.stderr).toContain("'host_list'");
     const badDampen = await runAgent(AGENT, 'validate-all', opts({ dampen: 'soon' }));
-    expect(badDampen.rc).toBe(6);
+    expect(badDampen.rc, badDampen.stderr).toBe(6);
     expect(badDampen.stderr).toContain("'dampen'='soon'");
   });
 

@@ -16,10 +16,7 @@ afterAll(async () => {
   await cluster.stop();
 });
 
-const where = async (): Promise<string[]> => {
-  const states = await Promise.all(cluster.pair.hosts.map(async (h) => [h.name, await h.domainState('debvm')] as const));
-  return states.filter(([, s]) => s === 'running').map(([n]) => n);
-};
+const where = () => cluster.runningOn('debvm');
 
 describe("Debian's ocf:heartbeat:VirtualDomain under vigil", () => {
   it('starts and monitors the VM', async () => {

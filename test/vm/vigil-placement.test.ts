@@ -28,10 +28,7 @@ afterAll(async () => {
   await cluster.stop();
 });
 
-const where = async (): Promise<string[]> => {
-  const states = await Promise.all(cluster.pair.hosts.map(async (h) => [h.name, await h.domainState('vm2')] as const));
-  return states.filter(([, s]) => s === 'running').map(([n]) => n);
-};
+const where = () => cluster.runningOn('vm2');
 /** Runs a shell command inside a host's mount namespace (where its vigild, agents and libvirtd live). */
 const onHost = (node: string, cmd: string) => runCommandRaw('nsenter', ['-t', String(cluster.pair.host(node).pid), '-m', 'sh', '-c', cmd], 10_000);
 

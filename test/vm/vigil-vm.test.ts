@@ -18,10 +18,7 @@ afterAll(async () => {
   await cluster.stop();
 });
 
-const where = async (): Promise<string[]> => {
-  const states = await Promise.all(cluster.pair.hosts.map(async (h) => [h.name, await h.domainState('vm1')] as const));
-  return states.filter(([, s]) => s === 'running').map(([n]) => n);
-};
+const where = () => cluster.runningOn('vm1');
 /** vm1's operation history from the CIB status: the diagnosis when a migration turned into stop/start. */
 const history = async (): Promise<string> =>
   ((await cluster.api('n1').getCib()).match(/<lrm_rsc_op [^>]*operation_key="vm1_[^>]*>/g) ?? [])
@@ -68,36 +65,30 @@ describe('VMs under vigil on real libvirt', () => {
     console.log(`[vm-figures] vigil recovery: QEMU SIGKILL to VM running again ${runningMs} ms, to first tick of the new boot ${Date.now() - t0} ms (on ${(await where()).join()})`);
   });
 
-  it('live-migrates the VM away from a node put in standby, the guest still running', async () => {
-    const from = (await where())[0];
+  /** Runs a vigil command that should live-migrate vm1 off its node; proves the guest kept running. */
+  async function liveMigrateWith(command: (from: string, to: string) => string[], how: string): Promise<{ from: string; to: string }> {
+    const [from] = await where();
     const to = from === 'n1' ? 'n2' : 'n1';
     const ticksBefore = readTicks(guest);
     const recorder = new TickRecorder(guest);
     recorder.start();
     const t0 = Date.now();
-    const r = await cluster.vigil('n1', ['node', 'standby', from]);
+    const r = await cluster.vigil('n1', command(from, to));
     expect(r.code, r.stderr).toBe(0);
     await cluster.waitFor(runningOnlyOn(to), 90_000, `vm1 running only on ${to}`);
-    await migrationFigures(to, t0, recorder, `standby ${from}`);
-    const last = ticksBefore.at(-1)!;
-    await waitForTick(guest, last + 20);
+    await migrationFigures(to, t0, recorder, `${how} (${from} -> ${to})`);
+    await waitForTick(guest, ticksBefore.at(-1)! + 20);
     expect(firstReset(readTicks(guest).slice(ticksBefore.length - 1)), await history()).toBe(-1);
+    return { from, to };
+  }
+
+  it('live-migrates the VM away from a node put in standby, the guest still running', async () => {
+    const { from } = await liveMigrateWith((from) => ['node', 'standby', from], 'node standby');
     expect((await cluster.vigil('n1', ['node', 'online', from])).code).toBe(0);
   });
 
   it('live-migrates the VM with `vigil resource move`, the guest still running', async () => {
-    const from = (await where())[0];
-    const to = from === 'n1' ? 'n2' : 'n1';
-    const ticksBefore = readTicks(guest);
-    const recorder = new TickRecorder(guest);
-    recorder.start();
-    const t0 = Date.now();
-    const r = await cluster.vigil('n1', ['resource', 'move', 'vm1', to]);
-    expect(r.code, r.stderr).toBe(0);
-    await cluster.waitFor(runningOnlyOn(to), 90_000, `vm1 running only on ${to}`);
-    await migrationFigures(to, t0, recorder, `resource move to ${to}`);
-    await waitForTick(guest, ticksBefore.at(-1)! + 20);
-    expect(firstReset(readTicks(guest).slice(ticksBefore.length - 1)), await history()).toBe(-1);
+    await liveMigrateWith((_, to) => ['resource', 'move', 'vm1', to], 'resource move');
     expect((await cluster.vigil('n1', ['resource', 'clear', 'vm1'])).code).toBe(0);
   });
 

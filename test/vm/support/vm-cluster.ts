@@ -88,6 +88,12 @@ export class VmCluster implements Lifecycle {
     });
   }
 
+  /** Hosts where libvirt says the domain is running (what a user of virsh would see). */
+  async runningOn(domain: string): Promise<string[]> {
+    const states = await Promise.all(this.pair.hosts.map(async (h) => [h.name, await h.domainState(domain)] as const));
+    return states.filter(([, s]) => s === 'running').map(([n]) => n);
+  }
+
   /** The host dies at once: its vigild, libvirtd and every QEMU on it are SIGKILLed together. */
   async powerOff(name: string): Promise<void> {
     const node = this.node(name);
@@ -132,8 +138,10 @@ export class VmCluster implements Lifecycle {
       .map((op) => op.replace(/ (transition-\w+|op-digest|crm_feature_set|crm-debug-origin|call-id|queue-time)="[^"]*"/g, ''))
       .join('\n');
     const warnings = [...this.nodes.values()].map((n) => {
-      const lines = readFileSync(join(n.dir, 'vigild.log'), 'utf8').split('\n').filter((l) => /"level":(40|50|60)/.test(l));
-      return `--- ${n.name} warnings:\n${lines.slice(-15).join('\n')}`;
+      const lines = readFileSync(join(n.dir, 'vigild.log'), 'utf8').split('\n');
+      const warnings = lines.filter((l) => /"level":(40|50|60)/.test(l)).slice(-15);
+      const controller = lines.filter((l) => /"component":"controller"/.test(l)).slice(-12);
+      return `--- ${n.name} warnings:\n${warnings.join('\n')}\n--- ${n.name} last controller events:\n${controller.join('\n')}`;
     });
     return [`--- vigil status:\n${status.stdout}${status.stderr}`, `--- failed operations:\n${failed}`, ...warnings].join('\n');
   }
