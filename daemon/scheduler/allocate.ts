@@ -10,8 +10,12 @@ const currentNode = (ws: WorkingSet, r: SchedResource): SchedNode | undefined =>
 
 /** Scores used to order resources for assignment: own plus dependents' preferences. */
 function sortWeights(ws: WorkingSet, r: SchedResource): Map<string, number> {
-  const lead = r.kind === 'group' ? r.children[0] : r.kind === 'clone' ? undefined : r;
-  if (!lead) return new Map();
+  if (r.kind === 'clone') {
+    // A clone ranks by where it may run at all (its instances' stickiness is their own business).
+    const first = primitivesOf(r)[0];
+    return new Map([...(first?.allowed ?? [])].map(([id, score]) => [id, score <= -INFINITY ? -INFINITY : 0]));
+  }
+  const lead = r.kind === 'group' ? r.children[0] : r;
   return mergeColocatedScores(ws, lead, new Map(lead.allowed), 1, new Set(), true);
 }
 
@@ -27,14 +31,16 @@ export function sortForAssignment(ws: WorkingSet): SchedResource[] {
   const nodes = [...ws.nodes].sort((a, b) => (a.uname < b.uname ? -1 : a.uname > b.uname ? 1 : 0));
   const keyed = ws.resources.map((r) => {
     const weights = sortWeights(ws, r);
-    const lead = r.kind === 'group' ? r.children[0] : r;
+    const lead = r.kind === 'group' ? r.children[0] : r.kind === 'clone' ? primitivesOf(r).find((p) => p.running.size > 0) : r;
     const cur = lead ? currentNode(ws, lead) : undefined;
-    return { r, weights, curWeight: cur ? (weights.get(cur.id) ?? -INFINITY) : -INFINITY };
+    return { r, weights, curWeight: cur && nodeAvailable(cur) ? (weights.get(cur.id) ?? -INFINITY) : -INFINITY };
   });
   keyed.sort((a, b) => {
     if (a.r.priority !== b.r.priority) return b.r.priority - a.r.priority;
     if (a.curWeight !== b.curWeight) return b.curWeight - a.curWeight;
     for (const n of nodes) {
+      // Nodes that cannot run anything (standby, offline) do not rank resources.
+      if (!nodeAvailable(n)) continue;
       const wa = a.weights.get(n.id) ?? -INFINITY;
       const wb = b.weights.get(n.id) ?? -INFINITY;
       if (wa !== wb) return wb - wa;
