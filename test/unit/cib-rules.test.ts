@@ -1,0 +1,69 @@
+import { describe, it, expect } from 'vitest';
+import { evaluateRule, resolveAttributes, parseIsoDate, type Rule, type AttributeSet } from '../../daemon/cib/index.js';
+
+const expr = (attribute: string, operation: string, value?: string, type?: string) => ({
+  kind: 'expression' as const, id: `e-${attribute}`, attribute, operation: operation as never, value,
+  type: (type ?? 'string') as never, typeGiven: type !== undefined, valueSource: 'literal' as const,
+});
+const rule = (conditions: Rule['conditions'], booleanOp: 'and' | 'or' = 'and'): Rule => ({ kind: 'rule', id: 'r', booleanOp, conditions });
+const node = (attrs: Record<string, string>) => ({ nodeAttributes: { '#uname': 'node1', '#id': '1', '#kind': 'cluster', ...attrs } });
+
+describe('rule expressions on node attributes', () => {
+  it('#uname equality and defined/not_defined', () => {
+    expect(evaluateRule(rule([expr('#uname', 'eq', 'node1')]), node({}))).toBe(true);
+    expect(evaluateRule(rule([expr('#uname', 'eq', 'node2')]), node({}))).toBe(false);
+    expect(evaluateRule(rule([expr('pingd', 'defined')]), node({ pingd: '0' }))).toBe(true);
+    expect(evaluateRule(rule([expr('pingd', 'not_defined')]), node({}))).toBe(true);
+  });
+
+  it('boolean-op or/and', () => {
+    const r = [expr('pingd', 'not_defined'), expr('pingd', 'lte', '0', 'number')];
+    expect(evaluateRule(rule(r, 'or'), node({ pingd: '0' }))).toBe(true);
+    expect(evaluateRule(rule(r, 'or'), node({ pingd: '1000' }))).toBe(false);
+    expect(evaluateRule(rule(r, 'and'), node({}))).toBe(false);
+  });
+
+  it('compares numbers, integers and versions by type, and infers numbers for ordering comparisons', () => {
+    expect(evaluateRule(rule([expr('x', 'gt', '9', 'number')]), node({ x: '10' }))).toBe(true);
+    expect(evaluateRule(rule([expr('x', 'gt', '9', 'string')]), node({ x: '10' }))).toBe(false);
+    expect(evaluateRule(rule([expr('x', 'gt', '9')]), node({ x: '10' }))).toBe(true);
+    expect(evaluateRule(rule([expr('x', 'eq', '3.6', 'integer')]), node({ x: '3.4' }))).toBe(true);
+    expect(evaluateRule(rule([expr('v', 'lt', '2.10', 'version')]), node({ v: '2.9' }))).toBe(true);
+    // A value that does not parse as a number falls back to string comparison.
+    expect(evaluateRule(rule([expr('x', 'eq', 'abc', 'number')]), node({ x: 'abc' }))).toBe(true);
+  });
+
+  it('date expressions: in_range with duration, gt, date_spec', () => {
+    const now = new Date(Date.UTC(2005, 0, 20, 10, 0, 0)); // a Thursday
+    const inRange = { kind: 'date' as const, id: 'd', operation: 'in_range' as const, start: '2005-01-19', duration: { days: 2 } };
+    expect(evaluateRule(rule([inRange]), { now })).toBe(true);
+    expect(evaluateRule(rule([{ ...inRange, start: '2005-01-21' }]), { now })).toBe(false);
+    expect(evaluateRule(rule([{ kind: 'date', id: 'g', operation: 'gt', start: '2005-020' }]), { now })).toBe(true);
+    const spec = (s: Record<string, string>) => rule([{ kind: 'date', id: 's', operation: 'date_spec', spec: s }]);
+    expect(evaluateRule(spec({ hours: '9-17', weekdays: '1-5' }), { now })).toBe(true);
+    expect(evaluateRule(spec({ weekdays: '6-7' }), { now })).toBe(false);
+  });
+
+  it('parses ISO 8601 calendar, ordinal and week dates', () => {
+    expect(parseIsoDate('2005-01-20 10:00:00Z')?.toISOString()).toBe('2005-01-20T10:00:00.000Z');
+    expect(parseIsoDate('2005-020')?.toISOString()).toBe('2005-01-20T00:00:00.000Z');
+    expect(parseIsoDate('2005-W03-4')?.toISOString()).toBe('2005-01-20T00:00:00.000Z');
+    expect(parseIsoDate('yesterday')).toBeUndefined();
+  });
+});
+
+describe('resolveAttributes', () => {
+  const set = (id: string, score: number, pairs: Record<string, string>, r?: Rule): AttributeSet => ({
+    id, score, rule: r, pairs: Object.entries(pairs).map(([name, value]) => ({ name, value })),
+  });
+
+  it('higher-scored sets win and sets whose rule fails are skipped', () => {
+    const sets = [
+      set('low', 1, { a: 'low', b: 'low' }),
+      set('high', 10, { a: 'high' }),
+      set('node2-only', 100, { b: 'node2' }, rule([expr('#uname', 'eq', 'node2')])),
+    ];
+    expect(resolveAttributes(sets, node({}))).toEqual({ a: 'high', b: 'low' });
+    expect(resolveAttributes(sets, { nodeAttributes: { '#uname': 'node2' } })).toEqual({ a: 'high', b: 'node2' });
+  });
+});
