@@ -45,10 +45,14 @@ function mergeNvSet(existing: XmlElement, incoming: XmlElement): void {
 export function applyObjects(configuration: XmlElement, objects: ParsedObject[], existing: ExistingPolicy): XmlElement {
   const resources = section(configuration, 'resources');
   const ordered = [...objects.filter((o) => o.members.length === 0), ...objects.filter((o) => o.element.name === 'group'), ...objects.filter((o) => o.element.name === 'clone' && o.members.length > 0)];
+  // Ids already defined: only those need the (linear) searches for an existing object.
+  const known = new Set([...elementsWithId(configuration)].map((e) => e.attrs.id));
   for (const obj of ordered) {
     const target = section(configuration, obj.section);
     const id = obj.element.attrs.id;
-    const index = target.children.findIndex((c) => c.attrs.id === id);
+    const exists = id !== undefined && known.has(id);
+    if (id !== undefined) known.add(id);
+    const index = exists ? target.children.findIndex((c) => c.attrs.id === id) : -1;
     if (obj.section === 'fencing-topology') {
       // One topology per cluster: the statement replaces it.
       configuration.children[configuration.children.indexOf(target)] = obj.element;
@@ -59,7 +63,7 @@ export function applyObjects(configuration: XmlElement, objects: ParsedObject[],
       else target.children.push(obj.element);
       continue;
     }
-    const nested = obj.section === 'resources' && index < 0 ? allResources(configuration).find((r) => r.attrs.id === id) : undefined;
+    const nested = exists && obj.section === 'resources' && index < 0 ? allResources(configuration).find((r) => r.attrs.id === id) : undefined;
     if ((index >= 0 || nested) && existing === 'reject') throw new CrmReferenceError(`${obj.element.name} '${id}': id already exists`, obj.location);
     if (nested) {
       // Replacing a resource that lives inside a group/clone: swap it in place.
