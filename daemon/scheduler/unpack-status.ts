@@ -80,8 +80,10 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
     if (op.opStatus === OpStatus.Error && op.rcCode === expectedRc(op)) op = { ...op, opStatus: OpStatus.Done };
     const recurring = op.intervalMs > 0;
     if (op.opStatus === OpStatus.Pending) {
+      // An operation in flight counts as done for planning, so that it is never scheduled twice.
       st.pending = op.operation;
-      if (['start', 'migrate_from', 'promote', 'demote', 'stop', 'migrate_to'].includes(op.operation)) st.role = activeRoleFor(op, st.role);
+      if (op.operation === 'stop') st.role = 'Stopped';
+      else if (['start', 'migrate_from', 'promote', 'demote', 'migrate_to'].includes(op.operation)) st.role = activeRoleFor(op, st.role);
       continue;
     }
     const probe = op.operation === 'monitor' && !recurring;

@@ -1,0 +1,132 @@
+import { describe, it, expect } from 'vitest';
+import { parseCib } from '../../daemon/cib/index.js';
+import { operationDigest } from '../../daemon/cib/op-digest.js';
+import { schedule, describeCluster, type Action } from '../../daemon/scheduler/index.js';
+
+/** A two/three-node cluster without fencing; `status` holds node_state bodies keyed by node. */
+function cluster(opts: { resources: string; constraints?: string; props?: string; nodes?: string[]; lrm?: Record<string, string>; extraNodeState?: string }): string {
+  const nodes = opts.nodes ?? ['node1', 'node2'];
+  const states = nodes
+    .map((n, i) => `<node_state id="${i + 1}" uname="${n}" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="${i + 1}"><lrm_resources>${opts.lrm?.[n] ?? ''}</lrm_resources></lrm></node_state>`)
+    .join('');
+  return `<cib epoch="1" admin_epoch="0" num_updates="0" have-quorum="1"><configuration>
+    <crm_config><cluster_property_set id="o"><nvpair id="o1" name="stonith-enabled" value="false"/>${opts.props ?? ''}</cluster_property_set></crm_config>
+    <nodes>${nodes.map((n, i) => `<node id="${i + 1}" uname="${n}"/>`).join('')}</nodes>
+    <resources>${opts.resources}</resources><constraints>${opts.constraints ?? ''}</constraints>
+  </configuration><status>${states}</status></cib>`;
+}
+
+const op = (rsc: string, name: string, opts: { interval?: number; rc?: number; status?: number; call?: number; digest?: string; extra?: string } = {}) =>
+  `<lrm_rsc_op id="${rsc}_${name}_${opts.interval ?? 0}" operation_key="${rsc}_${name}_${opts.interval ?? 0}" operation="${name}" call-id="${opts.call ?? 1}" rc-code="${opts.rc ?? 0}" op-status="${opts.status ?? 0}" interval="${opts.interval ?? 0}"${opts.digest ? ` op-digest="${opts.digest}"` : ''} ${opts.extra ?? ''}/>`;
+const lrm = (rsc: string, ...ops: string[]) => `<lrm_resource id="${rsc}" class="ocf" provider="heartbeat" type="Dummy">${ops.join('')}</lrm_resource>`;
+const probedStopped = (rsc: string) => lrm(rsc, op(rsc, 'monitor', { rc: 7 }));
+
+const byKey = (actions: Action[], key: string, node?: string) => actions.filter((a) => a.key === key && (node === undefined || a.node === node));
+
+describe('schedule()', () => {
+  it('starts a new resource, probing it first, and fills in agent, params, timeout and meta', () => {
+    const t = schedule(parseCib(cluster({
+      resources: `<primitive id="web" class="ocf" provider="heartbeat" type="apache">
+        <instance_attributes id="web-ia"><nvpair id="web-ia-port" name="port" value="80"/></instance_attributes>
+        <instance_attributes id="web-ia-n2" score="10"><rule id="web-r" score="0"><expression id="web-e" attribute="#uname" operation="eq" value="node2"/></rule><nvpair id="web-ia-port2" name="port" value="8080"/></instance_attributes>
+        <operations><op id="web-start" name="start" interval="0" timeout="45s"/><op id="web-mon" name="monitor" interval="10s" timeout="15s"/></operations></primitive>`,
+      constraints: '<rsc_location id="prefer-n2" rsc="web" node="node2" score="100"/>',
+    })));
+    expect(t.summary).toEqual(['* Start      web      ( node2 )']);
+    const [start] = byKey(t.actions, 'web_start_0');
+    expect(start).toMatchObject({ node: 'node2', kind: 'resource', timeoutMs: 45_000, agent: { class: 'ocf', provider: 'heartbeat', type: 'apache' }, params: { port: '8080' } });
+    const probes = byKey(t.actions, 'web_monitor_0');
+    expect(probes.map((p) => p.node).sort()).toEqual(['node1', 'node2']);
+    expect(probes.every((p) => p.probe === true)).toBe(true);
+    // Start waits for the probes; the recurring monitor waits for the start.
+    expect(start.after).toEqual(expect.arrayContaining(probes.map((p) => p.id)));
+    const [mon] = byKey(t.actions, 'web_monitor_10000');
+    expect(mon).toMatchObject({ node: 'node2', intervalMs: 10_000, timeoutMs: 15_000 });
+    expect(mon.after).toContain(start.id);
+  });
+
+  it('uses op_defaults timeout, else 20 s', () => {
+    const text = (defaults: string) => cluster({ resources: '<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/>' }).replace('</configuration>', `${defaults}</configuration>`);
+    expect(byKey(schedule(parseCib(text(''))).actions, 'a_start_0')[0].timeoutMs).toBe(20_000);
+    const withDefaults = text('<op_defaults><meta_attributes id="od"><nvpair id="od-t" name="timeout" value="90s"/></meta_attributes></op_defaults>');
+    expect(byKey(schedule(parseCib(withDefaults)).actions, 'a_start_0')[0].timeoutMs).toBe(90_000);
+  });
+
+  it('leaves a healthy running resource alone, including a monitor recorded with a current digest', () => {
+    const digest = operationDigest({}, 20_000);
+    const t = schedule(parseCib(cluster({
+      resources: '<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"><operations><op id="a-mon" name="monitor" interval="10s"/></operations></primitive>',
+      lrm: { node1: lrm('a', op('a', 'start', { call: 2, digest: operationDigest({}) }), op('a', 'monitor', { interval: 10_000, call: 3, digest })), node2: probedStopped('a') },
+    })));
+    expect(t.summary).toEqual([]);
+    expect(t.actions).toEqual([]);
+  });
+
+  it('re-schedules a monitor whose digest no longer matches the definition', () => {
+    const t = schedule(parseCib(cluster({
+      resources: '<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"><operations><op id="a-mon" name="monitor" interval="10s" timeout="30s"/></operations></primitive>',
+      lrm: { node1: lrm('a', op('a', 'start', { call: 2 }), op('a', 'monitor', { interval: 10_000, call: 3, digest: operationDigest({}, 20_000) })), node2: probedStopped('a') },
+    })));
+    expect(t.summary).toEqual([]);
+    expect(t.actions.map((a) => `${a.key}@${a.node}`)).toEqual(['a_monitor_10000@node1']);
+  });
+
+  it('never duplicates an operation that is still pending', () => {
+    const pendingStart = op('a', 'start', { call: -1, status: -1, rc: 14 });
+    const t = schedule(parseCib(cluster({ resources: '<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/>', lrm: { node1: lrm('a', pendingStart), node2: probedStopped('a') } })));
+    expect(byKey(t.actions, 'a_start_0')).toEqual([]);
+    expect(t.summary).toEqual([]);
+  });
+
+  it('recovers a failed resource in place and moves it after migration-threshold failures', () => {
+    const failed = lrm('a', op('a', 'start', { call: 2 }), op('a', 'monitor', { interval: 10_000, call: 3, rc: 1 }));
+    const base = { resources: '<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id="a-m"><nvpair id="a-m-mt" name="migration-threshold" value="2"/></meta_attributes></primitive>', lrm: { node1: failed, node2: probedStopped('a') } };
+    expect(schedule(parseCib(cluster(base))).summary).toEqual(['* Recover    a        ( node1 )']);
+    const twice = cluster(base).replace('<lrm id="1">', '<transient_attributes id="1"><instance_attributes id="s1"><nvpair id="s1-fc" name="fail-count-a#monitor_10000" value="2"/></instance_attributes></transient_attributes><lrm id="1">');
+    expect(schedule(parseCib(twice)).summary).toEqual(['* Recover    a        ( node1 -> node2 )']);
+  });
+
+  it('live-migrates an allow-migrate resource off a standby node with migrate_to/migrate_from', () => {
+    const text = cluster({
+      resources: '<primitive id="vm" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id="vm-m"><nvpair id="vm-m-am" name="allow-migrate" value="true"/></meta_attributes></primitive>',
+      lrm: { node1: lrm('vm', op('vm', 'start', { call: 2 })), node2: probedStopped('vm') },
+    }).replace('<node id="1" uname="node1"/>', '<node id="1" uname="node1"><instance_attributes id="n1"><nvpair id="n1-sb" name="standby" value="on"/></instance_attributes></node>');
+    const t = schedule(parseCib(text));
+    expect(t.summary).toEqual(['* Migrate    vm       ( node1 -> node2 )']);
+    const [to] = byKey(t.actions, 'vm_migrate_to_0', 'node1');
+    const [from] = byKey(t.actions, 'vm_migrate_from_0', 'node2');
+    expect(to.meta).toMatchObject({ migrate_source: 'node1', migrate_target: 'node2' });
+    expect(from.after).toContain(to.id);
+    const [stop] = byKey(t.actions, 'vm_stop_0', 'node1');
+    expect(stop.after).toContain(from.id);
+  });
+
+  it('orders a group: members start in order and stop in reverse', () => {
+    const t = schedule(parseCib(cluster({
+      resources: '<group id="g"><primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/><primitive id="b" class="ocf" provider="heartbeat" type="Dummy"/></group>',
+      lrm: { node1: probedStopped('a') + probedStopped('b'), node2: probedStopped('a') + probedStopped('b') },
+    })));
+    expect(t.summary).toEqual(['* Start      a        ( node1 )', '* Start      b        ( node1 )']);
+    const [a] = byKey(t.actions, 'a_start_0');
+    const [b] = byKey(t.actions, 'b_start_0');
+    expect(b.after).toContain(a.id);
+  });
+
+  it('gives clone instances clone meta attributes', () => {
+    const t = schedule(parseCib(cluster({ resources: '<clone id="c"><primitive id="p" class="ocf" provider="pacemaker" type="ping"/></clone>', lrm: { node1: probedStopped('p'), node2: probedStopped('p') } })));
+    expect(t.summary.sort()).toEqual(['* Start      p:0      ( node1 )', '* Start      p:1      ( node2 )']);
+    expect(byKey(t.actions, 'p:1_start_0')[0].meta).toMatchObject({ clone_max: '2', clone_node_max: '1', clone: '1', globally_unique: 'false' });
+  });
+
+  it('stops everything without quorum when no-quorum-policy=stop', () => {
+    const text = cluster({ resources: '<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/>', lrm: { node1: lrm('a', op('a', 'start', { call: 2 })), node2: probedStopped('a') } }).replace('have-quorum="1"', 'have-quorum="0"');
+    expect(schedule(parseCib(text)).summary).toEqual(['* Stop       a        ( node1 )  due to no quorum']);
+  });
+
+  it('describes the cluster for status views', () => {
+    const d = describeCluster(parseCib(cluster({ resources: '<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/>', lrm: { node1: lrm('a', op('a', 'start', { call: 2 }), op('a', 'monitor', { interval: 10_000, call: 3, rc: 1 })) }, nodes: ['node1', 'node2'] })));
+    expect(d.nodes).toEqual([{ name: 'node1', state: 'online' }, { name: 'node2', state: 'online' }]);
+    expect(d.resources[0]).toMatchObject({ id: 'a', role: 'Started', nodes: ['node1'], failed: true });
+    expect(d.failedActions).toEqual([expect.objectContaining({ resource: 'a', operation: 'a_monitor_10000', node: 'node1', rc: 1 })]);
+  });
+});
