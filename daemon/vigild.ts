@@ -195,6 +195,9 @@ export class Vigild implements Lifecycle {
    * Self-fence: this node may be cut off from etcd, so its resources may be recovered
    * elsewhere once its lease expires. Stop them all before that (the lease guard kills
    * whatever is left at the hard deadline), then rejoin as a fresh node when etcd answers.
+   * This is no-quorum-policy=stop, whatever the CIB says: in Pacemaker, freeze/ignore only
+   * keep resources where the quorate side cannot fence the node, but here lease expiry always
+   * fences it, so a node without quorum must always stop.
    */
   private selfFence(reason: string): void {
     if (this.fencing || this.stopping) return;

@@ -43,7 +43,11 @@ for i in 1 2 3; do
     2>"$demo/etcd-e$i.log" &
   etcd_pids+=($!); disown
 done
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:${ports[0]}/health" | grep -q '"health":"true"' && break; sleep 0.1; done
+for _ in $(seq 100); do
+  node -e 'fetch(process.argv[1]).then((r) => r.json()).then((b) => process.exit(b.health === "true" ? 0 : 1), () => process.exit(1))' \
+    "http://127.0.0.1:${ports[0]}/health" && break
+  sleep 0.1
+done
 
 say "starting vigild on n1, n2, n3 (logs in $demo/nK/vigild.log)"
 mkdir -p "$demo/state"
