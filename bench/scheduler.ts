@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sameLines, summaryBlock } from '../daemon/scheduler/summary-text.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shared = join(repo, '..', 'shared', 'pacemaker-scheduler');
@@ -70,20 +71,6 @@ function measure(cmd: string, args: string[]): Promise<Measured> {
   });
 }
 
-/** The Transition Summary lines, blanks collapsed, sorted (a multiset). */
-function summaryLines(output: string): string[] | undefined {
-  const lines = output.split('\n');
-  const at = lines.findIndex((l) => /^\s*Transition Summary:\s*$/.test(l));
-  if (at < 0) return undefined;
-  const out: string[] = [];
-  for (const l of lines.slice(at + 1)) {
-    if (l.trim() === '') continue;
-    if (!/^[ \t]/.test(l)) break;
-    out.push(l.replace(/[ \t]+/g, ' ').trim());
-  }
-  return out.sort();
-}
-
 function parseArgs(argv: string[]): { sizes: [number, number][]; skipCrmAbove: number } {
   let sizes: [number, number][] = [[4, 50], [16, 500], [32, 2000], [64, 5000]];
   let skipCrmAbove = Infinity;
@@ -109,12 +96,12 @@ async function main(): Promise<void> {
       if (gen.code !== 0) throw new Error(`gen-cib failed: ${gen.stdout}`);
       const vigil = await measure(process.execPath, [join(repo, 'bin', 'vigil.mjs'), 'simulate', '-x', file]);
       if (vigil.code !== 0) throw new Error(`vigil simulate failed on ${file}: ${vigil.stdout.slice(-500)}`);
-      const vSummary = summaryLines(vigil.stdout) ?? [];
+      const vSummary = summaryBlock(vigil.stdout) ?? [];
       let crmCells = ['skipped', '-', '-', '-', '-'];
       if (vms <= skipCrmAbove) {
         const crm = await measure('crm_simulate', ['-R', '-x', file]);
-        const cSummary = summaryLines(crm.stdout);
-        const same = cSummary !== undefined && cSummary.length === vSummary.length && cSummary.every((l, i) => l === vSummary[i]);
+        const cSummary = summaryBlock(crm.stdout);
+        const same = cSummary !== undefined && sameLines(cSummary, vSummary);
         const diff = cSummary ? vSummary.filter((l) => !cSummary.includes(l)).length + cSummary.filter((l) => !vSummary.includes(l)).length : NaN;
         crmCells = [fmt(crm.wallS), fmt(crm.cpuS), fmt(crm.peakMb, 0), `${fmt(crm.wallS / vigil.wallS, 1)}x`, same ? 'yes' : `no (${diff} lines differ of ${cSummary?.length ?? 0})`];
       }

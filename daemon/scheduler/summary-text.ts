@@ -1,6 +1,7 @@
 /**
- * Normalises "Transition Summary" lines the way Pacemaker's own regression
- * harness does (old role names, ocf:: provider gaps, blank runs) so that
+ * Reading crm_simulate-format output back (for conformance checks and the
+ * benchmark). Normalises "Transition Summary" lines the way Pacemaker's own
+ * regression harness does (old role names, ocf:: provider gaps, blank runs) so that
  * column alignment never matters but every word does.
  */
 export function normalizeSummaryLine(l: string): string {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parseCib } from '../../daemon/cib/index.js';
 import { schedule } from '../../daemon/scheduler/index.js';
-import { normalizeSummaryLine, sameLines, summaryBlock } from './summary-lines.js';
+import { normalizeSummaryLine, sameLines, summaryBlock } from '../../daemon/scheduler/summary-text.js';
 
 /**
  * Runs every shared Pacemaker regression case through parseCib + schedule and
