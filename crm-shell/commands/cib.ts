@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { keepNodes } from '../configure/configuration.js';
-import { readConfigurationFile } from '../configuration-file.js';
+import { replaceFromFile } from './apply.js';
 import { EXIT } from '../exit-codes.js';
 import type { Level } from '../level.js';
 import { UsageError } from '../options.js';
@@ -24,8 +23,7 @@ export const cibLevel: Level = {
       usage: 'import FILE',
       async run(session, args) {
         if (args.length !== 1) throw new UsageError('import: expected FILE');
-        const base = await session.liveCib();
-        return session.commit(keepNodes(await readConfigurationFile(args[0]), base.configuration), base, 'import');
+        return replaceFromFile(session, args[0], 'import');
       },
     },
   },
