@@ -35,10 +35,30 @@ async function change(session: ShellSession, edit: (configuration: XmlElement) =
   return session.commit(edit(clone(base.configuration)), base);
 }
 
+/** The grammar of each statement, as `help <statement>` prints it. */
+const STATEMENT_USAGE: Record<string, [string, string]> = {
+  node: ['a cluster node and its permanent attributes', 'node [<id>:] <uname>[:<type>] [attributes <name>=<value>…] [utilization <name>=<value>…]'],
+  primitive: ['a resource run by an agent', 'primitive <id> {[<class>:[<provider>:]]<type> | @<template>} [params <name>=<value>…] [meta …] [utilization …]\n    [op <op> [interval=…] [timeout=…] [on-fail=…] [role=…] [<param>=…] [op_params …] [op_meta …]]…'],
+  rsc_template: ['a template primitives can refer to with @<id>', 'rsc_template <id> [<class>:[<provider>:]]<type> [params …] [meta …] [utilization …] [op …]…'],
+  group: ['resources kept together and started in order', 'group <id> <rsc> [<rsc>…] [meta <name>=<value>…] [params …]'],
+  clone: ['a resource run on several nodes (meta promotable=true for promoted/unpromoted roles)', 'clone <id> <rsc> [meta <name>=<value>…]'],
+  ms: ['a promotable clone (legacy spelling)', 'ms <id> <rsc> [meta <name>=<value>…]'],
+  location: ['where a resource may or prefers to run', 'location <id> {<rsc> | /<regex>/} [role=<role>] {<score>: <node> | rule [$role=…] <score>: <expression> [rule …]}\n    expression: <attr> [<type>:]{lt|gt|lte|gte|eq|ne} <value> | [not_]defined <attr> | date {gt|lt|in_range|date_spec} …, joined by and|or'],
+  colocation: ['resources placed together (or apart, with a negative score)', 'colocation <id> <score>: <rsc>[:<role>] <with-rsc>[:<role>] [node-attribute=<attr>]\n    or resource sets: <rsc>… | ( <rsc>… ) | [ <rsc>… ]'],
+  order: ['the order resources start (and stop, reversed)', 'order <id> [{Mandatory|Optional|Serialize|<score>}:] <first>[:<action>] <then>[:<action>] [symmetrical=<bool>]\n    or resource sets: <rsc>… | ( <rsc>… ) | [ <rsc>… ]'],
+  rsc_ticket: ['resources that need a ticket', 'rsc_ticket <id> <ticket>: <rsc>[:<role>] [<rsc>[:<role>]…] [loss-policy=stop|demote|fence|freeze]'],
+  tag: ['a name for several resources, usable in constraints', 'tag <id>: <rsc> [<rsc>…]'],
+  fencing_topology: ['which fence devices to try, in order, per node', 'fencing_topology [{<node>: | attr:<name>=<value> | pattern:<regex>}] <dev>[,<dev>…] …'],
+  property: ['cluster options', 'property [<set>:] <name>=<value>…'],
+  rsc_defaults: ['default resource meta attributes', 'rsc_defaults [<set>:] <name>=<value>…'],
+  op_defaults: ['default operation attributes', 'op_defaults [<set>:] <name>=<value>…'],
+};
+
 function statementCommand(keyword: string): ShellCommand {
+  const [what, grammar] = STATEMENT_USAGE[keyword];
   return {
-    summary: `define a ${keyword} (crm syntax; 'help ${keyword}')`,
-    usage: `${keyword} … (crm configure syntax)`,
+    summary: `define ${what}`,
+    usage: grammar,
     run: (session, args) => change(session, (conf) => configurationFromCrm(quoteArgs([keyword, ...args]), '<command line>', conf)),
     complete: (session, args) => completeStatement(session, [keyword, ...args]),
   };
