@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Watcher } from 'etcd3';
 import { exportCibText } from '../cib/store-export.js';
 import type { CibChange, CibSnapshot, CibStore } from '../cib/store.js';
 import { childrenNamed, element, firstChild, parseXml } from '../cib/xml.js';
@@ -11,12 +10,18 @@ import { expectedRc, type ActionRequest } from './action-request.js';
 import { LostNodes, type LostNodeVerdict } from './lost-nodes.js';
 import { TransitionRun } from './transition-run.js';
 
+/** What the controller needs of the CIB store (CibStore; scenario tests use an in-memory one). */
+export type ControllerStore = Pick<
+  CibStore,
+  'queuedRequests' | 'withdrawRequest' | 'snapshot' | 'markNodeDown' | 'enqueueRequest' | 'clearFailures' | 'forgetResource'
+> & { watchCluster(onChange: (change: CibChange) => void): Promise<{ cancel(): Promise<void> }> };
+
 /** The scheduler as the controller uses it: CIB XML in, transition graph out. */
 export type Planner = (cibXml: string, now: Date) => Transition;
 
 export interface ControllerOptions {
   node: string;
-  store: CibStore;
+  store: ControllerStore;
   log: Logger;
   plan: Planner;
   fencingMarginMs: number;
@@ -54,7 +59,7 @@ export class Controller implements Lifecycle {
   /** A change arrived since the current round began: run the next round at once. */
   private woken = false;
   private loopDone?: Promise<void>;
-  private watcher?: Watcher;
+  private watcher?: { cancel(): Promise<void> };
   private readonly log: Logger;
 
   constructor(private readonly o: ControllerOptions) {

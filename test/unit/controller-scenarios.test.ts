@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseCib } from '../../daemon/cib/parse.js';
+import { Controller } from '../../daemon/controller/controller.js';
+import { schedule } from '../../daemon/scheduler/index.js';
+import { createLogger } from '../../daemon/util/logger.js';
+import { FakeCluster } from './controller-fake-cluster.js';
+
+const primitive = (id: string) =>
+  `<primitive id="${id}" class="ocf" provider="vigil" type="Dummy"><operations><op id="${id}-mon" name="monitor" interval="10s" timeout="20s"/></operations></primitive>`;
+const configuration = (resources: string[], constraints = '', nodes = ['n1', 'n2', 'n3']) =>
+  `<configuration><crm_config><cluster_property_set id="o"><nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>` +
+  `<nodes>${nodes.map((n) => `<node id="${n}" uname="${n}"/>`).join('')}</nodes><resources>${resources.map(primitive).join('')}</resources>` +
+  `<constraints>${constraints}</constraints><rsc_defaults><meta_attributes id="d"><nvpair id="d1" name="resource-stickiness" value="100"/></meta_attributes></rsc_defaults></configuration>`;
+
+const until = async (check: () => boolean, ms = 5000) => {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+/** The DC's controller against a simulated cluster (in-memory store, nodes answering at once). */
+describe('controller scenarios', () => {
+  const controllers: Controller[] = [];
+  const dc = (cluster: FakeCluster, marginMs = 300) => {
+    const c = new Controller({
+      node: 'n1',
+      store: cluster,
+      log: createLogger({ level: 'silent' }),
+      plan: (xml, now) => schedule(parseCib(xml), { now }),
+      fencingMarginMs: marginMs,
+      quorate: () => true,
+    });
+    controllers.push(c);
+    return c;
+  };
+  afterEach(async () => {
+    await Promise.all(controllers.splice(0).map((c) => c.stop()));
+  });
+
+  it('runs actions in dependency order, each exactly once', async () => {
+    const cluster = new FakeCluster(configuration(['a', 'b'], '<rsc_order id="a-b" first="a" then="b" kind="Mandatory"/>'), ['n1', 'n2', 'n3']);
+    await dc(cluster).start();
+    await until(() => cluster.activeOn('a').length === 1 && cluster.activeOn('b').length === 1);
+    await new Promise((r) => setTimeout(r, 200)); // settle: nothing more may run
+    const starts = cluster.executed.filter((e) => e.op === 'start');
+    expect(starts.map((s) => s.resource)).toEqual(['a', 'b']);
+    const probes = cluster.executed.filter((e) => e.op === 'monitor' && e.intervalMs === 0);
+    expect(probes).toHaveLength(6); // every resource probed once on every node
+    expect(cluster.executed.filter((e) => e.op === 'monitor' && e.intervalMs === 10_000)).toHaveLength(2);
+  });
+
+  it('aborts on a failed start and re-plans the resource onto another node', async () => {
+    const cluster = new FakeCluster(configuration(['a'], '<rsc_location id="a-n1" rsc="a" node="n1" score="100"/>'), ['n1', 'n2', 'n3']);
+    cluster.failures.add('a:start@n1');
+    await dc(cluster).start();
+    await until(() => cluster.activeOn('a').length === 1 && cluster.activeOn('a')[0] !== 'n1');
+    const a = cluster.executed.filter((e) => e.resource === 'a' && e.intervalMs === 0 && e.op !== 'monitor');
+    expect(a.map((e) => `${e.op}@${e.node}:${e.rc}`).slice(0, 2)).toEqual(['start@n1:1', 'stop@n1:0']);
+    expect(a[2].op).toBe('start');
+    expect(a[2].node).not.toBe('n1');
+  });
+
+  it('recovers a lost node only after the fencing margin, then exactly once', async () => {
+    const cluster = new FakeCluster(configuration(['a'], '<rsc_location id="a-n2" rsc="a" node="n2" score="100"/>'), ['n1', 'n2', 'n3']);
+    await dc(cluster, 300).start();
+    await until(() => cluster.activeOn('a').join() === 'n2');
+    const leftAt = Date.now();
+    cluster.leave('n2');
+    await until(() => cluster.activeOn('a').length === 1);
+    const recovery = cluster.executed.find((e) => e.resource === 'a' && e.op === 'start' && e.at >= leftAt)!;
+    expect(cluster.markedDown.map((d) => d.node)).toEqual(['n2']);
+    expect(cluster.markedDown[0].at - leftAt).toBeGreaterThanOrEqual(300);
+    expect(recovery.at).toBeGreaterThanOrEqual(cluster.markedDown[0].at);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(cluster.executed.filter((e) => e.resource === 'a' && e.op === 'start' && e.at >= leftAt)).toHaveLength(1);
+  });
+
+  it('a new DC withdraws requests the previous DC queued that no node claimed, and runs nothing twice', async () => {
+    const cluster = new FakeCluster(configuration(['a']), ['n1', 'n2', 'n3']);
+    cluster.claiming = false;
+    const old = dc(cluster);
+    await old.start();
+    await until(() => cluster.queue.size > 0);
+    await old.stop(); // the old DC dies with requests queued but unclaimed
+    const stale = [...cluster.queue.keys()];
+    cluster.claiming = true;
+    await dc(cluster).start();
+    await until(() => cluster.activeOn('a').length === 1);
+    expect(stale.every((k) => !cluster.queue.has(k))).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(cluster.executed.filter((e) => e.op === 'start')).toHaveLength(1);
+  });
+});
