@@ -1,6 +1,6 @@
 import { parseCib } from '../../daemon/cib/index.js';
 import { schedule } from '../../daemon/scheduler/index.js';
-import { normalizeSummaryLine } from '../conformance/summary-lines.js';
+import { normalizeSummaryLine } from '../../daemon/scheduler/summary-text.js';
 
 /** vigil's Transition Summary for a CIB, normalised like crm_simulate's; a throw becomes one "threw" line. */
 export function vigilSummary(xml: string, name: string): string[] {

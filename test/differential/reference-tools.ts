@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VigilError } from '../../daemon/util/errors.js';
-import { summaryBlock } from '../conformance/summary-lines.js';
+import { summaryBlock } from '../../daemon/scheduler/summary-text.js';
 
 /** Pacemaker's crm_simulate failed to run or printed no Transition Summary for a generated CIB. */
 export class ReferenceToolError extends VigilError {
