@@ -7,7 +7,7 @@ export const actionKey = (rscId: string, task: string, intervalMs = 0) => `${rsc
 
 /** Finds or creates an action; keys are unique per node (node-less for pseudo actions). */
 export function getAction(ws: WorkingSet, rsc: SchedResource | undefined, task: string, node: SchedNode | undefined, opts: { optional: boolean; pseudo?: boolean; intervalMs?: number; runnable?: boolean }): SchedAction {
-  const key = actionKey(rsc?.id ?? 'cluster', task, opts.intervalMs ?? 0);
+  const key = rsc ? actionKey(rsc.id, task, opts.intervalMs ?? 0) : task;
   const fullKey = `${key}@${node?.id ?? ''}`;
   const existing = ws.actionByKey.get(fullKey);
   if (existing) {

@@ -76,11 +76,21 @@ export function applyOrderConstraints(ws: WorkingSet): void {
       continue;
     }
     let previous: SchedResource[] = [];
+    let anyOf: SchedAction | undefined;
     for (const s of c.sets) {
       const members = s.resources.map((id) => ws.resourceById.get(id)).filter((r): r is SchedResource => r !== undefined);
       const task = s.action ?? 'start';
       if (s.sequential) for (let i = 1; i < members.length; i++) orderPair(ws, c, members[i - 1], members[i], task, task);
-      for (const p of previous) for (const m of members) orderPair(ws, c, p, m, task, task);
+      if (anyOf) {
+        for (const m of members) for (const b of thenAction(ws, m, task)) order(anyOf, b, { runnableFirst: true, impliesThen: c.orderKind === 'Mandatory' });
+      } else for (const p of previous) for (const m of members) orderPair(ws, c, p, m, task, task);
+      anyOf = undefined;
+      if (!s.requireAll && !s.sequential && c.orderKind === 'Mandatory') {
+        // "one or more": what follows may start once any member has.
+        anyOf = getAction(ws, undefined, `one-or-more:${s.id}`, undefined, { optional: true, pseudo: true });
+        anyOf.requiresAny = true;
+        for (const m of members) for (const a of firstAction(ws, m, task)) order(a, anyOf, {});
+      }
       previous = s.sequential && members.length ? [members[members.length - 1]] : members;
     }
   }
@@ -88,7 +98,7 @@ export function applyOrderConstraints(ws: WorkingSet): void {
 
 const isActive = (r: SchedResource): boolean => (r.kind === 'primitive' ? r.running.size > 0 : r.children.some(isActive));
 
-const label = (a: SchedAction) => `${a.rsc?.id ?? 'cluster'} ${a.task}`;
+const label = (a: SchedAction) => (a.rsc ? `${a.rsc.id} ${a.task}` : a.task);
 
 /**
  * Propagates ordering consequences to a fixpoint: unrunnable firsts make
@@ -96,7 +106,19 @@ const label = (a: SchedAction) => `${a.rsc?.id ?? 'cluster'} ${a.task}`;
  * the stop required), required thens make inverse firsts required.
  */
 export function propagateOrderings(ws: WorkingSet): void {
-  const queue: SchedAction[] = [...ws.actions];
+  const anyOf = ws.actions.filter((a) => a.requiresAny);
+  let queue: SchedAction[] = [...ws.actions];
+  for (;;) {
+    propagateFrom(queue);
+    // A "requires any" action is unrunnable only once none of its predecessors can run.
+    queue = anyOf.filter((a) => a.runnable && a.before.length > 0 && a.before.every((e) => !e.first.runnable));
+    if (queue.length === 0) return;
+    for (const a of queue) a.runnable = false;
+  }
+}
+
+function propagateFrom(initial: SchedAction[]): void {
+  const queue = [...initial];
   const queued = new Set(queue);
   const push = (a: SchedAction) => {
     if (!queued.has(a)) {
@@ -109,7 +131,7 @@ export function propagateOrderings(ws: WorkingSet): void {
     queued.delete(a);
     for (const e of a.afterEdges) {
       const t = e.then;
-      const blocks = e.flags.runnableFirst || (e.flags.runnableFirstIfStopped && !(t.rsc && isActive(t.rsc)));
+      const blocks = !t.requiresAny && (e.flags.runnableFirst || (e.flags.runnableFirstIfStopped && !(t.rsc && isActive(t.rsc))));
       if (blocks && !a.runnable && t.runnable) {
         t.runnable = false;
         t.reason ??= a.pseudo && a.reason ? a.reason : `unrunnable ${label(a)}`;
@@ -125,7 +147,8 @@ export function propagateOrderings(ws: WorkingSet): void {
     }
     for (const e of a.before) {
       const f = e.first;
-      if (e.flags.impliesFirst && !a.optional && f.optional && f.node !== undefined) {
+      const migrationStop = a.task === 'stop' && a.rsc?.migrating === true;
+      if (e.flags.impliesFirst && !a.optional && f.optional && f.node !== undefined && !migrationStop) {
         f.optional = false;
         f.reason ??= `required ${label(a)}`;
         push(f);

@@ -114,6 +114,8 @@ export interface SchedAction {
   runnable: boolean;
   reason?: string;
   probe?: boolean;
+  /** runnable while any predecessor is ("one or more" resource sets) */
+  requiresAny?: boolean;
   meta: Record<string, string>;
   /** ordering edges: actions that must happen before this one */
   before: ActionEdge[];
