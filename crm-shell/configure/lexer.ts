@@ -4,7 +4,7 @@ import { CrmSyntaxError } from './crm-syntax-error.js';
 /**
  * crm syntax is shell-like: whitespace-separated words, quotes that may sit
  * inside a word (`params config="/a b.xml"`), `#` comments at the start of a
- * line (elsewhere `#` is a word: `#uname`), one statement per
+ * line or as `# …` after a word (elsewhere `#` is a word: `#uname`), one statement per
  * line with `\` joining lines, and the brackets of resource sets as their own
  * tokens. Every token keeps its line and column for error messages.
  */
@@ -72,7 +72,8 @@ export function tokenize(source: string, file?: string): Statement[] {
       advance();
       continue;
     }
-    if (ch === '#' && column === firstColumnOfLine()) {
+    // A comment: `#` opening a line, or `# ` after a word (a lone `#` is never a valid word).
+    if (ch === '#' && (column === firstColumnOfLine() || /[\s]/.test(source[i + 1] ?? '\n'))) {
       while (i < source.length && source[i] !== '\n') advance();
       continue;
     }

@@ -83,6 +83,12 @@ describe('crm configure grammar -> CIB XML', () => {
     expect(writeCrm(conf)).toContain('fencing_topology st n2: st\n');
   });
 
+  it('reads comments on their own lines and after a statement, but #uname as a word', () => {
+    const conf = parse('# the web server\nprimitive a Dummy # trailing remark\n  # indented comment\nlocation l a rule 10: #uname eq n1');
+    expect(resource(conf, 'a').attrs.type).toBe('Dummy');
+    expect(firstChild(constraint(conf, 'l'), 'rule')!.children[0].attrs.attribute).toBe('#uname');
+  });
+
   it('merges property statements into one set and reads CIB XML input too', () => {
     const conf = parse('property stonith-enabled=false\nproperty no-quorum-policy=stop\nrsc_defaults resource-stickiness=100');
     const props = section(conf, 'crm_config').children;
