@@ -15,7 +15,7 @@ const vigil = (args: string[]) =>
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
 
-const FILES = ['config/vm-cluster.crm', 'config/dummy.crm', 'test/shell/fixtures/web-stack.crm', 'test/shell/fixtures/fencing-templates.crm'];
+const FILES = ['config/vm-cluster.crm', 'config/dummy.crm', 'test/shell/fixtures/web-stack.crm', 'test/shell/fixtures/fencing-templates.crm', 'test/shell/fixtures/nfs-drbd.crm'];
 
 /** The id each statement of a crm file defines (second word, or the set for property-like lines). */
 async function definedIds(file: string): Promise<string[]> {
