@@ -127,6 +127,21 @@ function buildResource(f: ResourceFactory, res: Resource, inherited: Record<stri
   }
 }
 
+/**
+ * An extra instance of an anonymous clone found active beyond clone-max or
+ * clone-node-max: it exists only to be stopped.
+ */
+export function addOrphanInstance(ws: WorkingSet, clone: SchedResource): SchedResource | undefined {
+  const child = clone.cloneDef?.child;
+  if (!child || child.kind !== 'primitive') return undefined;
+  const n = clone.children.length;
+  const r = buildPrimitive({ ws, order: clone.order }, child, `${child.id}:${n}`, { ...clone.meta }, clone);
+  r.instance = n;
+  r.nextRole = 'Stopped';
+  clone.children.push(r);
+  return r;
+}
+
 /** Creates the working set: options, nodes and resources with resolved meta attributes. */
 export function buildWorkingSet(cib: Cib, now: Date): WorkingSet {
   const ws: WorkingSet = {

@@ -1,6 +1,7 @@
 import type { LrmOp, LrmResource, OpDefinition } from '../cib/model.js';
 import { OcfRc, OpStatus } from '../executor/operation.js';
 import type { Role, SchedNode, SchedResource, WorkingSet } from './working-set.js';
+import { addOrphanInstance } from './build.js';
 
 /** What one node's operation history says about one resource. */
 export interface HistoryState {
@@ -173,11 +174,19 @@ function resolveInstance(ws: WorkingSet, id: string, node: SchedNode, active: bo
   used.set(clone, taken);
   // Same instance as this node's other members of a cloned group; else the named instance if free; else the first free one.
   const onNode = candidates.find((c) => taken.has(`${instanceNumber(c)}@${node.id}`));
-  if (onNode) return onNode;
+  // Members of a cloned group share their instance; a second copy of a primitive on the node is one too many.
+  if (onNode && onNode.parent?.kind === 'group') return onNode;
   const free = (c: SchedResource) => ![...taken].some((t) => t.startsWith(`${instanceNumber(c)}@`));
-  const pick = candidates.find((c) => c.id === id && free(c)) ?? candidates.find(free);
-  if (pick) taken.add(`${instanceNumber(pick)}@${node.id}`);
-  return pick;
+  const perNode = [...taken].filter((t) => t.endsWith(`@${node.id}`)).length;
+  const nodeMax = Number(clone.meta['clone-node-max'] ?? 1);
+  const pick = perNode < nodeMax ? (candidates.find((c) => c.id === id && free(c)) ?? candidates.find(free)) : undefined;
+  if (pick) {
+    taken.add(`${instanceNumber(pick)}@${node.id}`);
+    return pick;
+  }
+  const orphan = addOrphanInstance(ws, clone);
+  if (orphan) taken.add(`${orphan.instance}@${node.id}`);
+  return orphan;
 }
 
 export const cloneOf = (r: SchedResource): SchedResource | undefined => (r.parent?.kind === 'clone' ? r.parent : r.parent?.parent?.kind === 'clone' ? r.parent.parent : undefined);
