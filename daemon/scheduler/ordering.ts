@@ -134,7 +134,8 @@ function propagateFrom(initial: SchedAction[]): void {
       const blocks = !t.requiresAny && (e.flags.runnableFirst || (e.flags.runnableFirstIfStopped && !(t.rsc && isActive(t.rsc))));
       if (blocks && !a.runnable && t.runnable) {
         t.runnable = false;
-        t.reason ??= a.pseudo && a.reason ? a.reason : `unrunnable ${label(a)}`;
+        // A collective's own start passes on why it cannot run to its members.
+        t.reason ??= a.pseudo && a.reason && a.rsc && t.rsc?.parent === a.rsc ? a.reason : `unrunnable ${label(a)}`;
         push(t);
       }
       // A live-migrating resource's start is a formality: it restarts nothing after it.
