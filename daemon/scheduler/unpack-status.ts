@@ -179,7 +179,7 @@ function resolveInstance(ws: WorkingSet, id: string, node: SchedNode, active: bo
   const free = (c: SchedResource) => ![...taken].some((t) => t.startsWith(`${instanceNumber(c)}@`));
   const perNode = [...taken].filter((t) => t.endsWith(`@${node.id}`)).length;
   const nodeMax = Number(clone.meta['clone-node-max'] ?? 1);
-  const pick = perNode < nodeMax ? (candidates.find((c) => c.id === id && free(c)) ?? candidates.find(free)) : undefined;
+  const pick = perNode < nodeMax ? candidates.find(free) : undefined;
   if (pick) {
     taken.add(`${instanceNumber(pick)}@${node.id}`);
     return pick;
