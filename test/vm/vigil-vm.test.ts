@@ -67,7 +67,9 @@ describe('VMs under vigil on real libvirt', () => {
 
   /** Runs a vigil command that should live-migrate vm1 off its node; proves the guest kept running. */
   async function liveMigrateWith(command: (from: string, to: string) => string[], how: string): Promise<{ from: string; to: string }> {
-    const [from] = await where();
+    const before = await where();
+    expect(before, 'the VM must run on exactly one node').toHaveLength(1);
+    const [from] = before;
     const to = from === 'n1' ? 'n2' : 'n1';
     const ticksBefore = readTicks(guest);
     const recorder = new TickRecorder(guest);
@@ -93,7 +95,9 @@ describe('VMs under vigil on real libvirt', () => {
   });
 
   it('starts the VM on the surviving node when its host dies', async () => {
-    const lost = (await where())[0];
+    const before = await where();
+    expect(before, 'the VM must run on exactly one node').toHaveLength(1);
+    const [lost] = before;
     const survivor = lost === 'n1' ? 'n2' : 'n1';
     const t0 = Date.now();
     await cluster.powerOff(lost);
