@@ -1,6 +1,7 @@
 import { addScores, evaluateRule, formatScore, INFINITY, parseScore } from '../daemon/cib/index.js';
 import type { AttributeSet, Cib, Resource } from '../daemon/cib/model.js';
 import { computeWorkingSet, describeCluster } from '../daemon/scheduler/index.js';
+import type { SchedResource, WorkingSet } from '../daemon/scheduler/working-set.js';
 import { runningNodes } from './running-nodes.js';
 import { UnknownResourceError } from './commands/resource.js';
 
@@ -30,18 +31,20 @@ function flatten(resources: Resource[], parent?: Resource): Array<{ r: Resource;
 export interface PlacementExplanation {
   resource: string;
   nodes: NodeExplanation[];
-  /** What the scheduler itself decides: the node it assigns (none: stopped) and its allowed-node scores. */
-  scheduler: { assignedTo?: string; scores: Record<string, string> };
+  /** What the scheduler itself decides, per primitive (a group's members, a clone's instances): node (none: stopped) and allowed-node scores. */
+  scheduler: Array<{ id: string; assignedTo?: string; scores: Record<string, string> }>;
   text: string;
 }
 
-/** The scheduler's own verdict for a primitive: where it assigns it, and the node scores it kept. */
-function schedulerVerdict(cib: Cib, rscId: string): PlacementExplanation['scheduler'] {
-  const { ws } = computeWorkingSet(cib);
-  const prim = ws.primitives.find((p) => p.id === rscId);
+/** The scheduler's own verdict for the primitives of a resource: where it assigns each, and the node scores it kept. */
+function schedulerVerdict(ws: WorkingSet, rscId: string): PlacementExplanation['scheduler'] {
   const uname = (id: string) => ws.nodeById.get(id)?.uname ?? id;
-  const scores = Object.fromEntries([...(prim?.allowed ?? new Map<string, number>())].map(([node, score]) => [uname(node), formatScore(score)]));
-  return { assignedTo: prim?.assignedTo?.uname, scores };
+  const within = (r: SchedResource | undefined): boolean => r !== undefined && (r.id === rscId || within(r.parent));
+  return ws.primitives.filter(within).map((prim) => ({
+    id: prim.id,
+    assignedTo: prim.assignedTo?.uname,
+    scores: Object.fromEntries([...prim.allowed].map(([node, score]) => [uname(node), formatScore(score)])),
+  }));
 }
 
 export function explainPlacement(cib: Cib, rscId: string, members: string[]): PlacementExplanation {
@@ -50,6 +53,7 @@ export function explainPlacement(cib: Cib, rscId: string, members: string[]): Pl
   if (!entry) throw new UnknownResourceError(rscId);
   const subjects = new Set([rscId, ...(entry.parent ? [entry.parent.id] : [])]);
   const cluster = describeCluster(cib);
+  const { ws } = computeWorkingSet(cib);
   const running = runningNodes(cluster, rscId);
   const nodes = [...new Set([...cib.configuration.nodes.map((n) => n.uname), ...members])].sort();
   const stickiness = parseScore(pair(entry.r.meta, 'resource-stickiness') ?? pair(cib.configuration.rscDefaults, 'resource-stickiness') ?? '0') ?? 0;
@@ -72,9 +76,11 @@ export function explainPlacement(cib: Cib, rscId: string, members: string[]): Pl
         }
       }
       if (c.kind === 'colocation' && c.rsc !== undefined && subjects.has(c.rsc) && c.withRsc !== undefined) {
-        const withNodes = runningNodes(cluster, c.withRsc);
-        if (withNodes.includes(node)) contributions.push({ source: `colocation ${c.id} (with ${c.withRsc}, running here)`, score: c.score });
-        else if (c.score >= INFINITY) contributions.push({ source: `colocation ${c.id} (${c.withRsc} is not running here)`, score: -INFINITY });
+        // Colocation follows where the scheduler places the other resource, not where it runs now.
+        const withNodes = schedulerVerdict(ws, c.withRsc).flatMap((v) => (v.assignedTo ? [v.assignedTo] : []));
+        // A mandatory colocation only bans the other nodes; an advisory one adds its score here.
+        if (withNodes.includes(node)) contributions.push({ source: `colocation ${c.id} (with ${c.withRsc}, placed here)`, score: c.score >= INFINITY ? 0 : c.score });
+        else if (c.score >= INFINITY) contributions.push({ source: `colocation ${c.id} (${c.withRsc} is not placed here)`, score: -INFINITY });
       }
     }
     if (running.includes(node) && stickiness !== 0) contributions.push({ source: 'resource-stickiness (running here)', score: stickiness });
@@ -91,8 +97,11 @@ export function explainPlacement(cib: Cib, rscId: string, members: string[]): Pl
   }
   const best = explained.filter((n) => n.score !== '-INFINITY').sort((a, b) => (parseScore(b.score) ?? 0) - (parseScore(a.score) ?? 0))[0];
   lines.push(best ? `preferred node: ${best.node} (score ${best.score})` : 'no node may run it');
-  const scheduler = schedulerVerdict(cib, rscId);
-  const scored = Object.entries(scheduler.scores).map(([n, v]) => `${n}=${v}`).join(' ');
-  lines.push(`scheduler: ${scheduler.assignedTo ? `assigns it to ${scheduler.assignedTo}` : 'leaves it stopped'}${scored ? ` (allowed-node scores: ${scored})` : ''}`);
+  const scheduler = schedulerVerdict(ws, rscId);
+  for (const verdict of scheduler) {
+    const scored = Object.entries(verdict.scores).map(([n, v]) => `${n}=${v}`).join(' ');
+    const subject = verdict.id === rscId ? 'it' : verdict.id;
+    lines.push(`scheduler: ${verdict.assignedTo ? `assigns ${subject} to ${verdict.assignedTo}` : `leaves ${subject} stopped`}${scored ? ` (allowed-node scores: ${scored})` : ''}`);
+  }
   return { resource: rscId, nodes: explained, scheduler, text: lines.join('\n') };
 }

@@ -169,7 +169,7 @@ describe('resource and node commands', () => {
     expect((await vigil(['resource', 'clear', 'd1'])).code).toBe(0);
     const json = JSON.parse((await vigil(['--output', 'json', 'resource', 'why', 'd1'])).stdout);
     expect(json.nodes).toEqual([{ node: 'n1', score: '100', contributions: [{ source: 'location d1-prefers-n1', score: 100 }] }]);
-    expect(json.scheduler).toEqual({ scores: { n1: '100' } });
+    expect(json.scheduler).toEqual([{ id: 'd1', scores: { n1: '100' } }]);
   });
 
   it('node standby/online are visible in node list and status', async () => {
