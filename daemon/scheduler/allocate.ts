@@ -1,6 +1,6 @@
 import { INFINITY } from '../cib/score.js';
 import { applyColocation, mergeColocatedScores } from './colocation.js';
-import { fitsCapacity, compareCapacity, consumeCapacity } from './utilization.js';
+import { colocatedUtilization, compareCapacity, consumeCapacity, fits } from './utilization.js';
 import { nodeAvailable, primitivesOf, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
 const currentNode = (ws: WorkingSet, r: SchedResource): SchedNode | undefined => {
@@ -54,13 +54,18 @@ export function sortForAssignment(ws: WorkingSet): SchedResource[] {
 function rankNodes(ws: WorkingSet, r: SchedResource, scores: Map<string, number>, extraFilter?: (n: SchedNode) => boolean): SchedNode[] {
   const strategy = ws.options.placementStrategy;
   const cur = currentNode(ws, r);
-  const out: SchedNode[] = [];
+  let out: SchedNode[] = [];
   for (const [nodeId, score] of scores) {
     const n = ws.nodeById.get(nodeId);
     if (!n || !nodeAvailable(n) || score < 0) continue;
-    if (strategy !== 'default' && !fitsCapacity(n, r)) continue;
     if (extraFilter && !extraFilter(n)) continue;
     out.push(n);
+  }
+  if (strategy !== 'default') {
+    // Prefer nodes that hold the resource together with what must follow it; else any that holds it alone.
+    const together = colocatedUtilization(r);
+    const all = out.filter((n) => fits(n, together));
+    out = all.length ? all : out.filter((n) => fits(n, r.utilization));
   }
   out.sort((a, b) => {
     const sa = scores.get(a.id)!;

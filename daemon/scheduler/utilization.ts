@@ -1,9 +1,33 @@
+import { INFINITY } from '../cib/score.js';
 import type { SchedNode, SchedResource } from './working-set.js';
 
-/** Whether a node's remaining capacity holds the resource's utilization (missing capacity counts as 0). */
-export function fitsCapacity(n: SchedNode, r: SchedResource): boolean {
-  for (const [k, need] of Object.entries(r.utilization)) if (need > 0 && (n.remaining[k] ?? 0) < need) return false;
+/** Whether a node's remaining capacity holds this much (missing capacity counts as 0). */
+export function fits(n: SchedNode, need: Record<string, number>): boolean {
+  for (const k in need) if (need[k] > 0 && (n.remaining[k] ?? 0) < need[k]) return false;
   return true;
+}
+
+/**
+ * What a resource brings with it: its own utilization plus that of every
+ * not-yet-placed resource tied to it by mandatory colocation (either way),
+ * since they must all fit on the same node.
+ */
+export function colocatedUtilization(r: SchedResource): Record<string, number> {
+  const seen = new Set<SchedResource>([r]);
+  const stack = [r];
+  const total: Record<string, number> = {};
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x === r || x.provisional) for (const k in x.utilization) total[k] = (total[k] ?? 0) + x.utilization[k];
+    for (const c of [...x.withDependents, ...x.withPrimaries]) {
+      if (c.score < INFINITY) continue;
+      const other = c.dependent === x ? c.primary : c.dependent;
+      if (other.kind !== 'primitive' || seen.has(other) || !other.provisional) continue;
+      seen.add(other);
+      stack.push(other);
+    }
+  }
+  return total;
 }
 
 export function consumeCapacity(n: SchedNode, r: SchedResource): void {
