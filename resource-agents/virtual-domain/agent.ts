@@ -5,6 +5,7 @@ import type { ActionContext, AgentDefinition } from '../lib/ocf-agent.js';
 import { standardActions } from '../lib/meta-data.js';
 import { isTrue } from '../lib/parameters.js';
 import { ConfigFileMissingError, readDomainConfig, type DomainConfig } from './domain-config.js';
+import { DomainRunningElsewhereError } from './hypervisor-errors.js';
 import { hasStuckNativeCalls, HypervisorSession, type DomainState, type MigrationMode } from './hypervisor-session.js';
 import { parseUriMap, VIRTUAL_DOMAIN_PARAMETERS } from './parameters.js';
 
@@ -46,10 +47,32 @@ async function waitForState(s: HypervisorSession, name: string, waitMs: number, 
   return state;
 }
 
+/** Each peer hypervisor gets at most this long to say whether it runs the domain. */
+const PEER_CHECK_MS = 3000;
+
+/**
+ * Defence in depth against a guest running twice (disk corruption): before
+ * creating the domain, ask the other nodes' hypervisors named in
+ * migration_uri_map. A peer that does not answer (host down) is skipped, so
+ * failover after a lost host is not held up.
+ */
+async function refuseIfRunningElsewhere(ctx: ActionContext, name: string): Promise<void> {
+  if (!ctx.params.migration_uri_map) return;
+  const peers = [...parseUriMap(ctx.params.migration_uri_map)].filter(([node]) => node !== localNode(ctx));
+  const answers = await Promise.all(
+    peers.map(async ([node, uri]) => [node, await HypervisorSession.runningAt(uri, name, Math.min(PEER_CHECK_MS, ctx.budget.remainingMs() / 4))] as const),
+  );
+  for (const [node, running] of answers) {
+    if (running) throw new DomainRunningElsewhereError(`domain ${name} is already running on ${node}; refusing to start a second copy`);
+    if (running === undefined) ctx.log.warn({ domain: name, peer: node }, 'peer hypervisor did not answer; assuming the domain is not running there');
+  }
+}
+
 const start = withDomain(async (ctx, s, d) => {
   const state = await s.state(d.name);
   if (state === 'crashed') await s.destroy(d.name);
   else if (ALIVE.includes(state)) return OcfRc.Success;
+  await refuseIfRunningElsewhere(ctx, d.name);
   await s.create(d.name, d.xml);
   const now = await waitForState(s, d.name, ctx.budget.remainingMs(), (st) => st === 'running');
   if (now !== 'running') throw new ResourceFailedError(`domain ${d.name} is ${now} after create`);

@@ -14,3 +14,8 @@ export class HypervisorUnreachableError extends ResourceFailedError {
 export class DomainOperationError extends ResourceFailedError {
   override readonly code = 'VD_DOMAIN_OPERATION';
 }
+
+/** The domain already runs on another node's hypervisor: starting it here would run the guest twice. */
+export class DomainRunningElsewhereError extends ResourceFailedError {
+  override readonly code = 'VD_RUNNING_ELSEWHERE';
+}

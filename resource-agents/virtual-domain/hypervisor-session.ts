@@ -1,7 +1,7 @@
 import { DomainState as LibvirtState, Hypervisor, type Domain } from '@unraid/libvirt';
 import type { Logger } from '../../daemon/util/logger.js';
 import type { OpBudget } from '../lib/op-budget.js';
-import { CommandFailedError, CommandTimeoutError, runCommand } from '../lib/run-command.js';
+import { CommandFailedError, CommandTimeoutError, runCommand, runCommandRaw } from '../lib/run-command.js';
 import { DomainOperationError, HypervisorTimeoutError, HypervisorUnreachableError } from './hypervisor-errors.js';
 
 export type DomainState = 'running' | 'blocked' | 'paused' | 'shutdown' | 'shutoff' | 'crashed' | 'pmsuspended' | 'nostate' | 'absent';
@@ -153,6 +153,20 @@ export class HypervisorSession {
       if (err instanceof CommandTimeoutError) await this.abortJob(name);
       const detail = err instanceof CommandFailedError ? (err.result.stderr || err.result.stdout).trim() : (err as Error).message;
       throw new DomainOperationError(`migration of ${name} to ${targetUri} failed: ${detail}`, { cause: err });
+    }
+  }
+
+  /**
+   * Whether `name` runs on another hypervisor, asked with virsh (a child process
+   * that can be abandoned, unlike a blocked binding call). undefined = no answer.
+   */
+  static async runningAt(uri: string, name: string, timeoutMs: number): Promise<boolean | undefined> {
+    try {
+      const r = await runCommandRaw('virsh', ['-c', uri, 'domstate', name], timeoutMs);
+      if (r.code === 0) return r.stdout.trim() === 'running' || r.stdout.trim() === 'paused';
+      return /failed to get domain|domain not found/i.test(r.stderr) ? false : undefined;
+    } catch {
+      return undefined;
     }
   }
 

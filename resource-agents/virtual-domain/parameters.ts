@@ -43,7 +43,7 @@ export const VIRTUAL_DOMAIN_PARAMETERS: ParameterSpec[] = [
     name: 'migration_uri_map',
     type: 'string',
     shortdesc: 'Migration target URI per node',
-    longdesc: "Space-separated node=URI entries naming the hypervisor URI of each migration target node, e.g. 'n1=qemu+tcp://10.0.0.1/system n2=qemu+tcp://10.0.0.2/system'. Takes precedence over migration_uri_template.",
+    longdesc: "Space-separated node=URI entries naming the hypervisor URI of each migration target node, e.g. 'n1=qemu+tcp://10.0.0.1/system n2=qemu+tcp://10.0.0.2/system'. Takes precedence over migration_uri_template. Start also asks these hypervisors (3 s each, unanswered ones skipped) and refuses to start a domain that already runs on another node.",
     check: checkMap,
   },
   {

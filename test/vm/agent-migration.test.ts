@@ -92,6 +92,21 @@ describe('ocf:vigil:VirtualDomain live migration between two libvirtd hosts', ()
     expect(wrongWay.stderr).toContain('not running on n1, nothing to migrate');
   });
 
+  it('start refuses a second copy of a guest running on another node; an unreachable peer does not block it', async () => {
+    expect(await pair.n2.domainState('migvm')).toBe('running');
+    const twice = await runAgent(AGENT, 'start', paramsOn('n1'));
+    expect(twice.rc).toBe(1);
+    expect(twice.stderr).toContain('already running on n2; refusing to start a second copy');
+    expect(await pair.n1.domainState('migvm')).toBe('absent');
+
+    expect((await runAgent(AGENT, 'stop', paramsOn('n2'))).rc).toBe(0);
+    const withDeadPeer = paramsOn('n1', { migration_uri_map: `${pair.migrationUriMap} n3=qemu+tcp://127.0.0.9/system` });
+    const started = await runAgent(AGENT, 'start', withDeadPeer);
+    expect(started.rc, started.stderr).toBe(0);
+    expect(await pair.n1.domainState('migvm')).toBe('running');
+    expect((await runAgent(AGENT, 'stop', withDeadPeer)).rc).toBe(0);
+  });
+
   it('migrate_to without a target node is a configuration error', async () => {
     const r = await runAgent(AGENT, 'migrate_to', paramsOn('n2'));
     expect(r.rc).toBe(6);

@@ -38,7 +38,8 @@ describe('VMs under vigil on real libvirt', () => {
     const resources = vmPrimitive('vm1', { provider: 'vigil', type: 'VirtualDomain' }, {
       config: guest.configPath,
       hypervisor: 'qemu:///system',
-      migration_uri_template: `qemu+unix:///system?socket=${cluster.baseDir}/%n/run/libvirt-sock`,
+      // A per-node map (not the template) also arms start's check that no other node runs the guest.
+      migration_uri_map: cluster.pair.migrationUriMap,
       force_stop: 'true',
     });
     const constraint = '<rsc_location id="vm1-prefers-n1" rsc="vm1" node="n1" score="50"/>';
