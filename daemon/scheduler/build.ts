@@ -71,8 +71,8 @@ function newResource(f: ResourceFactory, id: string, kind: SchedResource['kind']
     failureTimeoutMs: parseInterval(meta['failure-timeout'] ?? '0') ?? 0,
     allowMigrate: truthy(meta['allow-migrate'], false),
     running: new Map(), failed: false, failedOn: new Set(), blocked: false, allowed: new Map(), provisional: true, assigning: false,
-    withPrimaries: [], withDependents: [], pending: new Map(), restartFor: new Map(), danglingOn: new Set(), migrating: false, activeMonitors: new Map(),
-    utilization: {}, unknownOn: new Set(),
+    withPrimaries: [], withDependents: [], restartFor: new Map(), danglingOn: new Set(), migrating: false, activeMonitors: new Map(),
+    utilization: {},
   };
   f.ws.resourceById.set(id, r);
   return r;

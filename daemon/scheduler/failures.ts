@@ -49,8 +49,6 @@ export function failCount(ws: WorkingSet, r: SchedResource, node: SchedNode): nu
 /** Applies what the status section says to the resources: placement, failures, bans, digests. */
 export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void {
   for (const { rsc, node, state } of histories) {
-    if (state.known) rsc.unknownOn.delete(node.id);
-    if (state.pending) rsc.pending.set(node.id, state.pending);
     const active = state.role !== 'Stopped' && state.role !== 'Unknown';
     if (active) rsc.running.set(node.id, state.role);
     if (state.failed) {

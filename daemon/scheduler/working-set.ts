@@ -74,8 +74,6 @@ export interface SchedResource {
   withPrimaries: SchedColocation[];
   /** colocations where this resource is the primary ("with-rsc") */
   withDependents: SchedColocation[];
-  /** pending operation per node (op name) */
-  pending: Map<string, string>;
   /** nodes left with a completed migration's source copy: stop it there, silently */
   danglingOn: Set<string>;
   /** live migration chosen for this transition */
@@ -85,10 +83,6 @@ export interface SchedResource {
   /** clone instance number, for instances */
   instance?: number;
   utilization: Record<string, number>;
-  /** node -> probe needed (resource state unknown there) */
-  unknownOn: Set<string>;
-  /** on-fail=block on a failed op */
-  failBlocked?: boolean;
 }
 
 export interface SchedColocation {
