@@ -7,6 +7,13 @@ import { TmuxTerminal } from '../shell/tmux-terminal.js';
 // The interactive shell as a person uses it: typed keys, Tab, the screen read back.
 const root = new URL('../../', import.meta.url).pathname;
 const lastLine = (screen: string) => screen.split('\n').pop() ?? '';
+const CONFIGURE_PROMPT = 'vigil(configure)#';
+
+/** Types a line and waits for the next prompt, as a person waits before typing on. */
+async function enter(line: string, prompt = CONFIGURE_PROMPT): Promise<string> {
+  await term.type(line, 'Enter');
+  return term.waitFor((s) => lastLine(s) === prompt && s.includes(line));
+}
 
 let term: TmuxTerminal;
 let dir: string;
@@ -37,8 +44,8 @@ describe('vigil interactive shell in a terminal', () => {
     // Parameter names come from the agent's own meta-data.
     await term.type(' fa', 'Tab');
     await term.waitFor((s) => lastLine(s).endsWith('ocf:heartbeat:Dummy fake='));
-    await term.type('hello op monitor interval=10s', 'Enter');
-    await term.type('primitive db ocf:heartbeat:Dummy', 'Enter');
+    await enter('hello op monitor interval=10s');
+    await enter('primitive db ocf:heartbeat:Dummy');
     await term.type('group app web d', 'Tab');
     await term.waitFor((s) => lastLine(s).endsWith('group app web db'));
     await term.type('', 'Enter');
@@ -51,7 +58,7 @@ describe('vigil interactive shell in a terminal', () => {
   it('reports a bad statement with its column and keeps the working copy unchanged', async () => {
     await term.type('configure', 'Enter');
     await term.waitFor((s) => lastLine(s) === 'vigil(configure)#');
-    await term.type('primitive a ocf:heartbeat:Dummy', 'Enter');
+    await enter('primitive a ocf:heartbeat:Dummy');
     await term.type('colocation c inf: a ghost', 'Enter');
     await term.waitFor(/refers to missing resource 'ghost'/);
     await term.type('order o Sometimes: a a', 'Enter');
