@@ -55,7 +55,7 @@ export function defaultConfig(): DaemonConfig {
     dataDir: '/var/lib/vigil',
     leaseTtlS: 2,
     fencingMarginMs: 300,
-    selfFenceStopBudgetMs: 600,
+    selfFenceStopBudgetMs: 300,
     apiSocket: '/run/vigil/vigild.sock',
     logLevel: 'info',
     agentPath: defaultOcfRoots(),

@@ -1,3 +1,4 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { EmbeddedEtcd } from '../../../daemon/membership/embedded-etcd.js';
@@ -19,15 +20,20 @@ export function freePort(): Promise<number> {
  * An N-member etcd cluster on loopback for tests and benchmarks. Members also listen on
  * `clientHosts` (other 127.x addresses), so each vigild can reach etcd through an address
  * of its own that a firewall rule can cut. stop() kills every member by PID and removes
- * the data dirs (each preallocates ~123 MB of WAL).
+ * the data dirs (each preallocates ~123 MB of WAL). Data lives on /dev/shm where there is one:
+ * etcd wants a fast disk (fsync latency is its lease latency), and on a busy shared test
+ * machine a disk-backed WAL stalls renewals for over a second.
  */
 export class EtcdCluster {
   private constructor(
     readonly members: EmbeddedEtcd[],
     readonly clientPorts: number[],
+    private readonly dataDir: string,
   ) {}
 
-  static async start(dir: string, size: number, log: Logger, clientHosts: string[] = []): Promise<EtcdCluster> {
+  /** `baseDir` holds the data only where /dev/shm is missing. */
+  static async start(baseDir: string, size: number, log: Logger, clientHosts: string[] = []): Promise<EtcdCluster> {
+    const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : baseDir, 'vigil-etcd-'));
     const clientPorts: number[] = [];
     const peerPorts: number[] = [];
     for (let i = 0; i < size; i++) {
@@ -48,7 +54,7 @@ export class EtcdCluster {
           log,
         }),
     );
-    const cluster = new EtcdCluster(members, clientPorts);
+    const cluster = new EtcdCluster(members, clientPorts, dir);
     // members only report healthy once a quorum formed: start them together
     const started = await Promise.allSettled(members.map((m) => m.start()));
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -79,5 +85,6 @@ export class EtcdCluster {
 
   async stop(): Promise<void> {
     await Promise.allSettled(this.members.map((m) => m.stop()));
+    rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
