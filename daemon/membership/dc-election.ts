@@ -38,9 +38,23 @@ export class DcElection implements Lifecycle {
     this.stopped = false;
     const election = this.o.client.election(DC_ELECTION, this.o.ttlS);
     this.observer = await election.observe();
-    this.observer.on('change', () => this.o.log.info({ dc: this.observer?.leader() ?? null }, 'DC changed'));
+    this.observer.on('change', () => this.observed());
     this.observer.on('error', (err) => this.o.log.warn({ err: err.message }, 'DC observer error'));
     this.campaignFor();
+  }
+
+  /**
+   * The election's current leader changed. If it is not us while we act as DC, our campaign
+   * key is gone at etcd (its lease expired unnoticed): step down at once and campaign again,
+   * so two controllers never run side by side.
+   */
+  private observed(): void {
+    const leader = this.observer?.leader();
+    this.o.log.info({ dc: leader ?? null }, 'DC changed');
+    if (this.elected && leader !== undefined && leader !== this.o.node) {
+      this.o.log.warn({ dc: leader }, 'another node holds the DC role: stepping down');
+      void this.resign();
+    }
   }
 
   private campaignFor(): void {
