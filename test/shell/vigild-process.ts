@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../../daemon/api/client.js';
@@ -56,6 +56,23 @@ export class VigildProcess implements Lifecycle {
       await exited;
       clearTimeout(timer);
     }
-    if (this.dir) await rm(this.dir, { recursive: true, force: true });
+    if (this.dir) {
+      await this.killLeftovers();
+      await rm(this.dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Processes the daemon started under this test's directory (its embedded etcd) must not outlive the test. */
+  private async killLeftovers(): Promise<void> {
+    for (const pid of await readdir('/proc').catch(() => [] as string[])) {
+      if (!/^\d+$/.test(pid)) continue;
+      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      if (!cmdline.includes(this.dir)) continue;
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
   }
 }
