@@ -32,6 +32,8 @@ export class VigildProcess implements Lifecycle {
         '--embedded-etcd-peer-url', `http://127.0.0.1:${peer}`,
         '--resource-tmp-dir', join(this.dir, 'rsc'),
         '--log-level', 'warn',
+        // A single node has nowhere to move resources to: do not wait the default minute on stop.
+        '--shutdown-timeout-ms', '2000',
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -62,7 +64,7 @@ export class VigildProcess implements Lifecycle {
     }
   }
 
-  /** Processes the daemon started under this test's directory (its embedded etcd) must not outlive the test. */
+  /** Processes the daemon started under this test's directory (its embedded etcd, if the daemon had to be killed) must not outlive the test. */
   private async killLeftovers(): Promise<void> {
     for (const pid of await readdir('/proc').catch(() => [] as string[])) {
       if (!/^\d+$/.test(pid)) continue;
