@@ -70,6 +70,18 @@ export async function runRepl(io: CommandIo, options: GlobalOptions): Promise<nu
     },
   });
   session.ask = (question) => new Promise((resolve) => rl.question(question, resolve));
+  // The editor needs the terminal to itself: readline stops reading and leaves raw mode meanwhile.
+  session.lendTerminal = async (use) => {
+    const stdin = io.stdin as NodeJS.ReadStream;
+    rl.pause();
+    stdin.setRawMode?.(false);
+    try {
+      return await use();
+    } finally {
+      stdin.setRawMode?.(true);
+      rl.resume();
+    }
+  };
   const setPrompt = () => rl.setPrompt(level === top ? 'vigil# ' : `vigil(${level.name})# `);
 
   const enter = async (name: string): Promise<void> => {

@@ -30,6 +30,8 @@ export class ShellSession {
   working?: { configuration: XmlElement; base: LiveCib };
   /** Set by the REPL: asks on the terminal. */
   ask?: (question: string) => Promise<string>;
+  /** Set by the REPL: hands the terminal to a child (an editor) and takes it back afterwards. */
+  lendTerminal?: <T>(use: () => Promise<T>) => Promise<T>;
 
   constructor(
     readonly io: CommandIo,

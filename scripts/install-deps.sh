@@ -14,7 +14,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; t
 need=(etcd:etcd-server etcdctl:etcd-client curl:curl pkg-config:pkg-config g++:g++)
 case "$want" in
   test|vm)
-    need+=(crm_simulate:pacemaker-cli-utils crm_verify:pacemaker-cli-utils tmux:tmux ip:iproute2 ping:iputils-ping
+    need+=(crm_simulate:pacemaker-cli-utils crm_verify:pacemaker-cli-utils tmux:tmux vi:vim-tiny ip:iproute2 ping:iputils-ping
            libvirtd:libvirt-daemon virsh:libvirt-clients qemu-system-x86_64:qemu-system-x86 unshare:util-linux nft:nftables) ;;
 esac
 missing=()

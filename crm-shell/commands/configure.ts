@@ -148,17 +148,19 @@ function renameObject(conf: XmlElement, from: string, to: string): XmlElement {
   return conf;
 }
 
-async function runEditor(text: string, suffix: string): Promise<string> {
+async function runEditor(session: ShellSession, text: string, suffix: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-edit-'));
   const file = join(dir, `configuration${suffix}`);
   try {
     await writeFile(file, text);
     const editor = process.env.VISUAL ?? process.env.EDITOR ?? 'vi';
-    const code = await new Promise<number>((resolve, reject) => {
-      const child = spawn('/bin/sh', ['-c', `${editor} "$1"`, 'editor', file], { stdio: 'inherit' });
-      child.on('error', reject);
-      child.on('exit', (c) => resolve(c ?? 1));
-    });
+    const launch = () =>
+      new Promise<number>((resolve, reject) => {
+        const child = spawn('/bin/sh', ['-c', `${editor} "$1"`, 'editor', file], { stdio: 'inherit' });
+        child.on('error', reject);
+        child.on('exit', (c) => resolve(c ?? 1));
+      });
+    const code = await (session.lendTerminal ? session.lendTerminal(launch) : launch());
     if (code !== 0) throw new EditorError(`editor '${editor}' exited with status ${code}; nothing changed`);
     return await readFile(file, 'utf8');
   } finally {
@@ -230,7 +232,7 @@ export const configureLevel: Level = {
       async run(session, args) {
         const xml = args[0] === 'xml';
         const conf = await session.currentConfiguration();
-        const edited = await runEditor(xml ? writeXml(conf) : writeCrm(conf), xml ? '.xml' : '.crm');
+        const edited = await runEditor(session, xml ? writeXml(conf) : writeCrm(conf), xml ? '.xml' : '.crm');
         const next = configurationFromText(edited, 'edited configuration');
         return change(session, (current) => keepNodes(next, current));
       },

@@ -70,6 +70,34 @@ describe('vigil interactive shell in a terminal', () => {
     expect(shown).toContain('<constraints/>');
   });
 
+  it('edit hands the terminal to a real vi and re-validates what was saved', async () => {
+    await term.stop();
+    term = new TmuxTerminal();
+    await term.start('node bin/vigil.mjs', { VIGIL_HISTORY: join(dir, 'history'), VIGIL_SOCKET: join(dir, 'absent.sock'), EDITOR: 'vi', VISUAL: 'vi' }, root);
+    await term.waitFor((s) => lastLine(s) === 'vigil#');
+    await term.type('configure', 'Enter');
+    await term.waitFor((s) => lastLine(s) === CONFIGURE_PROMPT);
+    await enter('primitive a ocf:heartbeat:Dummy');
+    await term.type('edit', 'Enter');
+    await term.waitFor((s) => s.startsWith('primitive a ocf:heartbeat:Dummy') && s.includes('~'));
+    // In vi: append a statement with a reference to a missing resource, save.
+    await term.type('', 'G', 'o');
+    await term.type('colocation c inf: a ghost');
+    await term.type('', 'Escape');
+    await term.type(':wq', 'Enter');
+    await term.waitFor(/error: edited configuration:2:21: rsc_colocation 'c' refers to missing resource 'ghost'/);
+    await term.type('edit', 'Enter');
+    await term.waitFor((s) => s.startsWith('primitive a ocf:heartbeat:Dummy') && s.includes('~'));
+    await term.type('', 'G', 'o');
+    await term.type('primitive b ocf:heartbeat:Dummy');
+    await term.type('', 'Escape');
+    await term.type(':wq', 'Enter');
+    await term.waitFor((s) => lastLine(s) === CONFIGURE_PROMPT && s.includes('vigil(configure)# edit'));
+    await term.type('show', 'Enter');
+    const screen = await term.waitFor(/primitive b ocf:heartbeat:Dummy\nvigil\(configure\)#$/);
+    expect(screen).not.toContain('colocation c');
+  });
+
   it('has help at every level, remembers history across sessions, and leaves with quit', async () => {
     await term.type('help', 'Enter');
     await term.waitFor(/levels: configure, resource, node, cluster, cib/);
