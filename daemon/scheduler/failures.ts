@@ -116,6 +116,13 @@ export function applyStickiness(ws: WorkingSet): void {
   }
 }
 
+/** Resources active on a node in maintenance are left exactly as they are (Pacemaker Explained: node maintenance). */
+export function applyNodeMaintenance(ws: WorkingSet): void {
+  for (const r of ws.primitives) {
+    for (const id of r.running.keys()) if (ws.nodeById.get(id)!.maintenance) r.managed = false;
+  }
+}
+
 /** multiple-active policy for resources found active on several nodes: block, stop_only or stop_start (default). */
 export function applyMultipleActive(ws: WorkingSet): void {
   for (const r of ws.primitives) {

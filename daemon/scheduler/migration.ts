@@ -1,4 +1,5 @@
 import type { UnpackedHistory } from './unpack-status.js';
+import type { PrimitivePlan } from './actions.js';
 import { primitivesOf, type SchedResource, type WorkingSet } from './working-set.js';
 
 /**
@@ -62,4 +63,16 @@ export function decideMigrations(ws: WorkingSet): void {
     const firstRestarts = primitivesOf(first).some((p) => !p.migrating && (moving(ws, p) || (p.running.size === 0 && p.assignedTo)));
     if (firstRestarts) for (const p of primitivesOf(then)) p.migrating = false;
   }
+}
+
+/**
+ * A migration whose start turned out unrunnable (a mandatory predecessor
+ * cannot start) must not happen: only the stop on the source remains.
+ */
+export function settleMigration(plan: PrimitivePlan): void {
+  if (!plan.migrateTo || !plan.start || plan.start.runnable) return;
+  plan.migrateTo.runnable = false;
+  if (plan.migrateFrom) plan.migrateFrom.runnable = false;
+  plan.migrateTo = undefined;
+  plan.migrateFrom = undefined;
 }

@@ -142,7 +142,8 @@ function propagateFrom(initial: SchedAction[]): void {
       const migrationStart = a.pseudo && a.task === 'start' && a.rsc?.migrating === true;
       if (e.flags.impliesThen && !a.optional && t.optional && a.runnable && !migrationStart && !(t.rsc && t.rsc.kind === 'primitive' && t.node === undefined)) {
         t.optional = false;
-        if (!t.pseudo) t.reason ??= `required ${label(a)}`;
+        // A member required through its own collective's start names what required the collective.
+        t.reason ??= a.pseudo && a.rsc && a.rsc.kind !== 'primitive' && t.rsc?.parent === a.rsc ? a.reason : `required ${label(a)}`;
         push(t);
       }
     }
@@ -151,7 +152,8 @@ function propagateFrom(initial: SchedAction[]): void {
       const migrationStop = a.task === 'stop' && a.rsc?.migrating === true;
       if (e.flags.impliesFirst && !a.optional && f.optional && f.node !== undefined && !migrationStop) {
         f.optional = false;
-        f.reason ??= `required ${label(a)}`;
+        // A stop forced by the then-side stopping is due to the start that side can no longer have.
+        f.reason ??= a.rsc ? `required ${a.rsc.id} ${inverse[a.task] ?? a.task}` : `required ${label(a)}`;
         push(f);
       }
       if (e.flags.restart && !a.optional && a.runnable && f.optional) {

@@ -2,7 +2,7 @@ import type { Cib } from '../cib/model.js';
 import { buildWorkingSet } from './build.js';
 import { unpackNodeStates } from './node-state.js';
 import { unpackStatus } from './unpack-status.js';
-import { applyFailCounts, applyHistory, applyMultipleActive, applyStickiness } from './failures.js';
+import { applyFailCounts, applyHistory, applyMultipleActive, applyNodeMaintenance, applyStickiness } from './failures.js';
 import { applyLocationConstraints, initAllowedNodes } from './location.js';
 import { unpackColocations } from './colocation.js';
 import { assignAll } from './allocate.js';
@@ -12,7 +12,7 @@ import { createProbes } from './probes.js';
 import { summarizePrimitive } from './summary.js';
 import { buildTransitionActions } from './transition-graph.js';
 import { applyClusterPolicies } from './cluster-policy.js';
-import { decideMigrations, reconcileMigrations } from './migration.js';
+import { decideMigrations, reconcileMigrations, settleMigration } from './migration.js';
 import type { Transition } from './transition.js';
 import type { UnpackedHistory } from './unpack-status.js';
 import { describeWorkingSet, type ClusterDescription } from './cluster-status.js';
@@ -32,6 +32,7 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   applyHistory(ws, histories);
   reconcileMigrations(ws, histories);
   applyMultipleActive(ws);
+  applyNodeMaintenance(ws);
   applyLocationConstraints(ws);
   applyFailCounts(ws);
   applyStickiness(ws);
@@ -44,6 +45,7 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   applyOrderConstraints(ws);
   createProbes(ws, histories);
   propagateOrderings(ws);
+  for (const p of plans) settleMigration(p);
   const summary: string[] = [];
   for (const p of plans) {
     summary.push(...summarizePrimitive(p));

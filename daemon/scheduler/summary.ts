@@ -35,6 +35,10 @@ function summarizeOne(plan: PrimitivePlan): string | undefined {
   if (plan.migrateTo && current && next) {
     return line('Migrate', rsc.id, `${current.uname} -> ${next.uname}`, '');
   }
+  if (current && next && current !== next && start && !start.runnable && stop && !stop.optional) {
+    // Cannot start at the destination: what really happens is a stop.
+    return line('Stop', rsc.id, current.uname, reasonText(start, stop));
+  }
   if (current && next && current !== next) {
     const change = rsc.failed ? 'Recover' : 'Move';
     const src = stop?.reason ? stop : start?.reason ? start : undefined;
