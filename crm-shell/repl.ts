@@ -131,6 +131,18 @@ export async function runRepl(io: CommandIo, options: GlobalOptions): Promise<nu
 
   setPrompt();
   rl.prompt();
+  // Ctrl-C cancels the running command (e.g. status --watch); at the prompt it discards the line, as in bash.
+  let running = false;
+  rl.on('SIGINT', () => {
+    if (running) {
+      session.cancel.abort();
+      return;
+    }
+    rl.write(null, { ctrl: true, name: 'u' });
+    io.stdout.write('^C\n');
+    rl.prompt();
+  });
+
   let status: number = EXIT.ok;
   for await (const line of rl) {
     if (line.trim() !== '') {
@@ -141,12 +153,16 @@ export async function runRepl(io: CommandIo, options: GlobalOptions): Promise<nu
       }
     }
     let keepGoing = true;
+    session.cancel = new AbortController();
+    running = true;
     try {
       keepGoing = await handle(line);
       status = EXIT.ok;
     } catch (err) {
       session.err(`error: ${describeError(err)}`);
       status = exitCodeFor(err);
+    } finally {
+      running = false;
     }
     if (!keepGoing) break;
     setPrompt();

@@ -30,6 +30,8 @@ export class ShellSession {
   working?: { configuration: XmlElement; base: LiveCib };
   /** Set by the REPL: asks on the terminal. */
   ask?: (question: string) => Promise<string>;
+  /** Ctrl-C for the running command: the REPL aborts it (one-shot commands may also wire SIGINT to it). */
+  cancel = new AbortController();
   /** Set by the REPL: hands the terminal to a child (an editor) and takes it back afterwards. */
   lendTerminal?: <T>(use: () => Promise<T>) => Promise<T>;
 
@@ -60,6 +62,15 @@ export class ShellSession {
 
   json(value: unknown): void {
     this.out(JSON.stringify(value, null, 2));
+  }
+
+  /** Waits `ms`, or less if the command is cancelled. */
+  pause(ms: number): Promise<void> {
+    const signal = this.cancel.signal;
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
   }
 
   async liveCib(): Promise<LiveCib> {

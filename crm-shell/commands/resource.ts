@@ -18,6 +18,11 @@ export class UnknownResourceError extends VigilError {
   }
 }
 
+/** A restart that stopped the resource but could not see it stop, so did not start it again. */
+export class RestartIncompleteError extends VigilError {
+  override readonly code = 'RESTART_INCOMPLETE';
+}
+
 function findResource(conf: XmlElement, id: string): XmlElement {
   const rsc = allResources(conf).find((r) => r.attrs.id === id);
   if (!rsc) throw new UnknownResourceError(id);
@@ -112,8 +117,10 @@ export const resourceLevel: Level = {
         if (stopped !== EXIT.ok) return stopped;
         const deadline = Date.now() + Number(flags.get('timeout') ?? 60) * 1000;
         while ((await currentNodes(session, rsc)).length > 0) {
-          if (Date.now() > deadline) throw new VigilError(`restart: ${rsc} did not stop in time; left with target-role=Stopped`);
-          await new Promise((r) => setTimeout(r, 500));
+          if (Date.now() > deadline || session.cancel.signal.aborted) {
+            throw new RestartIncompleteError(`restart: ${rsc} did not stop ${session.cancel.signal.aborted ? 'before Ctrl-C' : 'in time'}; left with target-role=Stopped`);
+          }
+          await session.pause(500);
         }
         return resourceLevel.commands.start.run(session, [rsc]);
       },

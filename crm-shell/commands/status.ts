@@ -3,10 +3,10 @@ import { parseCib } from '../../daemon/cib/index.js';
 import type { Cib, Resource } from '../../daemon/cib/model.js';
 import type { ClusterDescription } from '../../daemon/scheduler/index.js';
 import type { Colours } from '../colour.js';
-import { EXIT } from '../exit-codes.js';
+import { describeError, EXIT } from '../exit-codes.js';
 import { formatDuration } from '../format.js';
 import type { ShellCommand } from '../level.js';
-import { parseFlags } from '../options.js';
+import { parseFlags, UsageError } from '../options.js';
 import type { ShellSession } from '../session.js';
 
 export interface ClusterStatus {
@@ -78,16 +78,15 @@ export const statusCommand: ShellCommand = {
       return EXIT.ok;
     }
     const intervalMs = Number(flags.get('interval') ?? 2) * 1000;
-    let stop = false;
-    const onInt = () => {
-      stop = true;
-    };
+    if (!(intervalMs > 0)) throw new UsageError(`--interval expects seconds, got '${flags.get('interval')}'`);
+    // One-shot: Ctrl-C is a signal; in the interactive shell the REPL cancels the command instead.
+    const onInt = () => session.cancel.abort();
     process.once('SIGINT', onInt);
     try {
-      while (!stop) {
-        const text = await clusterStatus(session).then((s) => render(s, session.colour), (err: unknown) => `status unavailable: ${String(err)}`);
+      while (!session.cancel.signal.aborted) {
+        const text = await clusterStatus(session).then((s) => render(s, session.colour), (err: unknown) => `status unavailable: ${describeError(err)}`);
         session.out(`\x1b[2J\x1b[H${text}\n\n(refreshing every ${formatDuration(intervalMs)}; Ctrl-C to stop)`);
-        await new Promise((r) => setTimeout(r, intervalMs));
+        await session.pause(intervalMs);
       }
     } finally {
       process.removeListener('SIGINT', onInt);

@@ -98,6 +98,20 @@ describe('vigil interactive shell in a terminal', () => {
     expect(screen).not.toContain('colocation c');
   });
 
+  it('Ctrl-C discards the typed line at the prompt and stops a running status --watch, without leaving the shell', async () => {
+    await term.type('some half-typed line');
+    await term.type('', 'C-c');
+    await term.waitFor((s) => s.includes('vigil# ^C') && lastLine(s) === 'vigil#');
+    // The discarded text must not come back in front of the next command.
+    await term.type('status --watch --interval 1', 'Enter');
+    await term.waitFor(/status unavailable: cannot reach vigild at .*absent\.sock[\s\S]*refreshing every 1s; Ctrl-C to stop/);
+    await term.type('', 'C-c');
+    await term.waitFor((s) => lastLine(s) === 'vigil#');
+    await term.type('help', 'Enter');
+    const screen = await term.waitFor(/levels: configure, resource, node, cluster, cib/);
+    expect(screen).not.toContain('unknown command');
+  });
+
   it('has help at every level, remembers history across sessions, and leaves with quit', async () => {
     await term.type('help', 'Enter');
     await term.waitFor(/levels: configure, resource, node, cluster, cib/);
