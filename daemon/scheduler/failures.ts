@@ -109,7 +109,6 @@ export function applyStickiness(ws: WorkingSet): void {
   for (const r of ws.primitives) {
     if (!r.managed || r.stickiness === 0 || r.running.size !== 1) continue;
     const [nodeId] = r.running.keys();
-    if (r.failedOn.has(nodeId)) continue;
     const cur = r.allowed.get(nodeId);
     if (cur === undefined && !ws.options.symmetric) continue;
     r.allowed.set(nodeId, Math.max(-INFINITY, Math.min(INFINITY, (cur ?? 0) <= -INFINITY ? -INFINITY : (cur ?? 0) + r.stickiness)));
