@@ -6,6 +6,7 @@ import { element, writeXml, type XmlElement } from '../../daemon/cib/xml.js';
 import { VigilError } from '../../daemon/util/errors.js';
 import { allResources, cibDocument, elementsWithId, keepNodes, REFERENCE_ELEMENTS, resourcesUnder, section } from '../configure/configuration.js';
 import { STATEMENT_PARSERS } from '../configure/parser.js';
+import { configurationWarnings } from '../configure/warnings.js';
 import { writeCrm } from '../configure/write-crm.js';
 import { configurationFromCrm, configurationFromText, readConfigurationFile, readConfigurationText, validateConfiguration } from '../configuration-file.js';
 import { EXIT } from '../exit-codes.js';
@@ -196,6 +197,8 @@ export const configureLevel: Level = {
         const { flags, words } = parseFlags(args);
         const conf = words[0] !== undefined ? await readConfigurationFile(words[0]) : await session.currentConfiguration();
         if (words[0] === undefined) validateConfiguration(conf);
+        const warnings = configurationWarnings(conf);
+        for (const w of warnings) session.err(`warning: ${words[0] ?? 'configuration'}: ${w}`);
         const counts = {
           nodes: section(conf, 'nodes').children.length,
           resources: allResources(conf).length,
@@ -203,7 +206,7 @@ export const configureLevel: Level = {
         };
         if (flags.has('xml')) session.out(writeXml(cibDocument(conf)));
         else if (flags.has('crm')) session.out(writeCrm(conf));
-        else if (session.options.output === 'json') session.json({ valid: true, ...counts });
+        else if (session.options.output === 'json') session.json({ valid: true, ...counts, warnings });
         else session.out(`${words[0] ?? 'configuration'}: ok (${counts.nodes} nodes, ${counts.resources} resources, ${counts.constraints} constraints)`);
         return EXIT.ok;
       },

@@ -81,6 +81,14 @@ describe('vigil configure verify --xml against crm_verify', () => {
     expect(out.stderr).toContain(`${file}:3:22: rsc_order 'o' refers to missing resource 'c'`);
   });
 
+  it('warns (exit 0) about a location naming an undefined node', async () => {
+    const file = join(dir, 'typo.crm');
+    await writeFile(file, 'node n1\nnode n2\nprimitive a Dummy\nlocation l a 100: n3\n');
+    const out = await vigil(['configure', 'verify', file]);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe(`warning: ${file}: location 'l' names node 'n3', which is not defined (nodes: n1, n2)\n`);
+  });
+
   it('checks CIB XML input too: a dangling reference in XML fails with the id', async () => {
     const file = join(dir, 'bad.xml');
     await writeFile(file, '<cib validate-with="pacemaker-3.9" epoch="1" admin_epoch="0" num_updates="0"><configuration><crm_config/><nodes/><resources/><constraints><rsc_location id="l" rsc="ghost" node="n1" score="10"/></constraints></configuration><status/></cib>');
