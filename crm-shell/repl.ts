@@ -3,6 +3,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { CommandIo } from './command.js';
+import type { XmlElement } from '../daemon/cib/xml.js';
+import { sameConfiguration } from './config-diff.js';
 import { emptyConfiguration } from './configure/configuration.js';
 import { tokenize } from './configure/lexer.js';
 import { dispatch, loadLevel } from './dispatch.js';
@@ -101,12 +103,16 @@ export async function runRepl(io: CommandIo, options: GlobalOptions): Promise<nu
     level = next;
   };
 
+  // Leaving configure with uncommitted changes warns once; the next `up` (with nothing typed between) drops them.
+  let warnedAbout: XmlElement | undefined;
   const leave = (): boolean => {
-    if (level.name === 'configure' && session.working && JSON.stringify(session.working.configuration) !== JSON.stringify(session.working.base.configuration)) {
+    const working = session.working;
+    if (level.name === 'configure' && working && !sameConfiguration(working.configuration, working.base.configuration) && warnedAbout !== working.configuration) {
       session.err("configure: uncommitted changes: 'commit' them, or 'up' again to drop them");
-      session.working.base = { ...session.working.base, configuration: session.working.configuration };
+      warnedAbout = working.configuration;
       return false;
     }
+    warnedAbout = undefined;
     session.working = undefined;
     level = top;
     return true;

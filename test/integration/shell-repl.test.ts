@@ -98,6 +98,21 @@ describe('vigil interactive shell in a terminal', () => {
     expect(screen).not.toContain('colocation c');
   });
 
+  it('warns once before leaving configure with uncommitted changes', async () => {
+    await term.type('configure', 'Enter');
+    await term.waitFor((s) => lastLine(s) === CONFIGURE_PROMPT);
+    await enter('primitive x ocf:heartbeat:Dummy');
+    await enter('up');
+    expect(await term.screen()).toContain("configure: uncommitted changes: 'commit' them, or 'up' again to drop them");
+    await term.type('up', 'Enter');
+    await term.waitFor((s) => lastLine(s) === 'vigil#');
+    await term.type('configure', 'Enter');
+    await term.waitFor((s) => lastLine(s) === CONFIGURE_PROMPT && s.split('editing offline').length === 3);
+    await enter('show');
+    const screen = await term.screen();
+    expect(screen.slice(screen.lastIndexOf('# show'))).not.toContain('primitive x');
+  });
+
   it('Ctrl-C discards the typed line at the prompt and stops a running status --watch, without leaving the shell', async () => {
     await term.type('some half-typed line');
     await term.type('', 'C-c');
