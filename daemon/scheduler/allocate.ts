@@ -33,7 +33,9 @@ export function sortForAssignment(ws: WorkingSet): SchedResource[] {
     const weights = sortWeights(ws, r);
     const lead = r.kind === 'group' ? r.children[0] : r.kind === 'clone' ? primitivesOf(r).find((p) => p.running.size > 0) : r;
     const cur = lead ? currentNode(ws, lead) : undefined;
-    return { r, weights, curWeight: cur && nodeAvailable(cur) ? (weights.get(cur.id) ?? -INFINITY) : -INFINITY };
+    // Observed with crm_simulate 2.1.5 (not derived from documentation): a resource on a standby node
+    // ranks as if it ran nowhere, one on a node shutting down keeps its score there.
+    return { r, weights, curWeight: cur && !cur.standby ? (weights.get(cur.id) ?? -INFINITY) : -INFINITY };
   });
   keyed.sort((a, b) => {
     if (a.r.priority !== b.r.priority) return b.r.priority - a.r.priority;
