@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     const atHome = () => RESOURCES.every((r) => cluster.activeNodes(r.id).join() === r.home);
     for (let run = 1; run <= runs; run++) {
       await cluster.waitFor(atHome, 30_000, 'every resource running on its home node');
-      const dc = (await cluster.dc())!;
+      const dc = await cluster.dc();
       const others = NODES.filter((n) => n !== dc);
       const victim = run % 2 === 1 ? dc : others[(run / 2) % others.length];
       const affected = RESOURCES.filter((r) => r.home === victim).map((r) => r.id);
@@ -53,8 +53,7 @@ async function main(): Promise<void> {
         lost += missing.length;
         process.stdout.write(`run ${run}: killed ${victim}: ${missing.join('+')} not started elsewhere within ${RECOVERY_LIMIT_MS} ms\n`);
       }
-      cluster.startNode(victim);
-      await cluster.waitFor(async () => (await cluster.api(victim).nodeInfo().catch(() => undefined))?.members.length === 3, 30_000, `${victim} rejoined`);
+      await cluster.restartNode(victim);
     }
   } finally {
     sampler.stop();

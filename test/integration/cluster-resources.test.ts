@@ -93,8 +93,7 @@ describe('resources on a 3-node cluster', () => {
     const log = readFileSync(join(cluster.dir, leaving, 'vigild.log'), 'utf8');
     expect(log).not.toContain('stopping them here');
     expect(Date.now() - t0).toBeLessThan(10_000);
-    cluster.startNode(leaving);
-    await cluster.waitFor(async () => (await cluster.api(leaving).nodeInfo().catch(() => undefined))?.members.length === 3, 20_000, `${leaving} back`);
+    await cluster.restartNode(leaving);
     await cluster.configure(ids.map((id) => cluster.dummy(id, { meta: { 'target-role': 'Stopped' } })).join(''));
     await cluster.waitFor(() => ids.every((id) => cluster.activeNodes(id).length === 0), 20_000, 'c1..c3 stopped');
   });

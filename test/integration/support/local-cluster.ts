@@ -144,9 +144,20 @@ export class LocalCluster {
     return new ApiClient(join(this.dir, node.name, 'api.sock'), 10_000);
   }
 
-  /** The current DC as a running node reports it. */
-  async dc(): Promise<string | undefined> {
-    return (await this.api().nodeInfo()).dc;
+  /** The current DC as a running node reports it (waits while an election is still open). */
+  async dc(): Promise<string> {
+    let dc: string | undefined;
+    await this.waitFor(async () => (dc = (await this.api().nodeInfo().catch(() => undefined))?.dc) !== undefined, 10_000, 'a DC');
+    return dc!;
+  }
+
+  /** Starts a node again and waits until it is a member that sees the DC. */
+  async restartNode(name: string): Promise<void> {
+    this.startNode(name);
+    await this.waitFor(async () => {
+      const info = await this.api(name).nodeInfo().catch(() => undefined);
+      return info?.members.length === this.nodes.size && info.dc !== undefined;
+    }, 20_000, `${name} rejoined`);
   }
 
   /**
