@@ -10,6 +10,9 @@ import { expectedRc, type ActionRequest } from './action-request.js';
 import { LostNodes, type LostNodeVerdict } from './lost-nodes.js';
 import { TransitionRun } from './transition-run.js';
 
+/** A round slower than this is worth a warning: everything waits for the DC meanwhile. */
+const SLOW_ROUND_MS = 5000;
+
 /** What the controller needs of the CIB store (CibStore; scenario tests use an in-memory one). */
 export type ControllerStore = Pick<
   CibStore,
@@ -115,12 +118,15 @@ export class Controller implements Lifecycle {
     while (this.running) {
       this.woken = false;
       let waitMs = this.o.recheckMs ?? 15_000;
+      const started = Date.now();
       try {
         waitMs = Math.min(waitMs, await this.step());
       } catch (err) {
         this.log.error({ err }, 'controller step failed; retrying');
         waitMs = 500;
       }
+      const tookMs = Date.now() - started;
+      if (tookMs > SLOW_ROUND_MS) this.log.warn({ ms: tookMs, transition: this.run?.id }, 'controller round was slow (etcd or scheduler stalled)');
       if (!this.running) break;
       if (this.woken) continue;
       await new Promise<void>((resolve) => {
