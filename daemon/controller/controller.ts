@@ -259,7 +259,7 @@ export class Controller implements Lifecycle {
   /** After an abort, requests not yet claimed are taken back; claimed ones run to completion. */
   private async withdrawUnclaimed(): Promise<void> {
     for (const [key, d] of this.dispatched) {
-      if (d.action.kind !== 'resource') continue;
+      if (d.action.kind !== 'resource' || this.run?.completesMigration(d.action)) continue;
       if (await this.o.store.withdrawRequest(d.action.node!, key)) {
         this.dispatched.delete(key);
         this.run?.complete(d.action.id, false, 'withdrawn after abort');

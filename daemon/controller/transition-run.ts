@@ -22,12 +22,27 @@ export class TransitionRun {
     }
   }
 
-  /** Actions whose dependencies all completed successfully; none once aborted. */
+  /**
+   * Actions whose dependencies all completed successfully. Once aborted, only the migrate_from
+   * that completes a migration whose migrate_to succeeded: the resource (a live-migrated VM)
+   * already runs on the target, and only that result records it there; a plan made from the
+   * half-recorded migration could start a second copy.
+   */
   ready(): Action[] {
-    if (this.aborted) return [];
     return this.transition.actions.filter(
-      (a) => this.state.get(a.id) === 'waiting' && a.after.every((dep) => this.state.get(dep) === 'done' || !this.byId.has(dep)),
+      (a) =>
+        this.state.get(a.id) === 'waiting' &&
+        a.after.every((dep) => this.state.get(dep) === 'done' || !this.byId.has(dep)) &&
+        (!this.aborted || this.completesMigration(a)),
     );
+  }
+
+  /** A migrate_from whose migrate_to succeeded: it runs even after an abort (see ready()). */
+  completesMigration(a: Action): boolean {
+    return a.operation === 'migrate_from' && a.after.some((dep) => {
+      const d = this.byId.get(dep);
+      return d?.operation === 'migrate_to' && d.resource === a.resource && this.state.get(dep) === 'done';
+    });
   }
 
   markDispatched(id: number): void {
@@ -47,9 +62,9 @@ export class TransitionRun {
     return this.transition.actions.filter((a) => this.state.get(a.id) === 'dispatched');
   }
 
-  /** Finished: everything done, or aborted with nothing left in flight. */
+  /** Finished: everything done, or aborted with nothing left in flight or still to finish. */
   get finished(): boolean {
-    if (this.aborted) return this.inFlight().length === 0;
+    if (this.aborted) return this.inFlight().length === 0 && this.ready().length === 0;
     return this.transition.actions.every((a) => this.state.get(a.id) === 'done');
   }
 

@@ -45,6 +45,35 @@ describe('TransitionRun', () => {
     expect(run.finished).toBe(true);
   });
 
+  it('after an abort still completes a migration whose migrate_to succeeded, and nothing else', () => {
+    const op = (a: Action, operation: string, node: string): Action => ({ ...a, key: `m1_${operation}_0`, operation, resource: 'm1', node });
+    const migrateTo = op(action(0), 'migrate_to', 'n1');
+    const migrateFrom = op(action(1, [0]), 'migrate_from', 'n2');
+    const stop = op(action(2, [1]), 'stop', 'n1');
+    const other = action(3, [0]);
+    const run = new TransitionRun(4, { actions: [migrateTo, migrateFrom, stop, other], summary: [] });
+    run.markDispatched(0);
+    run.abort('node online');
+    expect(run.finished).toBe(false);
+    run.complete(0, true);
+    expect(run.ready().map((a) => a.id)).toEqual([1]);
+    expect(run.finished).toBe(false);
+    run.markDispatched(1);
+    run.complete(1, true);
+    expect(run.ready()).toEqual([]);
+    expect(run.finished).toBe(true);
+  });
+
+  it('after an abort does not start a migrate_from whose migrate_to failed', () => {
+    const migrateTo: Action = { ...action(0), key: 'm1_migrate_to_0', operation: 'migrate_to', resource: 'm1' };
+    const migrateFrom: Action = { ...action(1, [0]), key: 'm1_migrate_from_0', operation: 'migrate_from', resource: 'm1', node: 'n2' };
+    const run = new TransitionRun(5, { actions: [migrateTo, migrateFrom], summary: [] });
+    run.markDispatched(0);
+    run.complete(0, false, 'rc 1');
+    expect(run.ready()).toEqual([]);
+    expect(run.finished).toBe(true);
+  });
+
   it('keeps the first abort reason', () => {
     const run = new TransitionRun(3, { actions: [action(0)], summary: [] });
     run.abort('configuration changed');
