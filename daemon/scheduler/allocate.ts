@@ -140,6 +140,11 @@ export function assignResource(ws: WorkingSet, r: SchedResource): void {
 function assignClone(ws: WorkingSet, clone: SchedResource): void {
   if (clone.assigning) return;
   clone.assigning = true;
+  // The clone's own colocations bind every instance: place the primaries first, then restrict each instance.
+  for (const col of clone.withPrimaries) {
+    assignResource(ws, col.primary);
+    for (const inst of clone.children) applyColocation(ws, col, inst.kind === 'group' ? inst.children[0] : inst);
+  }
   const nodeMax = Number(clone.meta['clone-node-max'] ?? 1);
   const perNode = new Map<string, number>();
   const instances = [...clone.children].sort((a, b) => {
