@@ -11,6 +11,7 @@ export class TransitionRun {
   private readonly state = new Map<number, ActionState>();
   private readonly byId = new Map<number, Action>();
   aborted?: string;
+  private readonly afterProbes: Map<number, number[]>;
 
   constructor(
     readonly id: number,
@@ -20,6 +21,12 @@ export class TransitionRun {
       this.state.set(a.id, 'waiting');
       this.byId.set(a.id, a);
     }
+    this.afterProbes = probeEdges(transition.actions);
+  }
+
+  /** Dependencies of an action: the graph's own, plus the probes it must wait for (see probeEdges). */
+  private dependencies(a: Action): number[] {
+    return [...a.after, ...(this.afterProbes.get(a.id) ?? [])];
   }
 
   /**
@@ -32,7 +39,7 @@ export class TransitionRun {
     return this.transition.actions.filter(
       (a) =>
         this.state.get(a.id) === 'waiting' &&
-        a.after.every((dep) => this.state.get(dep) === 'done' || !this.byId.has(dep)) &&
+        this.dependencies(a).every((dep) => this.state.get(dep) === 'done' || !this.byId.has(dep)) &&
         (!this.aborted || this.completesMigration(a)),
     );
   }
@@ -72,4 +79,32 @@ export class TransitionRun {
   get stuck(): boolean {
     return !this.finished && this.ready().length === 0 && this.inFlight().length === 0;
   }
+}
+
+/** Operations that make a resource active somewhere. */
+const ACTIVATING = new Set(['start', 'migrate_from', 'promote']);
+
+/** "rsc:2" -> "rsc": clone instances share their probes' meaning (is any copy active on that node?). */
+const baseId = (resource: string) => resource.replace(/:\d+$/, '');
+
+/**
+ * Pacemaker starts nothing before that resource's probes finished on every node: a start
+ * racing a probe would be reported back by the probe as "running" (an unexpected result), or
+ * start a copy the probe was about to find. The controller enforces it on every graph it
+ * runs, whatever edges the graph carries: each activating action waits for every probe of
+ * the same resource (any instance of the same clone) in the transition.
+ */
+function probeEdges(actions: Action[]): Map<number, number[]> {
+  const probes = new Map<string, number[]>();
+  for (const a of actions) {
+    if (a.kind !== 'resource' || !a.resource || !(a.probe || (a.operation === 'monitor' && a.intervalMs === 0))) continue;
+    const ids = probes.get(baseId(a.resource)) ?? [];
+    ids.push(a.id);
+    probes.set(baseId(a.resource), ids);
+  }
+  const edges = new Map<number, number[]>();
+  for (const a of actions) {
+    if (a.kind === 'resource' && a.resource && ACTIVATING.has(a.operation)) edges.set(a.id, probes.get(baseId(a.resource)) ?? []);
+  }
+  return edges;
 }

@@ -74,6 +74,21 @@ describe('TransitionRun', () => {
     expect(run.finished).toBe(true);
   });
 
+  it('starts a clone instance only after every probe of that clone, whatever edges the graph has', () => {
+    const probe = (id: number, resource: string, node: string): Action => ({ ...action(id), key: `${resource}_monitor_0`, operation: 'monitor', resource, node, probe: true });
+    const start = (id: number, resource: string, node: string, after: number[] = []): Action => ({ ...action(id, after), key: `${resource}_start_0`, resource, node });
+    // as the scheduler once emitted it: d:1's start on n2 not ordered after the probe on n2
+    const run = new TransitionRun(6, { actions: [probe(0, 'd:0', 'n1'), probe(1, 'd:0', 'n2'), start(2, 'd:0', 'n1', [0, 1]), start(3, 'd:1', 'n2'), start(4, 'other', 'n1')], summary: [] });
+    expect(run.ready().map((a) => a.id)).toEqual([0, 1, 4]);
+    run.markDispatched(0);
+    run.markDispatched(1);
+    run.markDispatched(4);
+    run.complete(0, true);
+    expect(run.ready()).toEqual([]);
+    run.complete(1, true);
+    expect(run.ready().map((a) => a.id)).toEqual([2, 3]);
+  });
+
   it('keeps the first abort reason', () => {
     const run = new TransitionRun(3, { actions: [action(0)], summary: [] });
     run.abort('configuration changed');
