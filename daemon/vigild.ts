@@ -12,7 +12,6 @@ import { Controller, type Planner } from './controller/controller.js';
 import { Executor } from './executor/executor.js';
 import { createBackstop, type Backstop } from './fencing/backstop.js';
 import { systemClock } from './fencing/clock.js';
-import { GuardProcess } from './fencing/guard-client.js';
 import { LeaseGuard } from './fencing/lease-guard.js';
 import { DcElection } from './membership/dc-election.js';
 import { EmbeddedEtcd } from './membership/embedded-etcd.js';
@@ -92,10 +91,12 @@ export class Vigild implements Lifecycle {
       watchdogDevice: c.watchdogDevice,
       leaseBudgetMs: c.leaseTtlS * 1000 - c.fencingMarginMs,
       targets: () => executor.processGroups(),
+      extraPids: () => executor.guardPids(),
+      // an agent spawned between two renewals is covered at once (and so is the QEMU its start named)
+      watchTargets: (changed) => executor.onProcessGroupsChanged(changed),
     });
     this.backstop = backstop;
     await this.stack.start(backstop);
-    if (backstop instanceof GuardProcess) await this.stack.start(refreshGuardTargets(backstop, guard));
     const lease = new NodeLease({
       client,
       endpoints,
@@ -252,25 +253,6 @@ export class Vigild implements Lifecycle {
       this.log.warn({ err: (err as Error).message }, 'cannot record clean shutdown'),
     );
   }
-}
-
-/**
- * The guard learns which process groups to kill only when petted (on lease renewals), so an
- * agent spawned just before the daemon dies could escape it. Re-pet every 50 ms with the
- * same hard deadline as the last renewal: this refreshes the targets without ever extending
- * the protection window.
- */
-function refreshGuardTargets(backstop: GuardProcess, guard: LeaseGuard): Lifecycle {
-  let timer: NodeJS.Timeout | undefined;
-  return {
-    start: async () => {
-      timer = setInterval(() => {
-        const deadline = guard.hardDeadline();
-        if (guard.state === 'fresh' && deadline !== undefined) backstop.pet(deadline - systemClock.now() - 50);
-      }, 50);
-    },
-    stop: async () => clearInterval(timer),
-  };
 }
 
 function addNode(configuration: import('./cib/xml.js').XmlElement, node: string): boolean {

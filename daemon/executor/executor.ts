@@ -6,6 +6,7 @@ import { runAgentProcess } from './agent-process.js';
 import { isResolved, resolveAgent, type ResolvedAgent } from './agent-resolver.js';
 import { ExecutorConfigError, ExecutorNotRunningError, InvalidOperationRequestError } from './errors.js';
 import { mapLsbExit, mapOcfExit } from './exit-code.js';
+import { readGuardPids } from './guard-pid-files.js';
 import {
   OcfRc,
   OpStatus,
@@ -183,6 +184,11 @@ export class Executor implements Lifecycle, AgentExecutor {
     return [...all];
   }
 
+  /** Processes outside the agents' groups that resources consist of (QEMU under libvirtd): see guard-pid-files. */
+  guardPids(): number[] {
+    return readGuardPids(this.rscTmpDir);
+  }
+
   /**
    * Calls `listener` whenever the set of process groups may have changed (an
    * agent started or finished, killAll): the guard process re-reads its targets
@@ -207,10 +213,18 @@ export class Executor implements Lifecycle, AgentExecutor {
     this.queue.dropPending();
     const groups = this.processGroups();
     for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
+    const pids = this.guardPids();
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // exited meanwhile
+      }
+    }
     const interrupted = [...this.running.values()].map((o) => `${o.resource}:${o.operation}`);
     const residents = [...this.resident.keys()];
     this.resident.clear();
-    this.log.warn({ groups: groups.length, interrupted, residents }, 'killed all agent process groups');
+    this.log.warn({ groups: groups.length, pids, interrupted, residents }, 'killed all agent process groups and named resource processes');
     this.groupsChanged();
     return groups.length;
   }

@@ -8,6 +8,7 @@ import { ConfigFileMissingError, readDomainConfig, type DomainConfig } from './d
 import { DomainRunningElsewhereError } from './hypervisor-errors.js';
 import { hasStuckNativeCalls, HypervisorSession, type DomainState, type MigrationMode } from './hypervisor-session.js';
 import { parseUriMap, VIRTUAL_DOMAIN_PARAMETERS } from './parameters.js';
+import { forgetQemuForGuard, recordQemuForGuard } from './qemu-process.js';
 
 const POLL_MS = 250;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -18,9 +19,10 @@ const GONE: DomainState[] = ['absent', 'shutoff', 'nostate'];
 
 const localNode = (ctx: ActionContext) => ctx.env.OCF_RESKEY_CRM_meta_on_node ?? '';
 
+const localUri = (ctx: ActionContext) => ctx.params.hypervisor.replace(/%n/g, localNode(ctx));
+
 function session(ctx: ActionContext): HypervisorSession {
-  const uri = ctx.params.hypervisor.replace(/%n/g, localNode(ctx));
-  return new HypervisorSession(uri, ctx.budget, ctx.log);
+  return new HypervisorSession(localUri(ctx), ctx.budget, ctx.log);
 }
 
 /** Runs an action against the domain with a session that is always closed. */
@@ -71,16 +73,26 @@ async function refuseIfRunningElsewhere(ctx: ActionContext, name: string): Promi
 const start = withDomain(async (ctx, s, d) => {
   const state = await s.state(d.name);
   if (state === 'crashed') await s.destroy(d.name);
-  else if (ALIVE.includes(state)) return OcfRc.Success;
+  else if (ALIVE.includes(state)) {
+    recordQemuForGuard(ctx, localUri(ctx), d.name);
+    return OcfRc.Success;
+  }
   await refuseIfRunningElsewhere(ctx, d.name);
   await s.create(d.name, d.xml);
   const now = await waitForState(s, d.name, ctx.budget.remainingMs(), (st) => st === 'running');
   if (now !== 'running') throw new ResourceFailedError(`domain ${d.name} is ${now} after create`);
+  recordQemuForGuard(ctx, localUri(ctx), d.name);
   ctx.log.info({ domain: d.name }, 'domain started');
   return OcfRc.Success;
 });
 
 const stop = withDomain(async (ctx, s, d) => {
+  const rc = await stopDomain(ctx, s, d);
+  forgetQemuForGuard(ctx);
+  return rc;
+});
+
+async function stopDomain(ctx: ActionContext, s: HypervisorSession, d: DomainConfig): Promise<OcfRc> {
   if (GONE.includes(await s.state(d.name))) return OcfRc.Success;
   if (!isTrue(ctx.params.force_stop)) {
     // destroy itself takes 1.3-2 s (QEMU gets SIGTERM, then SIGKILL after a wait).
@@ -103,7 +115,7 @@ const stop = withDomain(async (ctx, s, d) => {
   if (!GONE.includes(st)) throw new ResourceFailedError(`domain ${d.name} is still ${st} after destroy`);
   ctx.log.info({ domain: d.name }, 'domain destroyed');
   return OcfRc.Success;
-});
+}
 
 const monitorDomain = withDomain(async (ctx, s, d) => {
   let state = await s.state(d.name);
@@ -115,8 +127,13 @@ const monitorDomain = withDomain(async (ctx, s, d) => {
     state = await waitForState(s, d.name, grace, (st) => st !== 'shutdown' && ALIVE.includes(st));
     if (state !== 'shutdown' && ALIVE.includes(state)) ctx.log.info({ domain: d.name }, 'guest came back within reboot_grace');
   }
-  if (ALIVE.includes(state)) return OcfRc.Success;
+  if (ALIVE.includes(state)) {
+    // a QEMU restarted behind vigil's back, or a daemon restarted over a running guest
+    recordQemuForGuard(ctx, localUri(ctx), d.name);
+    return OcfRc.Success;
+  }
   if (state === 'crashed') throw new ResourceFailedError(`domain ${d.name} crashed`);
+  forgetQemuForGuard(ctx);
   return OcfRc.NotRunning;
 });
 
@@ -147,6 +164,7 @@ const migrateTo = withDomain(async (ctx, s, d) => {
     try {
       if ((await there.state(d.name)) === 'running') {
         ctx.log.info({ domain: d.name, target: target.node }, 'domain already running on the migration target');
+        forgetQemuForGuard(ctx);
         return OcfRc.Success;
       }
     } finally {
@@ -156,6 +174,7 @@ const migrateTo = withDomain(async (ctx, s, d) => {
   }
   const t0 = Date.now();
   await s.migrate(d.name, target.uri, ctx.params.migration_mode as MigrationMode);
+  forgetQemuForGuard(ctx);
   ctx.log.info({ domain: d.name, target: target.node, ms: Date.now() - t0 }, 'live migration done');
   return OcfRc.Success;
 });
@@ -163,6 +182,7 @@ const migrateTo = withDomain(async (ctx, s, d) => {
 const migrateFrom = withDomain(async (ctx, s, d) => {
   const state = await waitForState(s, d.name, ctx.budget.remainingMs(), (st) => st === 'running');
   if (state !== 'running') throw new ResourceFailedError(`domain ${d.name} is ${state} here after migration`);
+  recordQemuForGuard(ctx, localUri(ctx), d.name);
   return OcfRc.Success;
 });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childrenNamed, firstChild, parseXml } from '../../daemon/cib/xml.js';
+import { readGuardPids } from '../../daemon/executor/guard-pid-files.js';
 import { LibvirtHost } from '../vm/support/libvirt-host.js';
 import { runAgent, vigilAgent } from '../vm/support/run-agent.js';
 import { readTicks, waitForTick, writeTickGuest, type TickGuest } from '../vm/support/tick-guest.js';
@@ -130,6 +131,22 @@ describe('ocf:vigil:VirtualDomain', () => {
     const stayedDown = await runAgent(AGENT, 'monitor', { params: { ...params(), reboot_grace: '2' }, meta: { interval: '10000' } });
     expect(stayedDown.rc).toBe(7);
     expect(stayedDown.ms).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('names the domain\'s QEMU (a child of libvirtd, not of the agent) for the guard while it runs here', async () => {
+    const rscTmp = join(dir, 'rsc');
+    const opts = { params: { ...params(), force_stop: 'true' }, env: { HA_RSCTMP: rscTmp } };
+    expect((await runAgent(AGENT, 'start', opts)).rc).toBe(0);
+    const qemu = host.qemuPid('vdtest');
+    expect(qemu).toBeGreaterThan(1);
+    expect(readGuardPids(rscTmp)).toEqual([qemu]);
+    expect((await runAgent(AGENT, 'stop', opts)).rc).toBe(0);
+    expect(readGuardPids(rscTmp)).toEqual([]);
+    // a monitor finding the guest (started behind vigil's back) names it again
+    expect((await runAgent(AGENT, 'start', { params: params() })).rc).toBe(0);
+    expect((await runAgent(AGENT, 'monitor', opts)).rc).toBe(0);
+    expect(readGuardPids(rscTmp)).toEqual([host.qemuPid('vdtest')]);
+    expect((await runAgent(AGENT, 'stop', opts)).rc).toBe(0);
   });
 
   it('a hung libvirtd does not hang the agent: monitor fails within its timeout', async () => {

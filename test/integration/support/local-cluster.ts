@@ -175,8 +175,10 @@ export class LocalCluster {
   }
 
   /** A primitive of ocf:vigiltest:Logged with a recurring monitor; its state file tells where it runs. */
-  dummy(id: string, o: { monitorS?: number; opSleepS?: number; failActions?: string; meta?: Record<string, string> } = {}): string {
+  dummy(id: string, o: { monitorS?: number; opSleepS?: number; failActions?: string; detached?: boolean; meta?: Record<string, string> } = {}): string {
     const params: Record<string, string> = { state: join(this.dir, 'state', `${id}@%n`), daemon: 'true' };
+    // the placeholder outside the agent's process group, as QEMU runs under libvirtd
+    if (o.detached) params.detached = 'true';
     if (o.opSleepS) params.op_sleep = String(o.opSleepS);
     if (o.failActions) {
       params.fail_actions = o.failActions;
