@@ -142,6 +142,17 @@ export function addOrphanInstance(ws: WorkingSet, clone: SchedResource): SchedRe
   return r;
 }
 
+/** A primitive found in the status but no longer configured: it exists only to be stopped and forgotten. */
+export function addOrphanPrimitive(ws: WorkingSet, def: Primitive): SchedResource {
+  const r = buildPrimitive({ ws, order: ws.cib.configuration.resources.length + ws.resources.length }, def, def.id, { ...ws.rscDefaults });
+  r.orphan = true;
+  r.nextRole = 'Stopped';
+  // stop-orphan-resources=false leaves orphans running, untouched.
+  r.managed &&= ws.options.stopOrphanResources;
+  ws.resources.push(r);
+  return r;
+}
+
 /** Creates the working set: options, nodes and resources with resolved meta attributes. */
 export function buildWorkingSet(cib: Cib, now: Date): WorkingSet {
   const ws: WorkingSet = {

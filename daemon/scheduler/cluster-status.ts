@@ -20,6 +20,8 @@ export interface ResourceDescription {
   nodes?: string[];
   failed?: boolean;
   managed?: boolean;
+  /** active but no longer configured */
+  orphaned?: boolean;
   children?: ResourceDescription[];
 }
 
@@ -54,6 +56,7 @@ function describeResource(r: SchedResource, uname: (id: string) => string): Reso
     return {
       id: r.id, kind: 'primitive', agent: `${d.class}:${d.provider ? `${d.provider}:` : ''}${d.type}`,
       role: roles.length ? roles[0] : 'Stopped', nodes: [...r.running.keys()].map(uname), failed: r.failed, managed: r.managed,
+      ...(r.orphan ? { orphaned: true } : {}),
     };
   }
   return { id: r.id, kind: r.kind, managed: r.managed, children: r.children.map((c) => describeResource(c, uname)) };
@@ -79,13 +82,14 @@ export function describeWorkingSet(ws: WorkingSet, histories: UnpackedHistory[])
   }
   return {
     nodes: ws.nodes.map((n) => ({ name: n.uname, state: nodeState(n) })),
-    resources: ws.resources.map((r) => describeResource(r, uname)),
+    // Orphans show only while active (a stopped one is just history to delete).
+    resources: ws.resources.filter((r) => !r.orphan || r.running.size > 0).map((r) => describeResource(r, uname)),
     failedActions,
   };
 }
 
 function primitiveLine(r: ResourceDescription, indent: string): string {
-  const where = r.role === 'Stopped' ? 'Stopped' : `${r.role}${r.failed ? ' (FAILED)' : ''} ${r.nodes!.join(' ')}`;
+  const where = r.role === 'Stopped' ? 'Stopped' : `${r.orphaned ? 'ORPHANED ' : ''}${r.role}${r.failed ? ' (FAILED)' : ''} ${r.nodes!.join(' ')}`;
   return `${indent}* ${r.id}\t(${r.agent}):\t ${where}${r.managed === false ? ' (unmanaged)' : ''}\n`;
 }
 

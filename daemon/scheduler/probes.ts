@@ -1,5 +1,5 @@
 import { findActions, getAction, order } from './actions.js';
-import type { UnpackedHistory } from './unpack-status.js';
+import { cloneOf, type UnpackedHistory } from './unpack-status.js';
 import type { WorkingSet } from './working-set.js';
 
 /**
@@ -18,7 +18,7 @@ export function createProbes(ws: WorkingSet, histories: UnpackedHistory[]): void
     if (c.kind === 'location' && c.resourceDiscovery === 'never' && c.rsc && c.node) never.add(`${c.rsc}@${c.node}`);
   }
   for (const r of ws.primitives) {
-    if (r.instance !== undefined && r.instance > 0) continue;
+    if (r.orphan || (r.instance !== undefined && r.instance > 0)) continue;
     if (r.parent?.instance !== undefined && r.parent.instance > 0) continue;
     const id = r.def?.id ?? r.id;
     const seen = known.get(id);
@@ -27,7 +27,11 @@ export function createProbes(ws: WorkingSet, histories: UnpackedHistory[]): void
       if (never.size && never.has(`${id}@${n.uname}`)) continue;
       const probe = getAction(ws, r, 'monitor', n, { optional: false });
       probe.probe = true;
-      for (const start of findActions(ws, r, 'start')) order(probe, start, {});
+      // Nothing of the resource may start (or arrive by migration) before every probe has answered;
+      // a clone's instances all start through the clone's own start.
+      const clone = cloneOf(r);
+      const gates = clone ? [getAction(ws, clone, 'start', undefined, { optional: true, pseudo: true })] : ['start', 'migrate_to', 'migrate_from'].flatMap((t) => findActions(ws, r, t));
+      for (const gate of gates) order(probe, gate, {});
     }
   }
 }

@@ -9,6 +9,7 @@ import { assignAll } from './allocate.js';
 import { createPrimitiveActions } from './actions.js';
 import { applyOrderConstraints, collectiveOrderings, propagateOrderings } from './ordering.js';
 import { createProbes } from './probes.js';
+import { createOrphanDeletes } from './orphans.js';
 import { summarizePrimitive } from './summary.js';
 import { buildTransitionActions } from './transition-graph.js';
 import { applyClusterPolicies } from './cluster-policy.js';
@@ -44,6 +45,7 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   for (const r of ws.resources) collectiveOrderings(ws, r);
   applyOrderConstraints(ws);
   createProbes(ws, histories);
+  createOrphanDeletes(ws, histories);
   propagateOrderings(ws);
   for (const p of plans) settleMigration(p);
   const summary: string[] = [];

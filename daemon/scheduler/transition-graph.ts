@@ -57,7 +57,8 @@ export function buildTransitionActions(ws: WorkingSet): Action[] {
     const probe = a.task === 'monitor' && a.intervalMs === 0;
     return {
       id: i,
-      kind: a.pseudo ? 'pseudo' : 'resource',
+      // Forgetting an orphan's history is the DC's own bookkeeping, not an agent call.
+      kind: a.pseudo ? 'pseudo' : a.task === 'delete' ? 'cluster' : 'resource',
       key: a.key,
       operation: a.task,
       resource: rsc?.id,

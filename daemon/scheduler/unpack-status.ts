@@ -1,7 +1,7 @@
 import type { LrmOp, LrmResource, OpDefinition } from '../cib/model.js';
 import { OcfRc, OpStatus } from '../executor/operation.js';
 import type { Role, SchedNode, SchedResource, WorkingSet } from './working-set.js';
-import { addOrphanInstance } from './build.js';
+import { addOrphanInstance, addOrphanPrimitive } from './build.js';
 
 /** What one node's operation history says about one resource. */
 export interface HistoryState {
@@ -196,6 +196,17 @@ const isAnonymous = (r: SchedResource) => {
   return c !== undefined && !/^(true|yes|on|1)$/i.test(c.meta['globally-unique'] ?? 'false');
 };
 
+/** Resources Pacemaker creates itself (remote connections, bundle parts, guests in containers) are not orphans. */
+const implicit = (ws: WorkingSet, lrm: LrmResource): boolean =>
+  lrm.container !== undefined || (lrm.provider === 'pacemaker' && lrm.type === 'remote') ||
+  ws.cib.configuration.resources.some((r) => r.kind === 'bundle' && lrm.id.startsWith(`${r.id}-`));
+
+/** The stand-in for a resource that has history but no configuration (the agent comes from the history). */
+function orphanOf(ws: WorkingSet, lrm: LrmResource): SchedResource | undefined {
+  if (ws.resourceById.has(lrm.id) || !lrm.type || implicit(ws, lrm)) return undefined;
+  return addOrphanPrimitive(ws, { kind: 'primitive', id: lrm.id, meta: [], class: lrm.class ?? 'ocf', provider: lrm.provider, type: lrm.type, instanceAttributes: [], utilization: [], ops: [] });
+}
+
 export interface UnpackedHistory {
   rsc: SchedResource;
   node: SchedNode;
@@ -215,7 +226,8 @@ export function unpackStatus(ws: WorkingSet): UnpackedHistory[] {
       const base = ws.resourceById.get(lrm.id) ?? ws.resourceById.get(lrm.id.replace(/:\d+$/, '') + ':0');
       const state = replayHistory(ws, base?.def, lrm);
       const active = state.role !== 'Stopped' && state.role !== 'Unknown';
-      const rsc = resolveInstance(ws, lrm.id, node, active, used);
+      // Remote nodes' liveness is not modelled: orphans are recognised on cluster nodes only.
+      const rsc = resolveInstance(ws, lrm.id, node, active, used) ?? (base || node.attrs['#kind'] !== 'cluster' ? undefined : orphanOf(ws, lrm));
       if (!rsc) continue;
       result.push({ rsc, node, state });
     }

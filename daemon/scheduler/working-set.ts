@@ -82,6 +82,8 @@ export interface SchedResource {
   activeMonitors: Map<string, Set<string>>;
   /** clone instance number, for instances */
   instance?: number;
+  /** in the status but no longer configured: stopped and its history deleted */
+  orphan?: boolean;
   utilization: Record<string, number>;
 }
 

@@ -130,3 +130,49 @@ describe('schedule()', () => {
     expect(d.failedActions).toEqual([expect.objectContaining({ resource: 'a', operation: 'a_monitor_10000', node: 'node1', rc: 1 })]);
   });
 });
+
+describe('orphans (history without configuration)', () => {
+  const orphanCluster = (props = '') => cluster({
+    props,
+    resources: '<primitive id="keep" class="ocf" provider="heartbeat" type="Dummy"/>',
+    lrm: {
+      node1: lrm('keep', op('keep', 'start')) + lrm('gone', op('gone', 'start', { call: 2 }), op('gone', 'monitor', { interval: 10_000, call: 3 })) + lrm('old', op('old', 'stop', { call: 4 })),
+      node2: probedStopped('keep') + probedStopped('gone'),
+    },
+  });
+
+  it('stops an active orphan, then deletes its history on every node that has one', () => {
+    const t = schedule(parseCib(orphanCluster()));
+    expect(t.summary).toEqual(['* Stop       gone     ( node1 )  due to node availability']);
+    const [stop] = byKey(t.actions, 'gone_stop_0', 'node1');
+    expect(stop).toMatchObject({ kind: 'resource', agent: { class: 'ocf', provider: 'heartbeat', type: 'Dummy' } });
+    const deletes = t.actions.filter((a) => a.operation === 'delete');
+    expect(deletes.map((a) => `${a.resource}@${a.node}`).sort()).toEqual(['gone@node1', 'gone@node2', 'old@node1']);
+    expect(deletes.every((a) => a.kind === 'cluster')).toBe(true);
+    expect(byKey(t.actions, 'gone_delete_0', 'node1')[0].after).toEqual([stop.id]);
+    // An orphan is never probed or started.
+    expect(t.actions.filter((a) => a.resource === 'gone' && a.operation !== 'stop' && a.operation !== 'delete')).toEqual([]);
+    const d = describeCluster(parseCib(orphanCluster()));
+    expect(d.resources.map((r) => [r.id, r.orphaned ?? false])).toEqual([['keep', false], ['gone', true]]);
+  });
+
+  it('leaves orphans alone with stop-orphan-resources=false', () => {
+    const t = schedule(parseCib(orphanCluster('<nvpair id="o2" name="stop-orphan-resources" value="false"/>')));
+    expect(t.summary).toEqual([]);
+    expect(t.actions.filter((a) => a.resource === 'gone' || a.resource === 'old')).toEqual([]);
+  });
+});
+
+describe('probes', () => {
+  it('starts no clone instance before every probe of the clone has answered', () => {
+    const t = schedule(parseCib(cluster({
+      resources: '<clone id="c"><primitive id="d" class="ocf" provider="heartbeat" type="Dummy"/></clone>',
+    })));
+    const probes = t.actions.filter((a) => a.probe).map((a) => a.id);
+    expect(probes).toHaveLength(2);
+    const starts = t.actions.filter((a) => a.operation === 'start' && a.kind === 'resource');
+    expect(starts.map((a) => a.node).sort()).toEqual(['node1', 'node2']);
+    // Every instance start waits for both probes, whichever node it runs on.
+    for (const s of starts) expect(s.after).toEqual(expect.arrayContaining(probes));
+  });
+});
