@@ -1,6 +1,7 @@
 import { INFINITY } from '../cib/score.js';
 import { applyColocation, mergeColocatedScores } from './colocation.js';
-import { colocatedUtilization, compareCapacity, consumeCapacity, fits } from './utilization.js';
+import { consumeCapacity } from './utilization.js';
+import { chooseNode } from './placement.js';
 import { nodeAvailable, primitivesOf, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
 const currentNode = (ws: WorkingSet, r: SchedResource): SchedNode | undefined => {
@@ -52,41 +53,6 @@ export function sortForAssignment(ws: WorkingSet): SchedResource[] {
   return keyed.map((k) => k.r);
 }
 
-/** Candidate nodes for a primitive, best first (Pacemaker's node sort for placement). */
-function rankNodes(ws: WorkingSet, r: SchedResource, scores: Map<string, number>, extraFilter?: (n: SchedNode) => boolean): SchedNode[] {
-  const strategy = ws.options.placementStrategy;
-  const cur = currentNode(ws, r);
-  let out: SchedNode[] = [];
-  for (const [nodeId, score] of scores) {
-    const n = ws.nodeById.get(nodeId);
-    if (!n || !nodeAvailable(n) || score < 0) continue;
-    if (extraFilter && !extraFilter(n)) continue;
-    out.push(n);
-  }
-  if (strategy !== 'default') {
-    // Prefer nodes that hold the resource together with what must follow it; else any that holds it alone.
-    const together = colocatedUtilization(r);
-    const all = out.filter((n) => fits(n, together));
-    out = all.length ? all : out.filter((n) => fits(n, r.utilization));
-  }
-  out.sort((a, b) => {
-    const sa = scores.get(a.id)!;
-    const sb = scores.get(b.id)!;
-    if (sa !== sb) return sb - sa;
-    if (strategy === 'balanced') {
-      const c = compareCapacity(a, b);
-      if (c !== 0) return c;
-    }
-    if (strategy !== 'minimal') {
-      if (a.assignedCount !== b.assignedCount) return a.assignedCount - b.assignedCount;
-      if (cur === a) return -1;
-      if (cur === b) return 1;
-    }
-    return a.uname < b.uname ? -1 : a.uname > b.uname ? 1 : 0;
-  });
-  return out;
-}
-
 export function assignTo(ws: WorkingSet, r: SchedResource, node: SchedNode | undefined): void {
   r.provisional = false;
   r.assignedTo = node;
@@ -111,11 +77,7 @@ export function assignPrimitive(ws: WorkingSet, r: SchedResource, extraFilter?: 
     assignTo(ws, r, r.blocked ? cur : undefined);
   } else {
     const scores = mergeColocatedScores(ws, r, new Map(r.allowed), 1, new Set());
-    const ranked = rankNodes(ws, r, scores, extraFilter);
-    let chosen = ranked[0];
-    // A clone instance keeps its node when that node is as good as the best.
-    if (chosen && prefer && prefer !== chosen && ranked.includes(prefer) && scores.get(prefer.id) === scores.get(chosen.id)) chosen = prefer;
-    assignTo(ws, r, chosen);
+    assignTo(ws, r, chooseNode(ws, r, scores, { filter: extraFilter, prefer, current: cur }));
   }
   r.assigning = false;
 }

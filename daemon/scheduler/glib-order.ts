@@ -1,0 +1,106 @@
+/**
+ * The orders Pacemaker 2.1.5 sees nodes in, which decide balanced-placement
+ * ties: its comparator for balanced placement is not transitive (more free
+ * memory but less free CPU compares equal), so the winner depends on the order
+ * the candidates are listed in and on the sort algorithm. Pacemaker keeps a
+ * resource's allowed nodes in a GLib hash table keyed by node id, lists them
+ * with g_hash_table_get_values (iteration order, reversed) and sorts the list
+ * with g_list_sort (a top-down merge sort). Both are reproduced here from
+ * GLib's documented data structure (open addressing, quadratic probing,
+ * power-of-two sizes with a prime modulus), not from its code.
+ */
+
+const MIN_SHIFT = 3;
+/** The largest prime below each power of two, per table shift (GLib's bucket modulus). */
+const PRIME_MOD = [1, 2, 3, 7, 13, 31, 61, 127, 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521];
+
+/** g_str_hash: djb2 over the bytes, 32-bit unsigned. */
+function strHash(key: string): number {
+  let h = 5381;
+  for (let i = 0; i < key.length; i++) h = (Math.imul(h, 33) + key.charCodeAt(i)) >>> 0;
+  return h < 2 ? 2 : h;
+}
+
+const shiftFor = (n: number): number => {
+  let shift = 0;
+  for (let x = Math.floor(n); x > 0; x >>= 1) shift++;
+  return Math.max(shift, MIN_SHIFT);
+};
+
+class HashTable {
+  private shift = MIN_SHIFT;
+  slots: (string | undefined)[] = new Array<string | undefined>(1 << MIN_SHIFT);
+  private hashes: number[] = new Array<number>(1 << MIN_SHIFT).fill(0);
+  private count = 0;
+
+  private home(hash: number): number {
+    return (Math.imul(hash, 11) >>> 0) % PRIME_MOD[this.shift];
+  }
+
+  insert(key: string): void {
+    const hash = strHash(key);
+    const mask = this.slots.length - 1;
+    let i = this.home(hash);
+    for (let step = 0; this.slots[i] !== undefined; ) {
+      if (this.slots[i] === key) return;
+      i = (i + ++step) & mask;
+    }
+    this.slots[i] = key;
+    this.hashes[i] = hash;
+    this.count++;
+    if (this.slots.length <= this.count + (this.count >> 4)) this.grow();
+  }
+
+  /** Rehash in place as GLib does: walk old buckets in order, evicting whatever sits in a key's new bucket. */
+  private grow(): void {
+    const oldSize = this.slots.length;
+    this.shift = shiftFor(this.count * 1.333);
+    const size = 1 << this.shift;
+    const mask = size - 1;
+    const slots = this.slots.concat(new Array<string | undefined>(size - oldSize));
+    const hashes = this.hashes.concat(new Array<number>(size - oldSize).fill(0));
+    const placed = new Uint8Array(size);
+    for (let i = 0; i < oldSize; i++) {
+      if (slots[i] === undefined || placed[i]) continue;
+      let key: string | undefined = slots[i];
+      let hash = hashes[i];
+      slots[i] = undefined;
+      hashes[i] = 0;
+      while (key !== undefined) {
+        let j = this.home(hash);
+        for (let step = 0; placed[j]; ) j = (j + ++step) & mask;
+        placed[j] = 1;
+        const evictedKey = slots[j];
+        const evictedHash = hashes[j];
+        slots[j] = key;
+        hashes[j] = hash;
+        key = evictedKey;
+        hash = evictedHash;
+      }
+    }
+    this.slots = slots;
+    this.hashes = hashes;
+  }
+}
+
+/** Keys in the order a GLib string-keyed hash table holding them (inserted in this order) iterates them. */
+export function hashTableOrder(keys: readonly string[]): string[] {
+  const t = new HashTable();
+  for (const k of keys) t.insert(k);
+  return t.slots.filter((k): k is string => k !== undefined);
+}
+
+/** g_list_sort: merge sort that splits at floor(n/2) and takes from the left run on ties. */
+export function listSort<T>(list: readonly T[], compare: (a: T, b: T) => number): T[] {
+  if (list.length < 2) return [...list];
+  const mid = list.length >> 1;
+  const left = listSort(list.slice(0, mid), compare);
+  const right = listSort(list.slice(mid), compare);
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length && j < right.length) out.push(compare(left[i], right[j]) <= 0 ? left[i++] : right[j++]);
+  while (i < left.length) out.push(left[i++]);
+  while (j < right.length) out.push(right[j++]);
+  return out;
+}
