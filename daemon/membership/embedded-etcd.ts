@@ -5,6 +5,8 @@ import { VigilError } from '../util/errors.js';
 import type { Lifecycle } from '../util/lifecycle.js';
 import type { Logger } from '../util/logger.js';
 
+const SETPRIV = '/usr/bin/setpriv';
+
 export class EtcdStartError extends VigilError {
   override readonly code = 'ETCD_START';
 }
@@ -60,7 +62,9 @@ export class EmbeddedEtcd implements Lifecycle {
       '--log-outputs=stderr',
       '--log-level=warn',
     ];
-    const child = spawn(o.binary ?? '/usr/bin/etcd', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Through util-linux setpriv: the kernel SIGKILLs etcd when vigild dies, even by SIGKILL
+    // (an orphaned member would keep serving a cluster whose node is gone, and hold the port).
+    const child = spawn(SETPRIV, ['--pdeathsig', 'SIGKILL', '--', o.binary ?? '/usr/bin/etcd', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
     let stderrTail = '';
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -73,7 +77,7 @@ export class EmbeddedEtcd implements Lifecycle {
     let exitCode: number | null = null;
     child.once('exit', (code) => (exitCode = code));
     while (Date.now() < deadline) {
-      if (spawnError) throw new EtcdStartError(`cannot run ${o.binary ?? '/usr/bin/etcd'}: ${spawnError.message}`, { cause: spawnError });
+      if (spawnError) throw new EtcdStartError(`cannot run ${SETPRIV} (util-linux) to start etcd: ${spawnError.message}`, { cause: spawnError });
       if (exitCode !== null) throw new EtcdStartError(`etcd member ${o.name} exited with ${exitCode}: ${stderrTail.trim()}`);
       if (await this.healthy()) {
         o.log.info({ member: o.name, pid: child.pid, url: o.clientUrl }, 'etcd member healthy');

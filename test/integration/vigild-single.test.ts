@@ -6,6 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, ApiError } from '../../daemon/api/client.js';
 import { projectDir } from '../../daemon/executor/project-paths.js';
 import { freePort } from './support/etcd-cluster.js';
+import { processAlive } from './support/local-cluster.js';
+
+/** Direct children of a process (from /proc/<pid>/task/<pid>/children). */
+function childPids(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+}
 
 /** One vigild process: config errors, embedded etcd, unreachable etcd, CIB updates, a hanging agent. */
 describe('a single vigild', () => {
@@ -126,6 +132,27 @@ describe('a single vigild', () => {
       expect(v.stderr()).toMatch(/"resource":"hang","op":"start".*"operation failed"/);
       expect(v.child.exitCode).toBeNull();
       expect((await api().nodeInfo()).quorate).toBe(true);
+    });
+
+    it('its embedded etcd dies with it even on SIGKILL', async () => {
+      const etcdPid = childPids(v.child.pid!).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--name=solo\0'));
+      expect(etcdPid, 'embedded etcd is a child of vigild').toBeDefined();
+      const other = vigild(
+        `node = other\nembedded_etcd_client_url = http://127.0.0.1:${await freePort()}\nembedded_etcd_peer_url = http://127.0.0.1:${await freePort()}\n` +
+          `data_dir = ${join(dir, 'other')}\napi_socket = ${join(dir, 'other.sock')}\nresource_tmp_dir = ${join(dir, 'other', 'rsc')}\n`,
+        'other',
+      );
+      const otherApi = new ApiClient(join(dir, 'other.sock'), 5000);
+      await until(async () => (await otherApi.nodeInfo().catch(() => undefined))?.dc === 'other', 20_000);
+      const otherEtcd = childPids(other.child.pid!).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--name=other\0'))!;
+      expect(otherEtcd).toBeDefined();
+      other.child.kill('SIGKILL');
+      await other.exited;
+      try {
+        await until(() => !processAlive(otherEtcd), 2000);
+      } finally {
+        if (processAlive(otherEtcd)) process.kill(otherEtcd, 'SIGKILL');
+      }
     });
 
     it('stops its embedded etcd when it stops', async () => {
