@@ -117,7 +117,7 @@ export class ApiServer implements Lifecycle {
       setTimeout(() => {
         this.dampers.delete(key);
         this.o.store.setTransientAttribute(u.node, u.name, u.value).catch((err: unknown) =>
-          this.o.log.error({ err, node: u.node, attribute: u.name }, 'dampened attribute write failed'),
+          this.o.log.error({ err, target: u.node, attribute: u.name }, 'dampened attribute write failed'),
         );
       }, u.dampenMs),
     );

@@ -10,6 +10,8 @@ import { expectedRc, type ActionRequest } from './action-request.js';
 import { LostNodes, type LostNodeVerdict } from './lost-nodes.js';
 import { TransitionRun } from './transition-run.js';
 
+// Log fields: `node` is the DC itself (from the base logger); the node an action is for is `target`.
+
 /** A round slower than this is worth a warning: everything waits for the DC meanwhile. */
 const SLOW_ROUND_MS = 5000;
 
@@ -76,7 +78,7 @@ export class Controller implements Lifecycle {
     // again. Claimed ones show as pending records, which the scheduler waits for.
     for (const q of await this.o.store.queuedRequests()) {
       if (await this.o.store.withdrawRequest(q.node, q.transitionKey)) {
-        this.log.info({ node: q.node, transitionKey: q.transitionKey }, 'withdrew unclaimed request of a previous DC');
+        this.log.info({ target: q.node, transitionKey: q.transitionKey }, 'withdrew unclaimed request of a previous DC');
       }
     }
     this.watcher = await this.o.store.watchCluster((change) => this.onChange(change));
@@ -170,7 +172,7 @@ export class Controller implements Lifecycle {
     for (const node of verdict.confirm) {
       await this.o.store.markNodeDown(node, 'fenced');
       this.lost.settled(node);
-      this.log.warn({ node, marginMs: this.o.fencingMarginMs }, 'node lost: lease expired and fencing margin passed; node is fenced');
+      this.log.warn({ lost: node, marginMs: this.o.fencingMarginMs }, 'node lost: lease expired and fencing margin passed; node is fenced');
     }
     return verdict;
   }
@@ -190,7 +192,7 @@ export class Controller implements Lifecycle {
       this.dispatched.delete(key);
       run.complete(d.action.id, outcome.ok, outcome.why);
       this.log[outcome.ok ? 'info' : 'warn'](
-        { transition: run.id, action: d.action.key, node: d.action.node, resource: d.action.resource, op: d.action.operation, ok: outcome.ok, why: outcome.why },
+        { transition: run.id, action: d.action.key, target: d.action.node, resource: d.action.resource, op: d.action.operation, ok: outcome.ok, why: outcome.why },
         'action finished',
       );
     }
@@ -253,7 +255,7 @@ export class Controller implements Lifecycle {
     }
     run.markDispatched(action.id);
     this.dispatched.set(transitionKey, { action, transitionKey, deadline });
-    this.log.info({ transition: run.id, action: action.key, node, resource: action.resource, op: action.operation }, 'action dispatched');
+    this.log.info({ transition: run.id, action: action.key, target: node, resource: action.resource, op: action.operation }, 'action dispatched');
   }
 
   /** After an abort, requests not yet claimed are taken back; claimed ones run to completion. */
@@ -272,7 +274,7 @@ export class Controller implements Lifecycle {
     if (!action.resource) return;
     if (action.operation === 'clear_failcount') await this.o.store.clearFailures(action.resource, action.node);
     else await this.o.store.forgetResource(action.resource, action.node);
-    this.log.info({ action: action.key, node: action.node, resource: action.resource, op: action.operation }, 'cluster action done');
+    this.log.info({ action: action.key, target: action.node, resource: action.resource, op: action.operation }, 'cluster action done');
   }
 }
 

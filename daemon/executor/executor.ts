@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { nodeBinding } from '../util/log-fields.js';
 import type { Logger } from '../util/logger.js';
 import type { Lifecycle } from '../util/lifecycle.js';
 import { agentEnvironment, invalidParameterNames } from './agent-environment.js';
@@ -77,7 +78,7 @@ export class Executor implements Lifecycle, AgentExecutor {
   private readonly groupListeners = new Set<() => void>();
 
   constructor(private readonly opts: ExecutorOptions) {
-    this.log = opts.logger.child({ component: 'executor', node: opts.node });
+    this.log = opts.logger.child({ component: 'executor', ...nodeBinding(opts.logger, opts.node) });
     this.ocfRoots = opts.ocfRoots ?? defaultOcfRoots();
     this.compatDir = opts.compatDir ?? defaultCompatDir();
     this.rscTmpDir = opts.rscTmpDir ?? '/run/resource-agents';

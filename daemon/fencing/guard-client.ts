@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { nodeBinding } from '../util/log-fields.js';
 import type { Logger } from '../util/logger.js';
 import { distFile } from '../executor/project-paths.js';
 import type { Clock } from './clock.js';
@@ -46,7 +47,7 @@ export class GuardProcess implements Backstop {
   private exited: Promise<number | null> = Promise.resolve(null);
 
   constructor(private readonly opts: GuardProcessOptions) {
-    this.log = opts.logger.child({ component: 'guard-client', node: opts.node });
+    this.log = opts.logger.child({ component: 'guard-client', ...nodeBinding(opts.logger, opts.node) });
   }
 
   get pid(): number | undefined {
