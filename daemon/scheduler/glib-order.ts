@@ -3,21 +3,23 @@
  * ties: its comparator for balanced placement is not transitive (more free
  * memory but less free CPU compares equal), so the winner depends on the order
  * the candidates are listed in and on the sort algorithm. Pacemaker keeps a
- * resource's allowed nodes in a GLib hash table keyed by node id, lists them
- * with g_hash_table_get_values (iteration order, reversed) and sorts the list
- * with g_list_sort (a top-down merge sort). Both are reproduced here from
- * GLib's documented data structure (open addressing, quadratic probing,
- * power-of-two sizes with a prime modulus), not from its code.
+ * resource's allowed nodes in a GLib hash table keyed by node id (with a
+ * case-insensitive h*31 string hash), lists them with g_hash_table_get_values
+ * (iteration order, reversed) and sorts the list with g_list_sort (a top-down
+ * merge sort). The table layout (open addressing, quadratic probing,
+ * power-of-two sizes with a prime modulus) was checked against the installed
+ * libglib through ctypes and the orders against crm_simulate's trace log.
  */
 
 const MIN_SHIFT = 3;
 /** The largest prime below each power of two, per table shift (GLib's bucket modulus). */
 const PRIME_MOD = [1, 2, 3, 7, 13, 31, 61, 127, 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521];
 
-/** g_str_hash: djb2 over the bytes, 32-bit unsigned. */
+/** Pacemaker's case-insensitive string hash for node tables: h * 31 + lower-case byte, 32-bit unsigned. */
 function strHash(key: string): number {
-  let h = 5381;
-  for (let i = 0; i < key.length; i++) h = (Math.imul(h, 33) + key.charCodeAt(i)) >>> 0;
+  let h = 0;
+  const lower = key.toLowerCase();
+  for (let i = 0; i < lower.length; i++) h = (Math.imul(h, 31) + lower.charCodeAt(i)) >>> 0;
   return h < 2 ? 2 : h;
 }
 

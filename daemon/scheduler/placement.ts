@@ -29,13 +29,11 @@ export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string,
   const strategy = ws.options.placementStrategy;
   const order: SchedNode[] = [];
   const weight = new Map<SchedNode, number>();
-  const candidates = [...scores.keys()].map((id) => ws.nodeById.get(id)).filter((n): n is SchedNode => n !== undefined);
-  const byUname = new Map(candidates.map((n) => [n.uname, n]));
-  // Observed: crm_simulate lists the candidates in the order of a table keyed by node name.
-  for (const uname of hashTableOrder(candidates.map((n) => n.uname))) {
-    const n = byUname.get(uname)!;
+  for (const id of hashTableOrder([...scores.keys()])) {
+    const n = ws.nodeById.get(id);
+    if (!n) continue;
     order.push(n);
-    weight.set(n, hints.filter && !hints.filter(n) ? -INFINITY : scores.get(n.id)!);
+    weight.set(n, hints.filter && !hints.filter(n) ? -INFINITY : scores.get(id)!);
   }
   const usable = (n: SchedNode) => nodeAvailable(n) && weight.get(n)! >= 0;
   if (strategy !== 'default') {
