@@ -61,8 +61,21 @@ export function assignTo(ws: WorkingSet, r: SchedResource, node: SchedNode | und
   if (ws.options.placementStrategy !== 'default') consumeCapacity(node, r);
 }
 
-/** Assigns a primitive: its primaries first, then its own choice informed by its dependents. */
-export function assignPrimitive(ws: WorkingSet, r: SchedResource, extraFilter?: (n: SchedNode) => boolean, prefer?: SchedNode): void {
+/** Takes back a tentative assignment (its node's count and capacity). */
+function unassign(ws: WorkingSet, r: SchedResource): void {
+  const node = r.assignedTo;
+  r.provisional = true;
+  r.assignedTo = undefined;
+  if (!node) return;
+  node.assignedCount--;
+  if (ws.options.placementStrategy !== 'default') for (const [k, need] of Object.entries(r.utilization)) node.remaining[k] = (node.remaining[k] ?? 0) + need;
+}
+
+/**
+ * Assigns a primitive: its primaries first, then its own choice informed by its dependents.
+ * With preferOnly, it is assigned only if `prefer` is as good as the best node; else it stays provisional.
+ */
+export function assignPrimitive(ws: WorkingSet, r: SchedResource, extraFilter?: (n: SchedNode) => boolean, prefer?: SchedNode, preferOnly = false): void {
   if (!r.provisional || r.assigning) return;
   r.assigning = true;
   for (const col of r.withPrimaries) {
@@ -77,7 +90,12 @@ export function assignPrimitive(ws: WorkingSet, r: SchedResource, extraFilter?: 
     assignTo(ws, r, r.blocked ? cur : undefined);
   } else {
     const scores = mergeColocatedScores(ws, r, new Map(r.allowed), 1, new Set());
-    assignTo(ws, r, chooseNode(ws, r, scores, { filter: extraFilter, prefer, current: cur }));
+    const chosen = chooseNode(ws, r, scores, { filter: extraFilter, prefer, current: cur });
+    if (preferOnly && chosen !== prefer) {
+      r.assigning = false;
+      return;
+    }
+    assignTo(ws, r, chosen);
   }
   r.assigning = false;
 }
@@ -98,34 +116,59 @@ export function assignResource(ws: WorkingSet, r: SchedResource): void {
   assignClone(ws, r);
 }
 
-/** Instances running now keep their node when allowed; the rest spread by score, then by load. */
+const leadOf = (inst: SchedResource): SchedResource => (inst.kind === 'group' ? inst.children[0] : inst);
+
+/** The clone's own score for an instance on a node: the instance's, less its stickiness for running there. */
+function cloneScore(inst: SchedResource, node: SchedNode): number {
+  const score = inst.allowed.get(node.id) ?? -INFINITY;
+  if (score <= -INFINITY || score >= INFINITY || !inst.running.has(node.id)) return score;
+  return score - inst.stickiness;
+}
+
+/**
+ * Pacemaker's two passes: first every active, non-failed instance is offered
+ * only its current node (if the clone may run there, the per-node limit allows
+ * it and no other node is better); then the remaining instances, in order,
+ * take the best nodes left. So a failed instance never pushes a healthy one
+ * off its node, and instances do not swap nodes.
+ */
 function assignClone(ws: WorkingSet, clone: SchedResource): void {
   if (clone.assigning) return;
   clone.assigning = true;
   // The clone's own colocations bind every instance: place the primaries first, then restrict each instance.
   for (const col of clone.withPrimaries) {
     assignResource(ws, col.primary);
-    for (const inst of clone.children) applyColocation(ws, col, inst.kind === 'group' ? inst.children[0] : inst);
+    for (const inst of clone.children) applyColocation(ws, col, leadOf(inst));
   }
   const nodeMax = Number(clone.meta['clone-node-max'] ?? 1);
   const perNode = new Map<string, number>();
+  const room = (n: SchedNode) => (perNode.get(n.id) ?? 0) < nodeMax;
+  const place = (inst: SchedResource, prefer?: SchedNode) => {
+    const lead = leadOf(inst);
+    assignPrimitive(ws, lead, room, prefer, prefer !== undefined);
+    if (lead.provisional) return;
+    for (const c of inst.children.slice(1)) assignPrimitive(ws, c);
+    // A group instance keeps its current node only if every member can stay there.
+    if (prefer && inst.children.some((c) => c.assignedTo !== prefer && c.nextRole !== 'Stopped' && c.targetRole !== 'Stopped')) {
+      for (const c of primitivesOf(inst)) unassign(ws, c);
+      return;
+    }
+    inst.provisional = false;
+    inst.assignedTo = lead.assignedTo;
+    if (lead.assignedTo) perNode.set(lead.assignedTo.id, (perNode.get(lead.assignedTo.id) ?? 0) + 1);
+  };
   const instances = [...clone.children].sort((a, b) => {
     const ra = primitivesOf(a).some((p) => p.running.size > 0) ? 0 : 1;
     const rb = primitivesOf(b).some((p) => p.running.size > 0) ? 0 : 1;
     return ra - rb || (a.instance ?? 0) - (b.instance ?? 0);
   });
   for (const inst of instances) {
-    const filter = (n: SchedNode) => (perNode.get(n.id) ?? 0) < nodeMax;
-    const lead = inst.kind === 'group' ? inst.children[0] : inst;
-    if (inst.kind === 'group') {
-      assignPrimitive(ws, lead, filter, currentNode(ws, lead));
-      for (const c of inst.children.slice(1)) assignPrimitive(ws, c);
-      inst.provisional = false;
-      inst.assignedTo = lead.assignedTo;
-    } else assignPrimitive(ws, inst, filter, currentNode(ws, inst));
-    const node = inst.kind === 'group' ? inst.assignedTo : inst.assignedTo;
-    if (node) perNode.set(node.id, (perNode.get(node.id) ?? 0) + 1);
+    const lead = leadOf(inst);
+    const cur = currentNode(ws, lead);
+    if (!cur || !lead.provisional || primitivesOf(inst).some((p) => p.failed)) continue;
+    if (nodeAvailable(cur) && room(cur) && cloneScore(lead, cur) >= 0) place(inst, cur);
   }
+  for (const inst of instances) if (leadOf(inst).provisional) place(inst);
   clone.provisional = false;
   clone.assigning = false;
 }

@@ -176,3 +176,28 @@ describe('probes', () => {
     for (const s of starts) expect(s.after).toEqual(expect.arrayContaining(probes));
   });
 });
+
+describe('clone failures with colocated dependents', () => {
+  it('bans a storage clone instance at migration-threshold and moves the VM colocated with it', () => {
+    const storage = (extra: string) => lrm('storage', op('storage', 'start'), extra);
+    const text = cluster({
+      resources: `<clone id="storage-clone"><meta_attributes id="sc-m"><nvpair id="sc-m-mt" name="migration-threshold" value="1"/></meta_attributes>
+          <primitive id="storage" class="ocf" provider="heartbeat" type="Dummy"><operations><op id="st-mon" name="monitor" interval="10s"/></operations></primitive></clone>
+        <primitive id="vm1" class="ocf" provider="heartbeat" type="Dummy"/>`,
+      constraints: `<rsc_colocation id="vm1-with-storage" rsc="vm1" with-rsc="storage-clone" score="INFINITY"/>
+        <rsc_order id="storage-then-vm1" first="storage-clone" then="vm1" kind="Mandatory"/>`,
+      lrm: {
+        node1: storage(op('storage', 'monitor', { interval: 10_000, call: 2, rc: 1 })) + lrm('vm1', op('vm1', 'start', { call: 3 })),
+        node2: storage(op('storage', 'monitor', { interval: 10_000, call: 2 })) + probedStopped('vm1'),
+      },
+    }).replace('<lrm id="1">', '<transient_attributes id="1"><instance_attributes id="s1"><nvpair id="s1-fc" name="fail-count-storage#monitor_10000" value="1"/></instance_attributes></transient_attributes><lrm id="1">');
+    const t = schedule(parseCib(text));
+    // The healthy instance on node2 stays; the failed one stops instead of pushing it away (crm_simulate agrees).
+    expect(t.summary).toEqual(['* Stop       storage:0 ( node1 )  due to node availability', '* Move       vm1      ( node1 -> node2 )']);
+    const [startVm] = byKey(t.actions, 'vm1_start_0', 'node2');
+    const [stopStorage] = byKey(t.actions, 'storage:0_stop_0', 'node1');
+    const [stopVm] = byKey(t.actions, 'vm1_stop_0', 'node1');
+    expect(stopStorage.after).toContain(stopVm.id);
+    expect(startVm.after).toContain(stopVm.id);
+  });
+});
