@@ -72,8 +72,22 @@ class Scanner {
   private i = 0;
   private readonly attrNames: string[] = [];
   private readonly attrValues: string[] = [];
-  /** Names repeat millions of times in a large CIB: one shared string per distinct name. */
-  private readonly names = new Map<number, string[]>();
+  /**
+   * Names repeat millions of times in a large CIB: each distinct name is kept
+   * once (internalized, so callers compare names by identity) and found again
+   * by a hash computed while scanning, without slicing the text.
+   */
+  private readonly nameByHash = new Map<number, number>();
+  private readonly nameById: string[] = [];
+  private readonly nameByText = new Map<string, number>();
+  private nameId = 0;
+  /** per name id: the element it last appeared in as an attribute (duplicate check) */
+  private seenIn = new Int32Array(64);
+  private element = 0;
+  /** first "<" after the current tag's own: an attribute value reaching it contains one */
+  private nextLt = 0;
+  /** position of the next "&" once searched (-1: none left); values before it need no decoding */
+  private nextAmp = 0;
 
   constructor(
     private readonly s: string,
@@ -109,18 +123,44 @@ class Scanner {
   }
 
   private name(): string {
-    const start = this.i;
     const s = this.s;
-    while (this.i < s.length && isNameChar(s.charCodeAt(this.i))) this.i++;
-    const len = this.i - start;
+    const start = this.i;
+    let i = start;
+    let h = 0;
+    for (let c = s.charCodeAt(i); i < s.length && isNameChar(c); c = s.charCodeAt(++i)) h = (Math.imul(h, 31) + c) | 0;
+    this.i = i;
+    const len = i - start;
     if (len === 0) this.fail('expected a name');
-    const key = len * 0x20000 + s.charCodeAt(start) * 2 + (s.charCodeAt(this.i - 1) & 1);
-    const bucket = this.names.get(key);
-    if (bucket) for (const n of bucket) if (s.startsWith(n, start)) return n;
-    const n = s.slice(start, this.i);
-    if (bucket) bucket.push(n);
-    else this.names.set(key, [n]);
-    return n;
+    h = (h + Math.imul(len, 0x9e3779b1)) | 0;
+    let id = this.nameByHash.get(h);
+    if (id === undefined || !this.sameName(this.nameById[id], start, len)) id = this.intern(s.slice(start, i), h, id === undefined);
+    this.nameId = id;
+    return this.nameById[id];
+  }
+
+  /** Whether the text at `start` spells `name` (an inline loop: startsWith is a runtime call here). */
+  private sameName(name: string, start: number, len: number): boolean {
+    if (name.length !== len) return false;
+    for (let k = 0; k < len; k++) if (name.charCodeAt(k) !== this.s.charCodeAt(start + k)) return false;
+    return true;
+  }
+
+  private intern(text: string, hash: number, hashFree: boolean): number {
+    let id = this.nameByText.get(text);
+    if (id === undefined) {
+      id = this.nameById.length;
+      // A property key is internalized by V8: later comparisons with literals are pointer checks.
+      const key: Record<string, true> = { [text]: true };
+      for (const k in key) this.nameById.push(k);
+      this.nameByText.set(text, id);
+      if (id >= this.seenIn.length) {
+        const grown = new Int32Array(this.seenIn.length * 2);
+        grown.set(this.seenIn);
+        this.seenIn = grown;
+      }
+    }
+    if (hashFree) this.nameByHash.set(hash, id);
+    return id;
   }
 
   document(): void {
@@ -164,6 +204,9 @@ class Scanner {
         rootSeen = true;
         this.i = lt + 1;
         const name = this.name();
+        this.element++;
+        this.nextLt = s.indexOf('<', this.i);
+        if (this.nextLt === -1) this.nextLt = s.length;
         let count = 0;
         let selfClosing = false;
         for (;;) {
@@ -196,20 +239,24 @@ class Scanner {
     const s = this.s;
     const at = this.i;
     const attr = this.name();
+    const id = this.nameId;
     let c = s.charCodeAt(this.i);
     while (c <= 32) c = s.charCodeAt(++this.i);
     if (c !== 61) this.fail(`attribute "${attr}" needs a value`, at);
     c = s.charCodeAt(++this.i);
     while (c <= 32) c = s.charCodeAt(++this.i);
     if (c !== 34 && c !== 39) this.fail(`value of attribute "${attr}" must be quoted`);
-    const end = s.indexOf(c === 34 ? '"' : "'", this.i + 1);
+    const begin = this.i + 1;
+    const end = s.indexOf(c === 34 ? '"' : "'", begin);
     if (end === -1) this.fail(`unterminated value of attribute "${attr}"`, at);
-    let value = s.slice(this.i + 1, end);
-    if (value.indexOf('<') !== -1) this.fail(`"<" in the value of attribute "${attr}"`, at);
+    if (end > this.nextLt) this.fail(`"<" in the value of attribute "${attr}"`, at);
+    if (this.seenIn[id] === this.element) this.fail(`duplicate attribute "${attr}"`, at);
+    this.seenIn[id] = this.element;
+    let value = s.slice(begin, end);
     if (value.length && (value.charCodeAt(0) <= 32 || value.charCodeAt(value.length - 1) <= 32)) value = value.trim();
-    for (let j = 0; j < k; j++) if (this.attrNames[j] === attr) this.fail(`duplicate attribute "${attr}"`, at);
+    if (this.nextAmp !== -1 && this.nextAmp < begin) this.nextAmp = s.indexOf('&', begin);
     this.attrNames[k] = attr;
-    this.attrValues[k] = this.decode(value, at);
+    this.attrValues[k] = this.nextAmp !== -1 && this.nextAmp < end ? this.decode(value, at) : value;
     this.i = end + 1;
   }
 
