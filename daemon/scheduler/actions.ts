@@ -1,4 +1,5 @@
 import { defaultTimeoutMs } from './failures.js';
+import { continuesMigration } from './migration.js';
 import { parseInterval } from '../cib/duration.js';
 import type { EdgeFlags, SchedAction, SchedNode, SchedResource, WorkingSet } from './working-set.js';
 
@@ -81,17 +82,21 @@ export function createPrimitiveActions(ws: WorkingSet, r: SchedResource): Primit
   }
   for (const id of r.danglingOn) plan.dangling.push(getAction(ws, r, 'stop', ws.nodeById.get(id), { optional: false }));
   if (r.migrating && plan.start) {
-    plan.migrateTo = getAction(ws, r, 'migrate_to', current, { optional: false });
-    plan.migrateTo.meta = { migrate_source: current!.uname, migrate_target: next!.uname };
+    const meta = { migrate_source: current!.uname, migrate_target: next!.uname };
     plan.migrateFrom = getAction(ws, r, 'migrate_from', next, { optional: false });
-    plan.migrateFrom.meta = { ...plan.migrateTo.meta };
-    order(plan.migrateTo, plan.migrateFrom, { runnableFirst: true });
+    plan.migrateFrom.meta = { ...meta };
+    // A partial migration's migrate_to already succeeded: only migrate_from is left.
+    if (!continuesMigration(r)) {
+      plan.migrateTo = getAction(ws, r, 'migrate_to', current, { optional: false });
+      plan.migrateTo.meta = meta;
+      order(plan.migrateTo, plan.migrateFrom, { runnableFirst: true });
+    }
     for (const s of plan.stops) order(plan.migrateFrom, s, { runnableFirst: true });
     order(plan.migrateFrom, plan.start, { runnableFirst: true });
     plan.start.pseudo = true;
   }
   if (plan.start) {
-    for (const s of plan.stops) order(s, plan.start, { impliesThen: true, restart: true, runnableFirst: !plan.migrateTo });
+    for (const s of plan.stops) order(s, plan.start, { impliesThen: true, restart: true, runnableFirst: !plan.migrateFrom });
   }
   if (next) createMonitors(ws, r, next, plan.start);
   return plan;

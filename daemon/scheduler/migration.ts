@@ -1,6 +1,12 @@
 import type { UnpackedHistory } from './unpack-status.js';
 import type { PrimitivePlan } from './actions.js';
-import { primitivesOf, type SchedResource, type WorkingSet } from './working-set.js';
+import { primitivesOf, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
+
+/** Migrations whose migrate_to succeeded but whose migrate_from never ran (per resource). */
+const partialMigrations = new WeakMap<SchedResource, { source: SchedNode; target: SchedNode }>();
+
+/** Whether the resource continues a partial migration: only migrate_from is left to do. */
+export const continuesMigration = (r: SchedResource): boolean => r.migrating && partialMigrations.has(r);
 
 /**
  * Interprets migrations recorded across two nodes' histories (Pacemaker's
@@ -23,6 +29,14 @@ export function reconcileMigrations(ws: WorkingSet, histories: UnpackedHistory[]
         } else if (target?.state.failedMigrateFrom === h.node.uname) {
           rsc.failed = true;
           rsc.failedOn.add(h.node.id);
+        } else if (target && target.node.online && target.state.migratedFrom === undefined && !target.state.acted) {
+          // Partial migration: the guest may already run on the target, so it counts as active on both
+          // (the target first, as Pacemaker records it) until the migration is finished or both copies stop.
+          const running = [...rsc.running];
+          rsc.running.clear();
+          rsc.running.set(target.node.id, 'Started');
+          for (const [id, role] of running) rsc.running.set(id, role);
+          partialMigrations.set(rsc, { source: h.node, target: target.node });
         }
       }
       if (s.failedMigrateTo) {
@@ -54,7 +68,13 @@ function migratable(ws: WorkingSet, r: SchedResource): boolean {
  * ordered after is itself restarting.
  */
 export function decideMigrations(ws: WorkingSet): void {
-  for (const r of ws.primitives) r.migrating = migratable(ws, r);
+  for (const r of ws.primitives) {
+    const partial = partialMigrations.get(r);
+    // A partial migration towards the node still chosen is finished (migrate_from, then stop the source).
+    if (partial && r.assignedTo === partial.target && r.managed && !r.failed) r.running.delete(partial.target.id);
+    else partialMigrations.delete(r);
+    r.migrating = migratable(ws, r);
+  }
   for (const c of ws.cib.configuration.constraints) {
     if (c.kind !== 'order' || c.orderKind !== 'Mandatory' || !c.first || !c.then) continue;
     const first = ws.resourceById.get(c.first);
@@ -70,9 +90,9 @@ export function decideMigrations(ws: WorkingSet): void {
  * cannot start) must not happen: only the stop on the source remains.
  */
 export function settleMigration(plan: PrimitivePlan): void {
-  if (!plan.migrateTo || !plan.start || plan.start.runnable) return;
-  plan.migrateTo.runnable = false;
-  if (plan.migrateFrom) plan.migrateFrom.runnable = false;
+  if (!plan.migrateFrom || !plan.start || plan.start.runnable) return;
+  if (plan.migrateTo) plan.migrateTo.runnable = false;
+  plan.migrateFrom.runnable = false;
   plan.migrateTo = undefined;
   plan.migrateFrom = undefined;
 }

@@ -32,7 +32,7 @@ function summarizeOne(plan: PrimitivePlan): string | undefined {
   if (!rsc.managed) return undefined;
   const stop = plan.stops.find((s) => !s.optional) ?? plan.stops[0];
   const startRequired = start !== undefined && !start.optional && next !== undefined;
-  if (plan.migrateTo && current && next) {
+  if (plan.migrateFrom && current && next) {
     return line('Migrate', rsc.id, `${current.uname} -> ${next.uname}`, '');
   }
   if (current && next && current !== next && start && !start.runnable && stop && !stop.optional) {

@@ -201,3 +201,30 @@ describe('clone failures with colocated dependents', () => {
     expect(startVm.after).toContain(stopVm.id);
   });
 });
+
+describe('partial migrations (migrate_to done, migrate_from never ran)', () => {
+  const partial = (preferred: string) => cluster({
+    resources: '<primitive id="vm" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id="vm-m"><nvpair id="vm-m-am" name="allow-migrate" value="true"/></meta_attributes></primitive>',
+    constraints: `<rsc_location id="vm-pref" rsc="vm" node="${preferred}" score="50"/>`,
+    lrm: { node1: lrm('vm', op('vm', 'start'), op('vm', 'migrate_to', { call: 2, extra: 'migrate_source="node1" migrate_target="node2"' })), node2: probedStopped('vm') },
+  });
+
+  it('stops both copies and starts once when the target is no longer wanted', () => {
+    const t = schedule(parseCib(partial('node1')));
+    expect(t.summary).toEqual(['* Move       vm       ( node2 -> node1 )']);
+    const stops = t.actions.filter((a) => a.operation === 'stop');
+    expect(stops.map((a) => a.node).sort()).toEqual(['node1', 'node2']);
+    const [start] = byKey(t.actions, 'vm_start_0', 'node1');
+    expect(start.after).toEqual(expect.arrayContaining(stops.map((a) => a.id)));
+    expect(t.actions.filter((a) => a.operation.startsWith('migrate'))).toEqual([]);
+  });
+
+  it('finishes the migration with migrate_from alone when the target is still wanted', () => {
+    const t = schedule(parseCib(partial('node2')));
+    expect(t.summary).toEqual(['* Migrate    vm       ( node1 -> node2 )']);
+    expect(byKey(t.actions, 'vm_migrate_to_0')).toEqual([]);
+    const [from] = byKey(t.actions, 'vm_migrate_from_0', 'node2');
+    const [stop] = byKey(t.actions, 'vm_stop_0', 'node1');
+    expect(stop.after).toContain(from.id);
+  });
+});
