@@ -3,6 +3,7 @@ import { paramsFor } from './location.js';
 import { cloneOf } from './unpack-status.js';
 import type { Action } from './transition.js';
 import type { SchedAction, WorkingSet } from './working-set.js';
+import { MinHeap } from '../util/min-heap.js';
 
 const included = (a: SchedAction) => !a.optional && a.runnable;
 
@@ -79,13 +80,15 @@ export function executionOrder(actions: Action[]): Action[] {
   const remaining = new Map(actions.map((a) => [a.id, new Set(a.after)]));
   const dependents = new Map<number, number[]>();
   for (const a of actions) for (const b of a.after) (dependents.get(b) ?? dependents.set(b, []).get(b)!).push(a.id);
-  const ready = actions.filter((a) => a.after.length === 0).map((a) => a.id);
+  const ready = new MinHeap();
+  for (const a of actions) if (a.after.length === 0) ready.push(a.id);
   const out: Action[] = [];
+  const listed = new Set<Action>();
   const byId = new Map(actions.map((a) => [a.id, a]));
-  while (ready.length) {
-    ready.sort((x, y) => x - y);
-    const id = ready.shift()!;
-    out.push(byId.get(id)!);
+  for (let id = ready.pop(); id !== undefined; id = ready.pop()) {
+    const a = byId.get(id)!;
+    out.push(a);
+    listed.add(a);
     for (const d of dependents.get(id) ?? []) {
       const deps = remaining.get(d)!;
       deps.delete(id);
@@ -93,6 +96,6 @@ export function executionOrder(actions: Action[]): Action[] {
     }
   }
   // Cycles (should not happen) still list every action once.
-  for (const a of actions) if (!out.includes(a)) out.push(a);
+  for (const a of actions) if (!listed.has(a)) out.push(a);
   return out;
 }
