@@ -62,6 +62,13 @@ function isNameChar(c: number): boolean {
   return c > 32 && c !== 47 && c !== 62 && c !== 61 && c !== 34 && c !== 39 && c !== 60;
 }
 
+/** A copy of `a` twice as long, the new half filled with `fill`. */
+function grown(a: Int32Array<ArrayBuffer>, fill: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(a.length * 2).fill(fill);
+  out.set(a);
+  return out;
+}
+
 interface Frame {
   name: string;
   text: string;
@@ -83,6 +90,8 @@ class Scanner {
   private nameId = 0;
   /** per name id: the element it last appeared in as an attribute (duplicate check) */
   private seenIn = new Int32Array(64);
+  /** per name id: the name id scanned right after it last time (-1: none yet); only a hint, checked on use */
+  private nextName = new Int32Array(64).fill(-1);
   private element = 0;
   /** first "<" after the current tag's own: an attribute value reaching it contains one */
   private nextLt = 0;
@@ -125,6 +134,19 @@ class Scanner {
   private name(): string {
     const s = this.s;
     const start = this.i;
+    // Attributes come in the same order element after element: try the name that followed last time.
+    const guess = this.nextName[this.nameId];
+    if (guess >= 0) {
+      const g = this.nameById[guess];
+      const len = g.length;
+      let k = 0;
+      while (k < len && s.charCodeAt(start + k) === g.charCodeAt(k)) k++;
+      if (k === len && !isNameChar(s.charCodeAt(start + len))) {
+        this.i = start + len;
+        this.nameId = guess;
+        return g;
+      }
+    }
     let i = start;
     let h = 0;
     for (let c = s.charCodeAt(i); i < s.length && isNameChar(c); c = s.charCodeAt(++i)) h = (Math.imul(h, 31) + c) | 0;
@@ -134,6 +156,7 @@ class Scanner {
     h = (h + Math.imul(len, 0x9e3779b1)) | 0;
     let id = this.nameByHash.get(h);
     if (id === undefined || !this.sameName(this.nameById[id], start, len)) id = this.intern(s.slice(start, i), h, id === undefined);
+    this.nextName[this.nameId] = id;
     this.nameId = id;
     return this.nameById[id];
   }
@@ -154,9 +177,8 @@ class Scanner {
       for (const k in key) this.nameById.push(k);
       this.nameByText.set(text, id);
       if (id >= this.seenIn.length) {
-        const grown = new Int32Array(this.seenIn.length * 2);
-        grown.set(this.seenIn);
-        this.seenIn = grown;
+        this.seenIn = grown(this.seenIn, 0);
+        this.nextName = grown(this.nextName, -1);
       }
     }
     if (hashFree) this.nameByHash.set(hash, id);

@@ -17,6 +17,16 @@ describe('scanXml', () => {
     expect(scanXml(sample)).toEqual(parseXml(sample));
   });
 
+  it('reads names right when attribute order changes from element to element (names are predicted from the last element)', () => {
+    const text = '<a><b x="1" y="2"/><b y="3" x="4"/><b xy="5" x="6"/><b x="7" yz="8"/><b x="9" y="10"/></a>';
+    expect(scanXml(text)).toEqual(parseXml(text));
+    expect(scanXml(text).children.map((b) => b.attrs)).toEqual([{ x: '1', y: '2' }, { y: '3', x: '4' }, { xy: '5', x: '6' }, { x: '7', yz: '8' }, { x: '9', y: '10' }]);
+  });
+
+  it('still finds a duplicate attribute whose name was predicted', () => {
+    expect(() => scanXml('<a><b x="1" y="2"/><b x="1" x="2"/></a>')).toThrow(/duplicate attribute "x"/);
+  });
+
   it('decodes numeric character references (which parseXml leaves as they are)', () => {
     expect(scanXml('<a v="&#65;&#x42;"/>').attrs.v).toBe('AB');
   });
