@@ -84,9 +84,14 @@ describe('resources on a 3-node cluster', () => {
     const sampler = new ActivitySampler(cluster, ids);
     const t0 = Date.now();
     await cluster.stopNode(leaving);
-    // the DC moved them (stop here, then start there) while the node was still a member: a
-    // move, not a failover after lease expiry, so they run elsewhere well within the TTL
-    await cluster.waitFor(() => moved.every((id) => cluster.activeNodes(id).length === 1), 1500, 'moved resources running elsewhere');
+    // the DC moved them (stop here, then start there) while the node was still a member, not a
+    // failover after lease expiry: the leaving node's log shows it stopped none on its own, and
+    // each stop there came before the start elsewhere (no time limit: CI machines may be loaded)
+    await cluster.waitFor(() => moved.every((id) => cluster.activeNodes(id).length === 1), 10_000, 'moved resources running elsewhere');
+    for (const id of moved) {
+      const ops = cluster.agentActions().filter((a) => a.resource === id && a.at >= t0 && (a.action === 'stop' || a.action === 'start'));
+      expect(ops.map((a) => `${a.action}@${a.node === leaving ? 'leaving' : 'other'}`)).toEqual(['stop@leaving', 'start@other']);
+    }
     sampler.stop();
     expect(sampler.doubleActive).toEqual([]);
     for (const id of moved) expect(cluster.activeNodes(id)[0]).not.toBe(leaving);
