@@ -92,17 +92,22 @@ export function hashTableOrder(keys: readonly string[]): string[] {
   return t.slots.filter((k): k is string => k !== undefined);
 }
 
-/** g_list_sort: merge sort that splits at floor(n/2) and takes from the left run on ties. */
-export function listSort<T>(list: readonly T[], compare: (a: T, b: T) => number): T[] {
-  if (list.length < 2) return [...list];
-  const mid = list.length >> 1;
-  const left = listSort(list.slice(0, mid), compare);
-  const right = listSort(list.slice(mid), compare);
-  const out: T[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < left.length && j < right.length) out.push(compare(left[i], right[j]) <= 0 ? left[i++] : right[j++]);
-  while (i < left.length) out.push(left[i++]);
-  while (j < right.length) out.push(right[j++]);
-  return out;
+/**
+ * g_list_sort on the items at positions 0..n-1: a merge sort that splits at
+ * floor(n/2) and takes from the left run on ties. Sorts `order` (positions)
+ * in place, using `scratch` (same length) as the merge buffer.
+ */
+export function listSort(order: Int32Array, scratch: Int32Array, compare: (a: number, b: number) => number, from = 0, to = order.length): void {
+  const n = to - from;
+  if (n < 2) return;
+  const mid = from + (n >> 1);
+  listSort(order, scratch, compare, from, mid);
+  listSort(order, scratch, compare, mid, to);
+  let i = from;
+  let j = mid;
+  let k = from;
+  while (i < mid && j < to) scratch[k++] = compare(order[i], order[j]) <= 0 ? order[i++] : order[j++];
+  while (i < mid) scratch[k++] = order[i++];
+  while (j < to) scratch[k++] = order[j++];
+  for (k = from; k < to; k++) order[k] = scratch[k];
 }

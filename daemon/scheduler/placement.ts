@@ -27,25 +27,28 @@ const byName = (a: SchedNode, b: SchedNode) => (a.uname < b.uname ? -1 : a.uname
  */
 export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string, number>, hints: PlacementHints = {}): SchedNode | undefined {
   const strategy = ws.options.placementStrategy;
-  const order: SchedNode[] = [];
-  const weight = new Map<SchedNode, number>();
-  for (const id of hashTableOrder([...scores.keys()])) {
-    const n = ws.nodeById.get(id);
-    if (!n) continue;
-    order.push(n);
-    weight.set(n, hints.filter && !hints.filter(n) ? -INFINITY : scores.get(id)!);
-  }
-  const usable = (n: SchedNode) => nodeAvailable(n) && weight.get(n)! >= 0;
+  const nodes = candidateOrder(ws, scores);
+  const m = nodes.length;
+  // Positions in hash order; weight[p] is the score of nodes[p] (bans included).
+  const weight = new Float64Array(m);
+  for (let p = 0; p < m; p++) weight[p] = hints.filter && !hints.filter(nodes[p]) ? -INFINITY : scores.get(nodes[p].id)!;
+  const usable = (p: number) => nodeAvailable(nodes[p]) && weight[p] >= 0;
   if (strategy !== 'default') {
     const together = colocatedUtilization(r);
-    const need = order.some((n) => usable(n) && fits(n, together)) ? together : r.utilization;
-    for (const n of order) if (usable(n) && !fits(n, need)) weight.set(n, -INFINITY);
+    let need = r.utilization;
+    for (let p = 0; p < m; p++) if (usable(p) && fits(nodes[p], together)) need = together;
+    for (let p = 0; p < m; p++) if (usable(p) && !fits(nodes[p], need)) weight[p] = -INFINITY;
   }
-  const prefer = hints.prefer;
-  const sorted = listSort([...order].reverse(), (a, b) => {
-    const wa = nodeAvailable(a) ? weight.get(a)! : -INFINITY;
-    const wb = nodeAvailable(b) ? weight.get(b)! : -INFINITY;
+  // g_hash_table_get_values lists the table backwards.
+  const sorted = new Int32Array(m);
+  for (let p = 0; p < m; p++) sorted[p] = m - 1 - p;
+  const effective = (p: number) => (nodeAvailable(nodes[p]) ? weight[p] : -INFINITY);
+  listSort(sorted, new Int32Array(m), (pa, pb) => {
+    const wa = effective(pa);
+    const wb = effective(pb);
     if (wa !== wb) return wa > wb ? -1 : 1;
+    const a = nodes[pa];
+    const b = nodes[pb];
     if (strategy === 'minimal') return byName(a, b);
     if (strategy === 'balanced') {
       const c = compareCapacity(a, b);
@@ -56,19 +59,33 @@ export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string,
     if (hints.current === b) return 1;
     return byName(a, b);
   });
+  if (m === 0) return undefined;
   const best = sorted[0];
-  if (!best) return undefined;
-  let chosen = prefer && weight.has(prefer) && weight.get(prefer)! >= weight.get(best)! && usable(prefer) ? prefer : undefined;
-  if (!chosen) {
+  const preferAt = hints.prefer ? nodes.indexOf(hints.prefer) : -1;
+  let chosen = preferAt >= 0 && weight[preferAt] >= weight[best] && usable(preferAt) ? preferAt : -1;
+  if (chosen < 0) {
     chosen = best;
     const uniqueInstance = r.parent?.kind === 'clone' && /^(true|on|yes|y|1)$/i.test(r.parent.meta['globally-unique'] ?? '');
-    const cur = hints.current;
-    if (!uniqueInstance && weight.get(best)! > 0 && nodeAvailable(best) && cur && weight.has(cur) && usable(cur)) {
-      for (const n of sorted.slice(1)) {
-        if (weight.get(n) !== weight.get(best)) break;
-        if (n === cur) chosen = n;
-      }
+    const curAt = hints.current ? nodes.indexOf(hints.current) : -1;
+    if (!uniqueInstance && weight[best] > 0 && nodeAvailable(nodes[best]) && curAt >= 0 && usable(curAt)) {
+      for (let k = 1; k < m && weight[sorted[k]] === weight[best]; k++) if (sorted[k] === curAt) chosen = curAt;
     }
   }
-  return usable(chosen) ? chosen : undefined;
+  return usable(chosen) ? nodes[chosen] : undefined;
+}
+
+const orderMemo = new WeakMap<WorkingSet, Map<string, SchedNode[]>>();
+
+/** A resource's candidate nodes in Pacemaker's table order; most resources share one node set, so it is worked out once per set. */
+function candidateOrder(ws: WorkingSet, scores: Map<string, number>): SchedNode[] {
+  const ids = [...scores.keys()];
+  const key = ids.join('\0');
+  let memo = orderMemo.get(ws);
+  if (!memo) orderMemo.set(ws, (memo = new Map()));
+  let nodes = memo.get(key);
+  if (!nodes) {
+    nodes = hashTableOrder(ids).map((id) => ws.nodeById.get(id)).filter((n): n is SchedNode => n !== undefined);
+    memo.set(key, nodes);
+  }
+  return nodes;
 }
