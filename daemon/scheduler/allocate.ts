@@ -135,6 +135,14 @@ function cloneScore(inst: SchedResource, node: SchedNode): number {
 function assignClone(ws: WorkingSet, clone: SchedResource): void {
   if (clone.assigning) return;
   clone.assigning = true;
+  // Order (observed with crm_simulate 2.1.5): instances active where the clone's own score (before
+  // colocations, without stickiness) allows them first, even on a node going away; then by number.
+  const keeps = (inst: SchedResource) => {
+    const cur = currentNode(ws, leadOf(inst));
+    return cur !== undefined && cloneScore(leadOf(inst), cur) >= 0 ? 0 : 1;
+  };
+  const rank = new Map(clone.children.map((inst) => [inst, keeps(inst)]));
+  const instances = [...clone.children].sort((a, b) => rank.get(a)! - rank.get(b)! || (a.instance ?? 0) - (b.instance ?? 0));
   // The clone's own colocations bind every instance: place the primaries first, then restrict each instance.
   for (const col of clone.withPrimaries) {
     assignResource(ws, col.primary);
@@ -145,7 +153,8 @@ function assignClone(ws: WorkingSet, clone: SchedResource): void {
   const room = (n: SchedNode) => (perNode.get(n.id) ?? 0) < nodeMax;
   const place = (inst: SchedResource, prefer?: SchedNode) => {
     const lead = leadOf(inst);
-    assignPrimitive(ws, lead, room, prefer, prefer !== undefined);
+    // An instance may use only nodes where the clone itself may run (its own stickiness does not count).
+    assignPrimitive(ws, lead, (n) => room(n) && cloneScore(lead, n) >= 0, prefer, prefer !== undefined);
     if (lead.provisional) return;
     for (const c of inst.children.slice(1)) assignPrimitive(ws, c);
     // A group instance keeps its current node only if every member can stay there.
@@ -157,16 +166,11 @@ function assignClone(ws: WorkingSet, clone: SchedResource): void {
     inst.assignedTo = lead.assignedTo;
     if (lead.assignedTo) perNode.set(lead.assignedTo.id, (perNode.get(lead.assignedTo.id) ?? 0) + 1);
   };
-  const instances = [...clone.children].sort((a, b) => {
-    const ra = primitivesOf(a).some((p) => p.running.size > 0) ? 0 : 1;
-    const rb = primitivesOf(b).some((p) => p.running.size > 0) ? 0 : 1;
-    return ra - rb || (a.instance ?? 0) - (b.instance ?? 0);
-  });
   for (const inst of instances) {
     const lead = leadOf(inst);
     const cur = currentNode(ws, lead);
     if (!cur || !lead.provisional || primitivesOf(inst).some((p) => p.failed)) continue;
-    if (nodeAvailable(cur) && room(cur) && cloneScore(lead, cur) >= 0) place(inst, cur);
+    if (nodeAvailable(cur)) place(inst, cur);
   }
   for (const inst of instances) if (leadOf(inst).provisional) place(inst);
   clone.provisional = false;
