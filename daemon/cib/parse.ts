@@ -21,28 +21,37 @@ export function parseCib(input: string | XmlElement, file?: string): Cib {
 }
 
 /**
- * Builds the element tree, except that operation history entries (the bulk of
- * a large CIB) become LrmOp objects directly instead of generic elements.
+ * Builds the element tree, except that each node's resource history (the bulk
+ * of a large CIB: lrm_resource and its lrm_rsc_op entries) becomes
+ * LrmResource and LrmOp objects directly instead of generic elements.
  */
 class CibTreeBuilder extends XmlTreeBuilder {
-  private skipping = 0;
+  /** depth inside a streamed lrm_resource (0: not in one) */
+  private depth = 0;
+  private resource?: LrmResource;
 
   constructor(private readonly parser: CibParser) {
     super();
   }
 
   override open(name: string, names: string[], values: string[], count: number): void {
+    if (this.depth > 0) {
+      if (this.depth++ === 1 && name === 'lrm_rsc_op') this.resource!.ops.push(this.parser.lrmOp(names, values, count));
+      return;
+    }
     const parent = this.current;
-    if (this.skipping > 0 || (name === 'lrm_rsc_op' && parent?.name === 'lrm_resource')) {
-      if (this.skipping++ === 0) this.parser.addPrebuiltOp(parent!, this.parser.lrmOp(names, values, count));
+    if (name === 'lrm_resource' && parent?.name === 'lrm_resources') {
+      this.depth = 1;
+      this.resource = this.parser.lrmResource(names, values, count);
+      this.parser.addPrebuiltResource(parent, this.resource);
       return;
     }
     super.open(name, names, values, count);
   }
 
   override close(name: string, text: string | undefined): void {
-    if (this.skipping > 0) {
-      this.skipping--;
+    if (this.depth > 0) {
+      this.depth--;
       return;
     }
     super.close(name, text);
@@ -410,11 +419,15 @@ class CibParser {
     const resources: LrmResource[] = [];
     const lrm = firstChild(el, 'lrm');
     const lrmResources = lrm ? firstChild(lrm, 'lrm_resources') : undefined;
+    if (lrmResources) resources.push(...(this.prebuilt.get(lrmResources) ?? []));
     for (const r of lrmResources ? childrenNamed(lrmResources, 'lrm_resource') : []) {
-      resources.push({
-        id: this.required(r, 'id'), class: r.attrs.class, provider: r.attrs.provider, type: r.attrs.type, container: r.attrs.container,
-        ops: this.lrmOpsOf(r),
-      });
+      const names = Object.keys(r.attrs);
+      const res = this.lrmResource(names, names.map((n) => r.attrs[n]), names.length);
+      for (const o of childrenNamed(r, 'lrm_rsc_op')) {
+        const opNames = Object.keys(o.attrs);
+        res.ops.push(this.lrmOp(opNames, opNames.map((n) => o.attrs[n]), opNames.length));
+      }
+      resources.push(res);
     }
     return {
       id: this.required(el, 'id'), uname: el.attrs.uname, inCcm: el.attrs.in_ccm, crmd: el.attrs.crmd, join: el.attrs.join,
@@ -422,19 +435,28 @@ class CibParser {
     };
   }
 
-  /** lrm_rsc_op entries built while scanning, per lrm_resource element */
-  private readonly prebuilt = new Map<XmlElement, LrmOp[]>();
+  /** lrm_resource entries built while scanning, per lrm_resources element */
+  private readonly prebuilt = new Map<XmlElement, LrmResource[]>();
 
-  addPrebuiltOp(lrmResource: XmlElement, op: LrmOp): void {
-    (this.prebuilt.get(lrmResource) ?? this.prebuilt.set(lrmResource, []).get(lrmResource)!).push(op);
+  addPrebuiltResource(lrmResources: XmlElement, r: LrmResource): void {
+    (this.prebuilt.get(lrmResources) ?? this.prebuilt.set(lrmResources, []).get(lrmResources)!).push(r);
   }
 
-  private lrmOpsOf(r: XmlElement): LrmOp[] {
-    const ops = childrenNamed(r, 'lrm_rsc_op').map((o) => {
-      const names = Object.keys(o.attrs);
-      return this.lrmOp(names, names.map((n) => o.attrs[n]), names.length);
-    });
-    return [...(this.prebuilt.get(r) ?? []), ...ops];
+  /** One lrm_resource (without its history) from its attributes, as parallel arrays. */
+  lrmResource(names: string[], values: string[], count: number): LrmResource {
+    const r: LrmResource = { id: '', ops: [] };
+    for (let k = 0; k < count; k++) {
+      const v = values[k];
+      switch (names[k]) {
+        case 'id': r.id = v; break;
+        case 'class': r.class = v; break;
+        case 'provider': r.provider = v; break;
+        case 'type': r.type = v; break;
+        case 'container': r.container = v; break;
+      }
+    }
+    if (r.id === '') this.fail({ name: 'lrm_resource', attrs: {}, children: [] }, 'missing required attribute "id"');
+    return r;
   }
 
   private badOp(id: string | undefined, detail: string): never {
