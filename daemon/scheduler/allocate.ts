@@ -136,10 +136,12 @@ function assignClone(ws: WorkingSet, clone: SchedResource): void {
   if (clone.assigning) return;
   clone.assigning = true;
   // Order (observed with crm_simulate 2.1.5): instances active where the clone's own score (before
-  // colocations, without stickiness) allows them first, even on a node going away; then by number.
+  // colocations, without stickiness) allows them, even on a node going away; then inactive ones; then
+  // those active where the clone may not stay; by number within each.
   const keeps = (inst: SchedResource) => {
     const cur = currentNode(ws, leadOf(inst));
-    return cur !== undefined && cloneScore(leadOf(inst), cur) >= 0 ? 0 : 1;
+    if (cur === undefined) return 1;
+    return cloneScore(leadOf(inst), cur) >= 0 ? 0 : 2;
   };
   const rank = new Map(clone.children.map((inst) => [inst, keeps(inst)]));
   const instances = [...clone.children].sort((a, b) => rank.get(a)! - rank.get(b)! || (a.instance ?? 0) - (b.instance ?? 0));
