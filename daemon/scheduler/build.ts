@@ -113,6 +113,8 @@ function buildResource(f: ResourceFactory, res: Resource, inherited: Record<stri
       r.cloneDef = res;
       const max = Number(meta['clone-max'] ?? meta.clone_max ?? f.ws.nodes.length);
       const childMeta = { ...meta };
+      // Pacemaker gives clone instances a stickiness of 1 unless one is configured (clone or rsc_defaults).
+      if (meta['resource-stickiness'] === undefined && meta['default-resource-stickiness'] === undefined) childMeta['resource-stickiness'] = '1';
       for (let i = 0; i < max; i++) {
         const child = res.child.kind === 'primitive'
           ? buildPrimitive(f, res.child, `${res.child.id}:${i}`, childMeta, r)
