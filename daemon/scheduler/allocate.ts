@@ -29,25 +29,21 @@ export function sortForAssignment(ws: WorkingSet): SchedResource[] {
   if (ws.options.placementStrategy === 'default') {
     return [...ws.resources].sort((a, b) => b.priority - a.priority || a.order - b.order);
   }
-  const nodes = [...ws.nodes].sort((a, b) => (a.uname < b.uname ? -1 : a.uname > b.uname ? 1 : 0));
+  // Nodes that cannot run anything (standby, offline) do not rank resources.
+  const nodes = ws.nodes.filter(nodeAvailable).sort((a, b) => (a.uname < b.uname ? -1 : a.uname > b.uname ? 1 : 0));
   const keyed = ws.resources.map((r) => {
     const weights = sortWeights(ws, r);
     const lead = r.kind === 'group' ? r.children[0] : r.kind === 'clone' ? primitivesOf(r).find((p) => p.running.size > 0) : r;
     const cur = lead ? currentNode(ws, lead) : undefined;
     // Observed with crm_simulate 2.1.5 (not derived from documentation): a resource on a standby node
     // ranks as if it ran nowhere, one on a node shutting down keeps its score there.
-    return { r, weights, curWeight: cur && !cur.standby ? (weights.get(cur.id) ?? -INFINITY) : -INFINITY };
+    const byNode = Float64Array.from(nodes, (n) => weights.get(n.id) ?? -INFINITY);
+    return { r, byNode, curWeight: cur && !cur.standby ? (weights.get(cur.id) ?? -INFINITY) : -INFINITY };
   });
   keyed.sort((a, b) => {
     if (a.r.priority !== b.r.priority) return b.r.priority - a.r.priority;
     if (a.curWeight !== b.curWeight) return b.curWeight - a.curWeight;
-    for (const n of nodes) {
-      // Nodes that cannot run anything (standby, offline) do not rank resources.
-      if (!nodeAvailable(n)) continue;
-      const wa = a.weights.get(n.id) ?? -INFINITY;
-      const wb = b.weights.get(n.id) ?? -INFINITY;
-      if (wa !== wb) return wb - wa;
-    }
+    for (let i = 0; i < nodes.length; i++) if (a.byNode[i] !== b.byNode[i]) return b.byNode[i] - a.byNode[i];
     return a.r.order - b.r.order;
   });
   return keyed.map((k) => k.r);
