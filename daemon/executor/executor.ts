@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
 import { nodeBinding } from '../util/log-fields.js';
 import type { Logger } from '../util/logger.js';
 import type { Lifecycle } from '../util/lifecycle.js';
@@ -7,7 +8,7 @@ import { runAgentProcess } from './agent-process.js';
 import { isResolved, resolveAgent, type ResolvedAgent } from './agent-resolver.js';
 import { ExecutorConfigError, ExecutorNotRunningError, InvalidOperationRequestError } from './errors.js';
 import { mapLsbExit, mapOcfExit } from './exit-code.js';
-import { readGuardPids } from './guard-pid-files.js';
+import { GUARD_PID_DIR, readGuardPids } from './guard-pid-files.js';
 import {
   OcfRc,
   OpStatus,
@@ -76,6 +77,7 @@ export class Executor implements Lifecycle, AgentExecutor {
   private nextCallId: number;
   private started = false;
   private readonly groupListeners = new Set<() => void>();
+  private guardPidWatcher?: FSWatcher;
 
   constructor(private readonly opts: ExecutorOptions) {
     this.log = opts.logger.child({ component: 'executor', ...nodeBinding(opts.logger, opts.node) });
@@ -89,10 +91,13 @@ export class Executor implements Lifecycle, AgentExecutor {
 
   async start(): Promise<void> {
     // Standard agents keep their state files there and fail their start if it is missing.
+    const guardPidDir = join(this.rscTmpDir, GUARD_PID_DIR);
     try {
-      mkdirSync(this.rscTmpDir, { recursive: true });
+      mkdirSync(guardPidDir, { recursive: true });
+      // an agent names QEMU while its start still runs: the guard must know at once, not at the agent's exit
+      this.guardPidWatcher = watch(guardPidDir, () => this.groupsChanged());
     } catch (err) {
-      throw new ExecutorConfigError('rscTmpDir', `cannot create ${this.rscTmpDir}`, { cause: err });
+      throw new ExecutorConfigError('rscTmpDir', `cannot create or watch ${guardPidDir}`, { cause: err });
     }
     this.started = true;
     this.log.info({ ocfRoots: this.ocfRoots, compatDir: this.compatDir, rscTmpDir: this.rscTmpDir }, 'executor started');
@@ -100,6 +105,7 @@ export class Executor implements Lifecycle, AgentExecutor {
 
   async stop(): Promise<void> {
     this.started = false;
+    this.guardPidWatcher?.close();
     this.stopAllRecurring();
     this.queue.dropPending();
     await this.queue.idle();

@@ -21,6 +21,8 @@ describe('guard coverage when vigild dies', () => {
     await cluster.configure(cluster.dummy('g1', { detached: true }));
     await cluster.waitFor(() => cluster.activeNodes('g1').length === 1, 20_000, 'g1 started');
     const [home] = cluster.activeNodes('g1');
+    // the start finished and is recorded: the steady state of a running VM
+    await cluster.waitFor(async () => /operation="start"[^>]*op-status="0"/.test(await cluster.api().getCib()), 10_000, 'g1 start recorded');
     const pid = Number(/pid=(\d+)/.exec(readFileSync(join(cluster.dir, 'state', `g1@${home}`), 'utf8'))![1]);
     // really outside the agent's group: its own session
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -29,7 +31,11 @@ describe('guard coverage when vigild dies', () => {
     const t0 = Date.now();
     await cluster.killNode(home);
     // lease TTL 2 s: the guard fires before the lease can expire at etcd
-    await cluster.waitFor(() => !processAlive(pid), 4000, `placeholder ${pid} killed by ${home}'s guard`);
+    await cluster.waitFor(() => !processAlive(pid), 4000, `placeholder ${pid} killed by ${home}'s guard`).catch((err: Error) => {
+      const guardLines = readFileSync(join(cluster.dir, home, 'vigild.log'), 'utf8').split('\n').filter((l) => l.includes('"component":"guard'));
+      const state = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').slice(0, 8).join(' | ');
+      throw new Error(`${err.message}\nplaceholder: ${state}\nguard log:\n${guardLines.slice(-6).join('\n')}`);
+    });
     const killedMs = Date.now() - t0;
     const other = home === 'n1' ? 'n2' : 'n1';
     await cluster.waitFor(() => cluster.activeNodes('g1').join() === other, 20_000, `g1 recovered on ${other}`);
