@@ -53,26 +53,40 @@ export function collectiveOrderings(ws: WorkingSet, r: SchedResource): void {
   }
 }
 
-function orderPair(ws: WorkingSet, c: OrderConstraint, first: SchedResource, then: SchedResource, firstTask: string, thenTask: string): void {
+/**
+ * Action pairs already ordered by a constraint: a later constraint between the same two actions is
+ * ignored (observed with crm_simulate 2.1.5: an Optional order listed first makes a later Mandatory one moot).
+ */
+type OrderedPairs = Set<string>;
+
+function orderOnce(seen: OrderedPairs, a: SchedAction, b: SchedAction, flags: EdgeFlags): void {
+  const key = `${a.id}>${b.id}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  order(a, b, flags);
+}
+
+function orderPair(ws: WorkingSet, seen: OrderedPairs, c: OrderConstraint, first: SchedResource, then: SchedResource, firstTask: string, thenTask: string): void {
   if (c.orderKind === 'Serialize') return;
   const mandatory = c.orderKind === 'Mandatory';
   let flags: EdgeFlags = {};
   if (mandatory && !c.symmetrical) flags = { runnableFirstIfStopped: true };
   else if (mandatory) flags = { impliesThen: true, runnableFirst: firstTask === 'start' || firstTask === 'promote' };
-  for (const a of firstAction(ws, first, firstTask)) for (const b of thenAction(ws, then, thenTask)) order(a, b, flags);
+  for (const a of firstAction(ws, first, firstTask)) for (const b of thenAction(ws, then, thenTask)) orderOnce(seen, a, b, flags);
   if (!c.symmetrical || !inverse[firstTask] || !inverse[thenTask]) return;
   const invFlags: EdgeFlags = mandatory ? { impliesFirst: true } : {};
-  for (const a of firstAction(ws, then, inverse[thenTask])) for (const b of thenAction(ws, first, inverse[firstTask])) order(a, b, invFlags);
+  for (const a of firstAction(ws, then, inverse[thenTask])) for (const b of thenAction(ws, first, inverse[firstTask])) orderOnce(seen, a, b, invFlags);
 }
 
 /** Applies rsc_order constraints (pairs and resource sets). */
 export function applyOrderConstraints(ws: WorkingSet): void {
+  const seen: OrderedPairs = new Set();
   for (const c of ws.cib.configuration.constraints) {
     if (c.kind !== 'order') continue;
     if (c.sets.length === 0) {
       const first = ws.resourceById.get(c.first!);
       const then = ws.resourceById.get(c.then!);
-      if (first && then) orderPair(ws, c, first, then, c.firstAction, c.thenAction);
+      if (first && then) orderPair(ws, seen, c, first, then, c.firstAction, c.thenAction);
       continue;
     }
     let previous: SchedResource[] = [];
@@ -80,10 +94,10 @@ export function applyOrderConstraints(ws: WorkingSet): void {
     for (const s of c.sets) {
       const members = s.resources.map((id) => ws.resourceById.get(id)).filter((r): r is SchedResource => r !== undefined);
       const task = s.action ?? 'start';
-      if (s.sequential) for (let i = 1; i < members.length; i++) orderPair(ws, c, members[i - 1], members[i], task, task);
+      if (s.sequential) for (let i = 1; i < members.length; i++) orderPair(ws, seen, c, members[i - 1], members[i], task, task);
       if (anyOf) {
         for (const m of members) for (const b of thenAction(ws, m, task)) order(anyOf, b, { runnableFirst: true, impliesThen: c.orderKind === 'Mandatory' });
-      } else for (const p of previous) for (const m of members) orderPair(ws, c, p, m, task, task);
+      } else for (const p of previous) for (const m of members) orderPair(ws, seen, c, p, m, task, task);
       anyOf = undefined;
       if (!s.requireAll && !s.sequential && c.orderKind === 'Mandatory') {
         // "one or more": what follows may start once any member has.
