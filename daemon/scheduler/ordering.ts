@@ -22,8 +22,9 @@ function thenAction(ws: WorkingSet, r: SchedResource, task: string): SchedAction
 function primitiveActions(ws: WorkingSet, r: SchedResource, task: string): SchedAction[] {
   const found = findActions(ws, r, task, 0);
   if (found.length) return found;
-  // No such action planned: an unrunnable placeholder so that dependents know.
-  return [getAction(ws, r, task, undefined, { optional: true, runnable: false })];
+  // No such action planned: a placeholder so that dependents know it cannot happen — except the start of
+  // an unmanaged resource left running, which counts as done (its dependents may start).
+  return [getAction(ws, r, task, undefined, { optional: true, runnable: task === 'start' && !r.managed && r.running.size > 0 })];
 }
 
 /** Pseudo actions bracketing a group's or clone's members, and a group's internal chain. */
