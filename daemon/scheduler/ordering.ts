@@ -1,6 +1,6 @@
 import type { OrderConstraint } from '../cib/model.js';
 import { findActions, getAction, order } from './actions.js';
-import type { EdgeFlags, SchedAction, SchedResource, WorkingSet } from './working-set.js';
+import { primitivesOf, type EdgeFlags, type SchedAction, type SchedResource, type WorkingSet } from './working-set.js';
 
 /** start -> stop etc.: the action that undoes another, for symmetrical orderings. */
 const inverse: Record<string, string> = { start: 'stop', stop: 'start', promote: 'demote', demote: 'promote' };
@@ -73,7 +73,10 @@ function orderPair(ws: WorkingSet, seen: OrderedPairs, c: OrderConstraint, first
   let flags: EdgeFlags = {};
   if (mandatory && !c.symmetrical) flags = { runnableFirstIfStopped: true };
   else if (mandatory) flags = { impliesThen: true, runnableFirst: firstTask === 'start' || firstTask === 'promote' };
-  for (const a of firstAction(ws, first, firstTask)) for (const b of thenAction(ws, then, thenTask)) orderOnce(seen, a, b, flags);
+  // An asymmetric order into an active collective must not stop its running members, yet still blocks
+  // the members that would start: order into each member rather than the collective's own start.
+  const thens = mandatory && !c.symmetrical && then.kind !== 'primitive' && isActive(then) ? primitivesOf(then) : [then];
+  for (const a of firstAction(ws, first, firstTask)) for (const t of thens) for (const b of thenAction(ws, t, thenTask)) orderOnce(seen, a, b, flags);
   if (!c.symmetrical || !inverse[firstTask] || !inverse[thenTask]) return;
   const invFlags: EdgeFlags = mandatory ? { impliesFirst: true } : {};
   for (const a of firstAction(ws, then, inverse[thenTask])) for (const b of thenAction(ws, first, inverse[firstTask])) orderOnce(seen, a, b, invFlags);
