@@ -470,6 +470,18 @@ class CibParser {
     return n;
   }
 
+  /** one copy of each value that repeats across history entries (operation names, node names, feature sets) */
+  private readonly values = new Map<string, string>();
+
+  /** The kept copy of a repeating value: a large CIB would otherwise hold hundreds of thousands of copies. */
+  private shared(v: string | undefined): string | undefined {
+    if (v === undefined) return undefined;
+    const kept = this.values.get(v);
+    if (kept !== undefined) return kept;
+    this.values.set(v, v);
+    return v;
+  }
+
   /** One lrm_rsc_op from its attributes (given as parallel arrays: this runs for every history entry). */
   lrmOp(names: string[], values: string[], count: number): LrmOp {
     let id: string | undefined, key: string | undefined, operation: string | undefined, callId: string | undefined, rc: string | undefined;
@@ -515,10 +527,11 @@ class CibParser {
     }
     const num = (attr: string, v: string | undefined) => (v === undefined ? undefined : this.opNumber(id, attr, v));
     return {
-      id, operationKey: key ?? id, operation, callId: num('call-id', callId) ?? 0, rcCode: rcCode ?? 0, opStatus: opStatus ?? 0,
+      id, operationKey: key ?? id, operation: this.shared(operation)!, callId: num('call-id', callId) ?? 0, rcCode: rcCode ?? 0, opStatus: opStatus ?? 0,
       intervalMs: num('interval', interval) ?? 0, lastRcChange: num('last-rc-change', lastRcChange), lastRun: num('last-run', lastRun),
       execTime: num('exec-time', execTime), queueTime: num('queue-time', queueTime), opDigest: digest, restartDigest,
-      transitionKey: tkey, transitionMagic: magic, onNode, exitReason, migrateSource, migrateTarget, featureSet,
+      transitionKey: tkey, transitionMagic: magic, onNode: this.shared(onNode), exitReason: this.shared(exitReason), migrateSource, migrateTarget,
+      featureSet: this.shared(featureSet),
     };
   }
 }

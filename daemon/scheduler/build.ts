@@ -47,7 +47,7 @@ function buildNodes(cib: Cib, now: Date): SchedNode[] {
     for (const [k, v] of Object.entries(resolveAttributes(n.utilization, { now, nodeAttributes: attrs }))) capacity[k] = Number(v) || 0;
     return {
       id: n.id, uname: n.uname, online: false, unclean: false, pending: false, standby: false, shutdown: false, maintenance: false,
-      attrs, capacity, remaining: { ...capacity }, assignedCount: 0, index,
+      attrs, capacity, capacityNames: Object.keys(capacity), remaining: { ...capacity }, assignedCount: 0, index,
     };
   });
 }

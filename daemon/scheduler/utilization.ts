@@ -37,13 +37,13 @@ export function consumeCapacity(n: SchedNode, r: SchedResource): void {
 /** balanced placement: the node with more free capacity in more attributes sorts first. */
 export function compareCapacity(a: SchedNode, b: SchedNode): number {
   let result = 0;
-  for (const k in a.capacity) {
+  for (const k of a.capacityNames) {
     const ra = a.remaining[k] ?? 0;
     const rb = b.remaining[k] ?? 0;
     if (ra > rb) result--;
     else if (ra < rb) result++;
   }
-  for (const k in b.capacity) {
+  for (const k of b.capacityNames) {
     if (k in a.capacity) continue;
     if ((b.remaining[k] ?? 0) > 0) result++;
   }

@@ -22,6 +22,8 @@ export interface SchedNode {
   /** node attributes incl. #uname, #id, #kind and transient attributes */
   attrs: Record<string, string>;
   capacity: Record<string, number>;
+  /** the names in `capacity`, listed once (capacity comparisons run for every candidate pair) */
+  capacityNames: string[];
   /** capacity left after resources assigned so far */
   remaining: Record<string, number>;
   /** resources assigned so far (placement tie-break) */
