@@ -116,6 +116,9 @@ export function applyOrderConstraints(ws: WorkingSet): void {
 
 const isActive = (r: SchedResource): boolean => (r.kind === 'primitive' ? r.running.size > 0 : r.children.some(isActive));
 
+/** Whether a then-action brings its resource up where it is not active now (an asymmetric order may block only that). */
+const startsAnew = (t: SchedAction): boolean => !t.rsc || (t.node ? !t.rsc.running.has(t.node.id) : !isActive(t.rsc));
+
 const label = (a: SchedAction) => (a.rsc ? `${a.rsc.id} ${a.task}` : a.task);
 
 /**
@@ -149,7 +152,7 @@ function propagateFrom(initial: SchedAction[]): void {
     queued.delete(a);
     for (const e of a.afterEdges) {
       const t = e.then;
-      const blocks = !t.requiresAny && (e.flags.runnableFirst || (e.flags.runnableFirstIfStopped && !(t.rsc && isActive(t.rsc))));
+      const blocks = !t.requiresAny && (e.flags.runnableFirst || (e.flags.runnableFirstIfStopped && startsAnew(t)));
       if (blocks && !a.runnable && t.runnable) {
         t.runnable = false;
         // A collective's own start passes on why it cannot run to its members.
