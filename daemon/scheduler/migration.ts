@@ -37,6 +37,10 @@ export function reconcileMigrations(ws: WorkingSet, histories: UnpackedHistory[]
           rsc.running.set(target.node.id, 'Started');
           for (const [id, role] of running) rsc.running.set(id, role);
           partialMigrations.set(rsc, { source: h.node, target: target.node });
+        } else if (!target && ws.nodeByName.get(s.migratedTo)?.online === false) {
+          // Migrated towards a node that has since gone: the guest's state is unknown, recover it.
+          rsc.failed = true;
+          rsc.failedOn.add(h.node.id);
         }
       }
       if (s.failedMigrateTo) {
