@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstReset, readTicks, TickRecorder, waitForTick, writeTickGuest, type TickGuest } from './support/tick-guest.js';
 import { VmCluster } from './support/vm-cluster.js';
@@ -93,6 +94,30 @@ describe('VMs under vigil on real libvirt', () => {
   it('live-migrates the VM with `vigil resource move`, the guest still running', async () => {
     await liveMigrateWith((_, to) => ['resource', 'move', 'vm1', to], 'resource move');
     expect((await cluster.vigil('n1', ['resource', 'clear', 'vm1'])).code).toBe(0);
+  });
+
+  it('kills the VM\'s QEMU when only vigild dies (the guard), then recovers the VM on the other node', async () => {
+    const before = await where();
+    expect(before, 'the VM must run on exactly one node').toHaveLength(1);
+    const [home] = before;
+    const other = home === 'n1' ? 'n2' : 'n1';
+    const qemu = cluster.pair.host(home).qemuPid('vm1')!;
+    const qemuAlive = () => {
+      const stat = existsSync(`/proc/${qemu}/stat`) ? readFileSync(`/proc/${qemu}/stat`, 'utf8') : '';
+      return stat !== '' && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+    };
+    expect(qemuAlive()).toBe(true);
+    const t0 = Date.now();
+    await cluster.killDaemon(home);
+    // QEMU is libvirtd's child, outside every agent's process group: only its pid file names it
+    await cluster.waitFor(() => !qemuAlive(), 5000, `QEMU ${qemu} killed by ${home}'s guard`);
+    const killedMs = Date.now() - t0;
+    await cluster.waitFor(runningOnlyOn(other), 90_000, `vm1 running on ${other}`);
+    console.log(`[vm-figures] vigil guard: vigild SIGKILL to QEMU killed ${killedMs} ms, to VM running on ${other} ${Date.now() - t0} ms`);
+    expect(killedMs).toBeLessThan(2000);
+    cluster.startNode(home);
+    await cluster.waitFor(async () => (await cluster.api(home).nodeInfo().catch(() => undefined))?.members.length === 2, 60_000, `${home} rejoined`);
+    expect(await where()).toEqual([other]);
   });
 
   it('starts the VM on the surviving node when its host dies', async () => {

@@ -94,6 +94,14 @@ export class VmCluster implements Lifecycle {
     return states.filter(([, s]) => s === 'running').map(([n]) => n);
   }
 
+  /** Only the daemon dies (SIGKILL); libvirtd and its QEMUs are left to the node's guard. */
+  async killDaemon(name: string): Promise<void> {
+    const node = this.node(name);
+    node.child?.kill('SIGKILL');
+    await node.exited;
+    node.child = undefined;
+  }
+
   /** The host dies at once: its vigild, libvirtd and every QEMU on it are SIGKILLed together. */
   async powerOff(name: string): Promise<void> {
     const node = this.node(name);
