@@ -93,10 +93,6 @@ class Scanner {
   /** per name id: the name id scanned right after it last time (-1: none yet); only a hint, checked on use */
   private nextName = new Int32Array(64).fill(-1);
   private element = 0;
-  /** first "<" after the current tag's own: an attribute value reaching it contains one */
-  private nextLt = 0;
-  /** position of the next "&" once searched (-1: none left); values before it need no decoding */
-  private nextAmp = 0;
 
   constructor(
     private readonly s: string,
@@ -227,8 +223,6 @@ class Scanner {
         this.i = lt + 1;
         const name = this.name();
         this.element++;
-        this.nextLt = s.indexOf('<', this.i);
-        if (this.nextLt === -1) this.nextLt = s.length;
         let count = 0;
         let selfClosing = false;
         for (;;) {
@@ -269,16 +263,21 @@ class Scanner {
     while (c <= 32) c = s.charCodeAt(++this.i);
     if (c !== 34 && c !== 39) this.fail(`value of attribute "${attr}" must be quoted`);
     const begin = this.i + 1;
-    const end = s.indexOf(c === 34 ? '"' : "'", begin);
-    if (end === -1) this.fail(`unterminated value of attribute "${attr}"`, at);
-    if (end > this.nextLt) this.fail(`"<" in the value of attribute "${attr}"`, at);
+    // One pass over the value finds its end, a "<" (not allowed) and a "&" (needs decoding): values are short,
+    // so an inline loop beats indexOf's runtime calls.
+    let end = begin;
+    let amp = false;
+    for (let v = s.charCodeAt(end); v !== c; v = s.charCodeAt(++end)) {
+      if (v === 60) this.fail(`"<" in the value of attribute "${attr}"`, at);
+      if (v === 38) amp = true;
+      else if (Number.isNaN(v)) this.fail(`unterminated value of attribute "${attr}"`, at);
+    }
     if (this.seenIn[id] === this.element) this.fail(`duplicate attribute "${attr}"`, at);
     this.seenIn[id] = this.element;
     let value = s.slice(begin, end);
     if (value.length && (value.charCodeAt(0) <= 32 || value.charCodeAt(value.length - 1) <= 32)) value = value.trim();
-    if (this.nextAmp !== -1 && this.nextAmp < begin) this.nextAmp = s.indexOf('&', begin);
     this.attrNames[k] = attr;
-    this.attrValues[k] = this.nextAmp !== -1 && this.nextAmp < end ? this.decode(value, at) : value;
+    this.attrValues[k] = amp ? this.decode(value, at) : value;
     this.i = end + 1;
   }
 
