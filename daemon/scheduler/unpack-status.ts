@@ -73,8 +73,16 @@ const activeRoleFor = (op: LrmOp, current: Role): Role => {
 
 /** Replays one resource's history on one node in call-id order (Pacemaker's unpack_rsc_op, simplified). */
 export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | undefined, lrm: LrmResource): HistoryState {
-  const st: HistoryState = { role: 'Unknown', failed: false, monitors: new Map(), known: lrm.ops.length > 0, acted: false, lastChange: Math.max(0, ...lrm.ops.map((o) => o.lastRcChange ?? 0)), agent: { class: lrm.class, provider: lrm.provider, type: lrm.type } };
-  const ops = [...lrm.ops].sort(byCallId);
+  let lastChange = 0;
+  let sorted = true;
+  for (let k = 0; k < lrm.ops.length; k++) {
+    const o = lrm.ops[k];
+    if (o.lastRcChange !== undefined && o.lastRcChange > lastChange) lastChange = o.lastRcChange;
+    if (k > 0 && byCallId(lrm.ops[k - 1], o) > 0) sorted = false;
+  }
+  const st: HistoryState = { role: 'Unknown', failed: false, monitors: new Map(), known: lrm.ops.length > 0, acted: false, lastChange, agent: { class: lrm.class, provider: lrm.provider, type: lrm.type } };
+  // Histories are usually recorded in call-id order already: replay them without a sorted copy.
+  const ops = sorted ? lrm.ops : [...lrm.ops].sort(byCallId);
   for (let op of ops) {
     if (op.opStatus === OpStatus.Cancelled) continue;
     // Old histories mark "rc differs from 0" as an error even when it was the expected rc.
