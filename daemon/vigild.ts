@@ -97,6 +97,10 @@ export class Vigild implements Lifecycle {
     });
     this.backstop = backstop;
     await this.stack.start(backstop);
+    const runner = new ActionRunner(c.node, store, executor, this.log.child({ component: 'runner' }), (reason) => this.selfFence(reason));
+    this.runner = runner;
+    // a previous incarnation of this node (SIGKILLed, rebooted) may have left requests unclaimed
+    await runner.withdrawQueued('from before this node joined');
     const lease = new NodeLease({
       client,
       endpoints,
@@ -112,8 +116,6 @@ export class Vigild implements Lifecycle {
     await store.resetNodeStatus(c.node);
     await store.updateConfiguration((cfg) => addNode(cfg, c.node));
 
-    const runner = new ActionRunner(c.node, store, executor, this.log.child({ component: 'runner' }), (reason) => this.selfFence(reason));
-    this.runner = runner;
     await this.stack.start(runner);
     const election = new DcElection({
       client,

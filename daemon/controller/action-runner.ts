@@ -233,9 +233,18 @@ export class ActionRunner implements Lifecycle {
   async resume(): Promise<void> {
     this.resources.clear();
     this.records.clear();
-    for (const q of await this.store.queuedRequests(this.node)) {
-      if (await this.store.withdrawRequest(this.node, q.transitionKey)) this.log.info({ transitionKey: q.transitionKey }, 'withdrew a request from before the self-fence');
-    }
+    await this.withdrawQueued('from before the self-fence');
     this.paused = false;
+  }
+
+  /**
+   * Withdraws, unrun, every request in this node's queue. Called before this node (re)joins: a
+   * DC dispatches only to members, so whatever is queued was meant for an earlier incarnation
+   * (killed or fenced before claiming it) and its DC already counted it as failed.
+   */
+  async withdrawQueued(why: string): Promise<void> {
+    for (const q of await this.store.queuedRequests(this.node)) {
+      if (await this.store.withdrawRequest(this.node, q.transitionKey)) this.log.info({ transitionKey: q.transitionKey }, `withdrew a request ${why}`);
+    }
   }
 }

@@ -189,6 +189,9 @@ export class Controller implements Lifecycle {
     for (const [key, d] of this.dispatched) {
       const outcome = this.outcome(d, snapshot, members, now);
       if (outcome === undefined) continue;
+      // a request left in a lost node's queue must not run when the node comes back: this DC
+      // already counted it as failed and plans again without it
+      if (!outcome.ok && !members.has(d.action.node!)) await this.o.store.withdrawRequest(d.action.node!, key);
       this.dispatched.delete(key);
       run.complete(d.action.id, outcome.ok, outcome.why);
       this.log[outcome.ok ? 'info' : 'warn'](

@@ -32,17 +32,21 @@ describe('failover on a 3-node cluster', () => {
     const sampler = new ActivitySampler(cluster, ids);
     const killedAt = Date.now();
     await cluster.killNode(victim);
-    await cluster.waitFor(
-      () => everyActiveOnce() && lost.every((id) => hostOf(id) !== victim && startsOf(id, killedAt).length > 0),
-      20_000,
-      `resources of ${victim} recovered`,
-    );
-    sampler.stop();
-    expect(sampler.doubleActive).toEqual([]);
-    // each lost resource started exactly once elsewhere; the others were not touched
-    for (const id of lost) expect(startsOf(id, killedAt)).toHaveLength(1);
-    for (const id of ids.filter((i) => !lost.includes(i))) expect(startsOf(id, killedAt)).toEqual([]);
-    await bringBack(victim);
+    try {
+      await cluster.waitFor(
+        () => everyActiveOnce() && lost.every((id) => hostOf(id) !== victim && startsOf(id, killedAt).length > 0),
+        20_000,
+        `resources of ${victim} recovered`,
+      );
+      sampler.stop();
+      expect(sampler.doubleActive).toEqual([]);
+      // each lost resource started exactly once elsewhere; the others were not touched
+      for (const id of lost) expect(startsOf(id, killedAt)).toHaveLength(1);
+      for (const id of ids.filter((i) => !lost.includes(i))) expect(startsOf(id, killedAt)).toEqual([]);
+    } finally {
+      // the later tests need all three nodes, whatever this one found
+      await bringBack(victim);
+    }
   });
 
   it('a new DC finishes a transition the old DC left half done, losing and repeating nothing', async () => {
@@ -58,21 +62,24 @@ describe('failover on a 3-node cluster', () => {
     await cluster.waitFor(async () => /operation_key="s\d_start_0"[^>]*op-status="-1"/.test(await cluster.api(dc).getCib()), 10_000, 'slow starts in flight');
     const dcResources = ids.filter((id) => hostOf(id) === dc);
     await cluster.killNode(dc);
-    await cluster.waitFor(
-      () => all.every((id) => cluster.activeNodes(id).length === 1 && hostOf(id) !== dc && startsOf(id, 0).some((s) => s.node === hostOf(id))),
-      30_000,
-      'all resources active once, off the dead DC',
-    );
-    sampler.stop();
-    expect(sampler.doubleActive).toEqual([]);
-    // a resource whose start ran on a surviving node ran exactly once; only those lost with the DC started again
-    for (const id of slow) {
-      const starts = startsOf(id, configuredAt);
-      const onSurvivors = starts.filter((s) => s.node !== dc);
-      expect(onSurvivors, `${id} starts: ${JSON.stringify(starts)}`).toHaveLength(1);
+    try {
+      await cluster.waitFor(
+        () => all.every((id) => cluster.activeNodes(id).length === 1 && hostOf(id) !== dc && startsOf(id, 0).some((s) => s.node === hostOf(id))),
+        30_000,
+        'all resources active once, off the dead DC',
+      );
+      sampler.stop();
+      expect(sampler.doubleActive).toEqual([]);
+      // a resource whose start ran on a surviving node ran exactly once; only those lost with the DC started again
+      for (const id of slow) {
+        const starts = startsOf(id, configuredAt);
+        const onSurvivors = starts.filter((s) => s.node !== dc);
+        expect(onSurvivors, `${id} starts: ${JSON.stringify(starts)}`).toHaveLength(1);
+      }
+      for (const id of ids.filter((i) => !dcResources.includes(i))) expect(startsOf(id, configuredAt), `${id} started again`).toEqual([]);
+    } finally {
+      await bringBack(dc);
     }
-    for (const id of ids.filter((i) => !dcResources.includes(i))) expect(startsOf(id, configuredAt)).toEqual([]);
-    await bringBack(dc);
     await cluster.configure(all.map((id) => cluster.dummy(id, { monitorS: 1, meta: slow.includes(id) ? { 'target-role': 'Stopped' } : {} })).join(''));
     await cluster.waitFor(() => slow.every((id) => cluster.activeNodes(id).length === 0), 20_000, 'slow ones stopped');
   });
