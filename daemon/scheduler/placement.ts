@@ -42,10 +42,12 @@ export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string,
   // g_hash_table_get_values lists the table backwards.
   const sorted = new Int32Array(m);
   for (let p = 0; p < m; p++) sorted[p] = m - 1 - p;
-  const effective = (p: number) => (nodeAvailable(nodes[p]) ? weight[p] : -INFINITY);
+  // The sort compares each node several times: work out availability once per node.
+  const effective = new Float64Array(m);
+  for (let p = 0; p < m; p++) effective[p] = nodeAvailable(nodes[p]) ? weight[p] : -INFINITY;
   listSort(sorted, new Int32Array(m), (pa, pb) => {
-    const wa = effective(pa);
-    const wb = effective(pb);
+    const wa = effective[pa];
+    const wb = effective[pb];
     if (wa !== wb) return wa > wb ? -1 : 1;
     const a = nodes[pa];
     const b = nodes[pb];
