@@ -77,6 +77,16 @@ describe('controller scenarios', () => {
     expect(cluster.executed.filter((e) => e.resource === 'a' && e.op === 'start' && e.at >= leftAt)).toHaveLength(1);
   });
 
+  it("withdraws a request a node left the cluster without claiming: the node's next incarnation must not run it", async () => {
+    const cluster = new FakeCluster(configuration(['a']), ['n1', 'n2', 'n3']);
+    cluster.claiming = false;
+    await dc(cluster).start();
+    await until(() => [...cluster.queue.values()].some((q) => q.node === 'n2'));
+    cluster.leave('n2'); // killed before it claimed its probe
+    await until(() => ![...cluster.queue.values()].some((q) => q.node === 'n2'));
+    expect(cluster.executed).toEqual([]);
+  });
+
   it('a new DC withdraws requests the previous DC queued that no node claimed, and runs nothing twice', async () => {
     const cluster = new FakeCluster(configuration(['a']), ['n1', 'n2', 'n3']);
     cluster.claiming = false;
