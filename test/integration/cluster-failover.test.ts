@@ -13,11 +13,20 @@ describe('failover on a 3-node cluster', () => {
   const everyActiveOnce = () => ids.every((id) => cluster.activeNodes(id).length === 1);
   const hostOf = (id: string) => cluster.activeNodes(id)[0];
   const startsOf = (id: string, since = 0) => cluster.agentActions().filter((a) => a.resource === id && a.action === 'start' && a.rc === 0 && a.at >= since);
+  // Settled, not just running: an agent creates its placeholder before it returns and logs, so a
+  // resource can look active while its start is still in flight (and would then be logged as a
+  // start after the test's next timestamp); the agents' last word on each must be its start there.
+  const steady = () =>
+    everyActiveOnce() &&
+    ids.every((id) => {
+      const last = cluster.agentActions().filter((a) => a.resource === id && (a.action === 'start' || a.action === 'stop')).at(-1);
+      return last?.action === 'start' && last.rc === 0 && last.node === hostOf(id);
+    });
 
   beforeAll(async () => {
     cluster = await LocalCluster.start({ size: 3 });
     await cluster.configure(ids.map((id) => cluster.dummy(id, { monitorS: 1 })).join(''));
-    await cluster.waitFor(everyActiveOnce, 30_000, 'a1..a6 started');
+    await cluster.waitFor(steady, 30_000, 'a1..a6 started');
   });
   afterAll(async () => {
     await cluster?.stop();
@@ -50,7 +59,7 @@ describe('failover on a 3-node cluster', () => {
   });
 
   it('a new DC finishes a transition the old DC left half done, losing and repeating nothing', async () => {
-    await cluster.waitFor(everyActiveOnce, 20_000, 'steady state');
+    await cluster.waitFor(steady, 20_000, 'steady state');
     const slow = ['s1', 's2', 's3', 's4'];
     const all = [...ids, ...slow];
     const config = () => all.map((id) => cluster.dummy(id, { monitorS: 1, opSleepS: slow.includes(id) ? 1 : 0 })).join('');
@@ -85,7 +94,7 @@ describe('failover on a 3-node cluster', () => {
   });
 
   it('killing the etcd leader restarts nothing and fences no node', async () => {
-    await cluster.waitFor(everyActiveOnce, 20_000, 'steady state');
+    await cluster.waitFor(steady, 20_000, 'steady state');
     const before = ids.map(hostOf);
     const t0 = Date.now();
     const leader = await cluster.etcd.leader();
@@ -100,7 +109,7 @@ describe('failover on a 3-node cluster', () => {
 
   const cutOffScenario = (which: 'a node' | 'the DC') =>
     it(`${which} cut off from etcd stops its resources before any other node starts them`, async () => {
-      await cluster.waitFor(everyActiveOnce, 20_000, 'steady state');
+      await cluster.waitFor(steady, 20_000, 'steady state');
       const dc = await cluster.dc();
       const victim = which === 'the DC' ? dc : NODES.find((n) => n !== dc && ids.some((id) => hostOf(id) === n))!;
       const moved = ids.filter((id) => hostOf(id) === victim);
