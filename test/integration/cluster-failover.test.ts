@@ -13,15 +13,7 @@ describe('failover on a 3-node cluster', () => {
   const everyActiveOnce = () => ids.every((id) => cluster.activeNodes(id).length === 1);
   const hostOf = (id: string) => cluster.activeNodes(id)[0];
   const startsOf = (id: string, since = 0) => cluster.agentActions().filter((a) => a.resource === id && a.action === 'start' && a.rc === 0 && a.at >= since);
-  // Settled, not just running: an agent creates its placeholder before it returns and logs, so a
-  // resource can look active while its start is still in flight (and would then be logged as a
-  // start after the test's next timestamp); the agents' last word on each must be its start there.
-  const steady = () =>
-    everyActiveOnce() &&
-    ids.every((id) => {
-      const last = cluster.agentActions().filter((a) => a.resource === id && (a.action === 'start' || a.action === 'stop')).at(-1);
-      return last?.action === 'start' && last.rc === 0 && last.node === hostOf(id);
-    });
+  const steady = () => cluster.settled(ids);
 
   beforeAll(async () => {
     cluster = await LocalCluster.start({ size: 3 });

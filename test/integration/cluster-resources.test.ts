@@ -42,7 +42,7 @@ describe('resources on a 3-node cluster', () => {
 
   it('restarts a resource whose monitor fails, and moves it after migration-threshold failures', async () => {
     await cluster.configure(cluster.dummy('f1', { monitorS: 1, meta: { 'migration-threshold': '2' } }));
-    await cluster.waitFor(() => cluster.activeNodes('f1').length === 1, 20_000, 'f1 started');
+    await cluster.waitFor(() => cluster.settled(['f1']), 20_000, 'f1 started');
     const home = cluster.activeNodes('f1')[0];
     const killPlaceholder = () => {
       const pid = /pid=(\d+)/.exec(readFileSync(join(cluster.dir, 'state', `f1@${home}`), 'utf8'))![1];
@@ -78,7 +78,7 @@ describe('resources on a 3-node cluster', () => {
   it('a clean shutdown moves the resources away before the node leaves', async () => {
     const ids = ['c1', 'c2', 'c3'];
     await cluster.configure(ids.map((id) => cluster.dummy(id)).join(''));
-    await cluster.waitFor(() => ids.every((id) => cluster.activeNodes(id).length === 1), 20_000, 'c1..c3 started');
+    await cluster.waitFor(() => cluster.settled(ids), 20_000, 'c1..c3 started');
     const leaving = cluster.activeNodes('c1')[0];
     const moved = ids.filter((id) => cluster.activeNodes(id)[0] === leaving);
     const sampler = new ActivitySampler(cluster, ids);

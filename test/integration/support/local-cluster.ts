@@ -216,6 +216,21 @@ export class LocalCluster {
     return nodes.sort();
   }
 
+  /**
+   * Each resource active on exactly one node, and the agents' last start/stop of it is its
+   * successful start there. Live placeholders alone are not enough: an agent creates its
+   * placeholder before it returns and logs, so a start still in flight looks active (and is
+   * logged after whatever the test does next).
+   */
+  settled(resources: string[]): boolean {
+    const actions = this.agentActions();
+    return resources.every((id) => {
+      const nodes = this.activeNodes(id);
+      const last = actions.filter((a) => a.resource === id && (a.action === 'start' || a.action === 'stop')).at(-1);
+      return nodes.length === 1 && last?.action === 'start' && last.rc === 0 && last.node === nodes[0];
+    });
+  }
+
   /** Everything the agents did, in order. */
   agentActions(): AgentAction[] {
     const text = readText(join(this.dir, 'agent-actions.log'));
