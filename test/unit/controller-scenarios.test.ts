@@ -122,6 +122,21 @@ describe('controller scenarios', () => {
     await until(() => cluster.activeOn('a').length === 0, 3000);
   });
 
+  it('a node restarted after the DC queued its request drops it (meant for its old incarnation), and the DC re-plans at once', async () => {
+    const cluster = new FakeCluster(configuration(['a'], '<rsc_location id="a-n2" rsc="a" node="n2" score="100"/>'), ['n1', 'n2', 'n3']);
+    // n2 restarts within its lease after the DC queued its probe, before claiming it
+    cluster.onClaim = (node) => {
+      if (node !== 'n2') return;
+      cluster.onClaim = undefined;
+      cluster.restart('n2');
+    };
+    await dc(cluster).start();
+    // without the DC's incarnation check it waited for the dropped probe's deadline (timeout + grace)
+    await until(() => cluster.activeOn('a').join() === 'n2', 3000);
+    expect(cluster.dropped.length).toBeGreaterThan(0);
+    expect(cluster.dropped.every((d) => d.node === 'n2' && d.meantFor === 'n2-1')).toBe(true);
+  });
+
   it('a new DC withdraws requests the previous DC queued that no node claimed, and runs nothing twice', async () => {
     const cluster = new FakeCluster(configuration(['a']), ['n1', 'n2', 'n3']);
     cluster.claiming = false;
