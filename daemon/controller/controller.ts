@@ -199,6 +199,12 @@ export class Controller implements Lifecycle {
     this.run = run;
     this.planIncarnations = new Map(snapshot.members.flatMap((n) => (incarnationOf(snapshot, n) ? [[n, incarnationOf(snapshot, n)!] as const] : [])));
     this.log.info({ transition: run.id, actions: transition.actions.length, summary: transition.summary }, 'transition started');
+    for (const { action, probes } of run.missingProbeEdges) {
+      this.log.error(
+        { event: 'transition.invariant', invariant: 'probes-before-activation', transition: run.id, action: action.key, target: action.node, resource: action.resource, op: action.operation, probes: probes.map((p) => `${p.key}@${p.node}`) },
+        'transition.invariant: graph does not order an activating action after the probes of its resource; the controller holds it anyway',
+      );
+    }
     return this.follow(run, snapshot);
   }
 

@@ -115,6 +115,11 @@ export class FakeCluster implements ControllerStore {
     if (this.claiming) setImmediate(() => this.run(node, transitionKey));
   }
 
+  /** Nodes claim and run everything queued so far (after a spell of claiming = false). */
+  claimQueued(): void {
+    for (const q of [...this.queue.values()]) this.run(q.node, q.transitionKey);
+  }
+
   async markNodeDown(node: string, reason: 'fenced' | 'shutdown'): Promise<void> {
     if (this.members.has(node)) return;
     for (const key of [...this.active]) if (key.endsWith(`@${node}`)) this.active.delete(key);
