@@ -80,7 +80,12 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
     if (o.lastRcChange !== undefined && o.lastRcChange > lastChange) lastChange = o.lastRcChange;
     if (k > 0 && byCallId(lrm.ops[k - 1], o) > 0) sorted = false;
   }
-  const st: HistoryState = { role: 'Unknown', failed: false, known: lrm.ops.length > 0, acted: false, lastChange, agent: lrm };
+  // Every field from the start: one object shape for all histories keeps the code reading them monomorphic.
+  const st: HistoryState = {
+    role: 'Unknown', failed: false, failure: undefined, onFail: undefined, pending: undefined, lastStart: undefined, monitors: undefined,
+    migratedTo: undefined, migratedFrom: undefined, failedMigrateTo: undefined, lastChange, failedMigrateFrom: undefined, acted: false,
+    hardError: undefined, stopFailed: false, known: lrm.ops.length > 0, agent: lrm,
+  };
   // Histories are usually recorded in call-id order already: replay them without a sorted copy.
   const ops = sorted ? lrm.ops : [...lrm.ops].sort(byCallId);
   for (let op of ops) {
