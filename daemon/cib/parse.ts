@@ -64,6 +64,10 @@ class CibTreeBuilder extends XmlTreeBuilder {
   }
 }
 
+/** attributes of <op> with a meaning of their own (any other is op meta, like start-delay) */
+const OP_FIELDS = new Set(['id', 'name', 'interval', 'timeout', 'role', 'on-fail', 'enabled', 'record-pending', 'description']);
+const ON_FAIL = new Set(['ignore', 'block', 'stop', 'restart', 'standby', 'fence', 'demote', 'restart-container', 'reset']);
+
 const describe = (el: XmlElement) => `<${el.name}${el.attrs.id !== undefined ? ` id="${el.attrs.id}"` : ''}>`;
 const isTrue = (v: string | undefined, dflt: boolean) =>
   v === undefined ? dflt : /^(true|on|yes|y|1)$/i.test(v.trim()) ? true : /^(false|off|no|n|0)$/i.test(v.trim()) ? false : dflt;
@@ -343,12 +347,12 @@ class CibParser {
     if (interval === undefined) this.fail(el, 'missing required attribute "interval"');
     const meta: Record<string, string> = {};
     for (const s of childrenNamed(el, 'meta_attributes')) for (const p of this.attributeSet(s).pairs) meta[p.name] = p.value;
-    for (const [k, v] of Object.entries(el.attrs)) if (!['id', 'name', 'interval', 'timeout', 'role', 'on-fail', 'enabled', 'record-pending', 'description'].includes(k)) meta[k] = v;
+    for (const k in el.attrs) if (!OP_FIELDS.has(k)) meta[k] = el.attrs[k];
     const timeoutText = el.attrs.timeout ?? meta.timeout;
     const timeout = timeoutText !== undefined ? parseInterval(timeoutText) : undefined;
     if (timeoutText !== undefined && timeout === undefined) this.fail(el, `invalid timeout "${timeoutText}"`);
     const onFail = el.attrs['on-fail'] ?? meta['on-fail'];
-    if (onFail !== undefined && !['ignore', 'block', 'stop', 'restart', 'standby', 'fence', 'demote', 'restart-container', 'reset'].includes(onFail)) this.fail(el, `invalid on-fail "${onFail}"`);
+    if (onFail !== undefined && !ON_FAIL.has(onFail)) this.fail(el, `invalid on-fail "${onFail}"`);
     const enabled = el.attrs.enabled ?? meta.enabled;
     const recordPending = el.attrs['record-pending'] ?? meta['record-pending'];
     return {

@@ -106,6 +106,9 @@ function grown(a: Int32Array<ArrayBuffer>, fill: number): Int32Array<ArrayBuffer
 
 const isSpace = (c: number) => c <= 32;
 
+/** size of the name hint table (a power of two) */
+const HINTS = 4096;
+
 class Scanner implements XmlAttributes {
   private i = 0;
   count = 0;
@@ -131,8 +134,14 @@ class Scanner implements XmlAttributes {
   private nameId = 0;
   /** per name id: the element it last appeared in as an attribute (duplicate check) */
   private seenIn = new Int32Array(64);
-  /** per name id: the name id scanned right after it last time (-1: none yet); only a hint, checked on use */
-  private nextName = new Int32Array(64).fill(-1);
+  /**
+   * Which name came next last time, per context (the element's name and the
+   * attribute before, hashed into a small table): attributes come in the same
+   * order element after element. Only a hint, checked on use.
+   */
+  private readonly nextName = new Int32Array(HINTS).fill(-1);
+  /** the name id of the element being scanned */
+  private elementName = 0;
   private element = 0;
 
   constructor(
@@ -226,7 +235,8 @@ class Scanner implements XmlAttributes {
     const s = this.s;
     const start = this.i;
     // Attributes come in the same order element after element: try the name that followed last time.
-    const guess = this.nextName[this.nameId];
+    const context = (Math.imul(this.elementName, 0x9e3779b1) ^ this.nameId) & (HINTS - 1);
+    const guess = this.nextName[context];
     if (guess >= 0) {
       const g = this.nameById[guess];
       const len = g.length;
@@ -247,7 +257,7 @@ class Scanner implements XmlAttributes {
     h = (h + Math.imul(len, 0x9e3779b1)) | 0;
     let id = this.nameByHash.get(h);
     if (id === undefined || !this.sameName(this.nameById[id], start, len)) id = this.intern(s.slice(start, i), h, id === undefined);
-    this.nextName[this.nameId] = id;
+    this.nextName[context] = id;
     this.nameId = id;
     return this.nameById[id];
   }
@@ -267,10 +277,7 @@ class Scanner implements XmlAttributes {
       const key: Record<string, true> = { [text]: true };
       for (const k in key) this.nameById.push(k);
       this.nameByText.set(text, id);
-      if (id >= this.seenIn.length) {
-        this.seenIn = grown(this.seenIn, 0);
-        this.nextName = grown(this.nextName, -1);
-      }
+      if (id >= this.seenIn.length) this.seenIn = grown(this.seenIn, 0);
     }
     if (hashFree) this.nameByHash.set(hash, id);
     return id;
@@ -321,6 +328,7 @@ class Scanner implements XmlAttributes {
         rootSeen = true;
         this.i = lt + 1;
         const name = this.scanName();
+        this.elementName = this.nameId;
         const limit = s.indexOf('<', this.i);
         this.tagLimit = limit === -1 ? s.length : limit;
         this.element++;
