@@ -188,6 +188,8 @@ export interface OrderConstraint {
   thenAction: string;
   orderKind: OrderKind;
   symmetrical: boolean;
+  /** require-all="false" on a clone-to-clone order: the then clone needs only one first instance */
+  requireAll?: boolean;
   sets: ResourceSetRef[];
 }
 
@@ -260,5 +262,12 @@ export interface Cib {
   attrs: Record<string, string>;
   configuration: Configuration;
   status: NodeState[];
+  /** <status><tickets>: ticket id -> state (a ticket not listed is not granted) */
+  tickets?: Record<string, TicketState>;
   file?: string;
+}
+
+export interface TicketState {
+  granted: boolean;
+  standby: boolean;
 }

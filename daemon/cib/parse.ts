@@ -119,7 +119,9 @@ class CibParser {
     const configuration = this.configuration(conf);
     const statusEl = firstChild(root, 'status');
     const status = statusEl ? childrenNamed(statusEl, 'node_state').map((n) => this.nodeState(n)) : [];
-    return { attrs: { ...root.attrs }, configuration, status, file: this.file };
+    const ticketsEl = statusEl ? firstChild(statusEl, 'tickets') : undefined;
+    const tickets = ticketsEl ? Object.fromEntries(childrenNamed(ticketsEl, 'ticket_state').map((t) => [t.attrs.id ?? '', { granted: isTrue(t.attrs.granted, false), standby: isTrue(t.attrs.standby, false) }])) : undefined;
+    return { attrs: { ...root.attrs }, configuration, status, ...(tickets ? { tickets } : {}), file: this.file };
   }
 
   private configuration(conf: XmlElement): Configuration {
@@ -402,6 +404,7 @@ class CibParser {
           kind: 'order', id, first, then, firstAction: el.attrs['first-action'] ?? el.attrs.action ?? 'start',
           thenAction: el.attrs['then-action'] ?? el.attrs['first-action'] ?? el.attrs.action ?? 'start',
           orderKind: k, symmetrical: isTrue(el.attrs.symmetrical, k !== 'Serialize'), sets,
+          ...(el.attrs['require-all'] !== undefined ? { requireAll: isTrue(el.attrs['require-all'], true) } : {}),
         };
       }
       case 'rsc_ticket':

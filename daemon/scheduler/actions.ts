@@ -53,6 +53,9 @@ export interface PrimitivePlan {
   dangling: SchedAction[];
   migrateTo?: SchedAction;
   migrateFrom?: SchedAction;
+  /** promotable clone instances: role changes (role-actions.ts) */
+  promote?: SchedAction;
+  demote?: SchedAction;
 }
 
 export function createPrimitiveActions(ws: WorkingSet, r: SchedResource): PrimitivePlan {

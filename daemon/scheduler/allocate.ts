@@ -2,6 +2,7 @@ import { INFINITY } from '../cib/score.js';
 import { applyColocation, mergeColocatedScores } from './colocation.js';
 import { consumeCapacity } from './utilization.js';
 import { chooseNode } from './placement.js';
+import { addPromotionScores, setInstanceRoles } from './promotion.js';
 import { nodeAvailable, primitivesOf, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
 const currentNode = (ws: WorkingSet, r: SchedResource): SchedNode | undefined => {
@@ -65,6 +66,15 @@ function unassign(ws: WorkingSet, r: SchedResource): void {
   if (!node) return;
   node.assignedCount--;
   if (ws.options.placementStrategy !== 'default') for (const [k, need] of Object.entries(r.utilization)) node.remaining[k] = (node.remaining[k] ?? 0) + need;
+}
+
+/** Leaves a clone instance (every primitive in it) with no node after all (an interleaved order's inhibition). */
+export function unassignInstance(ws: WorkingSet, inst: SchedResource): void {
+  for (const p of primitivesOf(inst)) {
+    unassign(ws, p);
+    p.provisional = false;
+  }
+  inst.assignedTo = undefined;
 }
 
 /**
@@ -146,6 +156,7 @@ function assignClone(ws: WorkingSet, clone: SchedResource): void {
     assignResource(ws, col.primary);
     for (const inst of clone.children) applyColocation(ws, col, leadOf(inst));
   }
+  addPromotionScores(ws, clone);
   const nodeMax = Number(clone.meta['clone-node-max'] ?? 1);
   const perNode = new Map<string, number>();
   const room = (n: SchedNode) => (perNode.get(n.id) ?? 0) < nodeMax;
@@ -171,6 +182,7 @@ function assignClone(ws: WorkingSet, clone: SchedResource): void {
     if (nodeAvailable(cur)) place(inst, cur);
   }
   for (const inst of instances) if (leadOf(inst).provisional) place(inst);
+  setInstanceRoles(ws, clone);
   clone.provisional = false;
   clone.assigning = false;
 }

@@ -1,5 +1,7 @@
 import type { OrderConstraint } from '../cib/model.js';
 import { findActions, getAction, order } from './actions.js';
+import { promotableOrderings } from './role-actions.js';
+import { compatibleInstance, instanceNode, interleaves } from './interleave.js';
 import { primitivesOf, type EdgeFlags, type SchedAction, type SchedResource, type WorkingSet } from './working-set.js';
 
 /** start -> stop etc.: the action that undoes another, for symmetrical orderings. */
@@ -43,6 +45,7 @@ export function collectiveOrderings(ws: WorkingSet, r: SchedResource): void {
     for (const cs of thenAction(ws, c, 'stop')) order(stop, cs, { impliesThen: true });
     for (const cs of firstAction(ws, c, 'stop')) order(cs, stopped, { impliesThen: true });
   }
+  if (r.kind === 'clone') promotableOrderings(ws, r, (inst, task) => (inst.kind === 'primitive' ? findActions(ws, inst, task, 0) : [thenAction(ws, inst, task)[0]]));
   if (r.kind === 'clone') {
     running.runnable = r.children.some((c) => c.assignedTo !== undefined || c.children.some((g) => g.assignedTo !== undefined));
   }
@@ -76,10 +79,23 @@ function orderPair(ws: WorkingSet, seen: OrderedPairs, c: OrderConstraint, first
   // An asymmetric order into an active collective must not stop its running members, yet still blocks
   // the members that would start: order into each member rather than the collective's own start.
   const thens = mandatory && !c.symmetrical && then.kind !== 'primitive' && isActive(then) ? primitivesOf(then) : [then];
-  for (const a of firstAction(ws, first, firstTask)) for (const t of thens) for (const b of thenAction(ws, t, thenTask)) orderOnce(seen, a, b, flags);
+  if (interleaves(first, then, thenTask, c)) orderInstances(ws, seen, first, firstTask, then, thenTask, flags);
+  else for (const a of firstAction(ws, first, firstTask)) for (const t of thens) for (const b of thenAction(ws, t, thenTask)) orderOnce(seen, a, b, flags);
   if (!c.symmetrical || !inverse[firstTask] || !inverse[thenTask]) return;
   const invFlags: EdgeFlags = mandatory ? { impliesFirst: true } : {};
-  for (const a of firstAction(ws, then, inverse[thenTask])) for (const b of thenAction(ws, first, inverse[firstTask])) orderOnce(seen, a, b, invFlags);
+  if (interleaves(then, first, inverse[firstTask], c)) orderInstances(ws, seen, then, inverse[thenTask], first, inverse[firstTask], invFlags);
+  else for (const a of firstAction(ws, then, inverse[thenTask])) for (const b of thenAction(ws, first, inverse[firstTask])) orderOnce(seen, a, b, invFlags);
+}
+
+/** An interleaved order: each then-instance after the first clone's instance on its node (now, for stops and demotes). */
+function orderInstances(ws: WorkingSet, seen: OrderedPairs, first: SchedResource, firstTask: string, then: SchedResource, thenTask: string, flags: EdgeFlags): void {
+  const current = thenTask === 'stop' || thenTask === 'demote';
+  for (const t of then.children) {
+    const node = instanceNode(ws, t, current);
+    const f = node && compatibleInstance(ws, first, node, current);
+    if (!f) continue;
+    for (const a of firstAction(ws, f, firstTask)) for (const b of thenAction(ws, t, thenTask)) orderOnce(seen, a, b, flags);
+  }
 }
 
 /** Applies rsc_order constraints (pairs and resource sets). */

@@ -219,6 +219,8 @@ export interface UnpackedHistory {
   rsc: SchedResource;
   node: SchedNode;
   state: HistoryState;
+  /** the id the history was recorded under (an anonymous clone instance's may differ from the instance's) */
+  name: string;
 }
 
 /** Reads the status section: where each resource runs, failures, pending ops. */
@@ -237,7 +239,7 @@ export function unpackStatus(ws: WorkingSet): UnpackedHistory[] {
       // Remote nodes' liveness is not modelled: orphans are recognised on cluster nodes only.
       const rsc = resolveInstance(ws, lrm.id, node, active, used) ?? (base || node.attrs['#kind'] !== 'cluster' ? undefined : orphanOf(ws, lrm));
       if (!rsc) continue;
-      result.push({ rsc, node, state });
+      result.push({ rsc, node, state, name: lrm.id });
     }
   }
   return result;

@@ -1,0 +1,79 @@
+import { childrenNamed } from '../cib/xml.js';
+import { INFINITY } from '../cib/score.js';
+import { parseRole } from './build.js';
+import { currentRole } from './roles.js';
+import { primitivesOf, type Role, type SchedResource, type WorkingSet } from './working-set.js';
+
+/**
+ * rsc_ticket (Pacemaker Explained, "Multi-Site Clusters and Tickets"): a
+ * resource may run only while its ticket is granted and not in standby. When
+ * the ticket is missing, loss-policy decides: stop (default) bans the
+ * resource everywhere; demote only keeps it from being promoted; freeze leaves
+ * what runs alone (unmanaged) and starts nothing; fence bans it too (fencing
+ * the nodes it ran on is not modelled: stonith-free test clusters only).
+ */
+interface TicketDependency {
+  rsc: SchedResource;
+  ticket: string;
+  role?: Role;
+  lossPolicy: string;
+}
+
+function dependencies(ws: WorkingSet): TicketDependency[] {
+  const out: TicketDependency[] = [];
+  for (const c of ws.cib.configuration.constraints) {
+    if (c.kind !== 'ticket') continue;
+    const el = c.source;
+    const ticket = el.attrs.ticket ?? '';
+    const lossPolicy = el.attrs['loss-policy'] ?? 'stop';
+    const add = (id: string | undefined, role: string | undefined) => {
+      const rsc = id === undefined ? undefined : ws.resourceById.get(id);
+      if (rsc) out.push({ rsc, ticket, role: parseRole(role), lossPolicy });
+    };
+    add(el.attrs.rsc, el.attrs['rsc-role']);
+    for (const set of childrenNamed(el, 'resource_set')) for (const ref of childrenNamed(set, 'resource_ref')) add(ref.attrs.id, set.attrs.role);
+  }
+  return out;
+}
+
+const ticketHeld = (ws: WorkingSet, id: string) => {
+  const t = ws.cib.tickets?.[id];
+  return t !== undefined && t.granted && !t.standby;
+};
+
+const ban = (r: SchedResource) => {
+  for (const p of primitivesOf(r)) for (const id of p.allowed.keys()) p.allowed.set(id, -INFINITY);
+};
+
+/** Applies the loss policies of tickets not held (before assignment). */
+export function applyTickets(ws: WorkingSet): void {
+  for (const d of dependencies(ws)) {
+    if (ticketHeld(ws, d.ticket)) continue;
+    const promotedOnly = d.role === 'Promoted';
+    // Primitives the dependency covers in their current role (a role-limited one only those in that role).
+    const inRole = primitivesOf(d.rsc).filter((p) => d.role === undefined || d.role === 'Started' || currentRole(p) === d.role);
+    if (!primitivesOf(d.rsc).some((p) => p.running.size > 0)) {
+      // Nothing runs: nothing may start (a promoted-role dependency only keeps instances from promotion, unless loss-policy=stop).
+      if (!promotedOnly || d.lossPolicy === 'stop') ban(d.rsc);
+      continue;
+    }
+    switch (d.lossPolicy) {
+      case 'demote':
+        if (!promotedOnly) ban(d.rsc);
+        break;
+      case 'fence':
+        if (inRole.length) ban(d.rsc);
+        break;
+      case 'freeze':
+        for (const p of inRole) if (p.running.size > 0) p.managed = false;
+        break;
+      default:
+        ban(d.rsc);
+    }
+  }
+}
+
+/** Whether a promotable clone may not promote any instance for want of a ticket. */
+export function promotionTicketMissing(ws: WorkingSet, clone: SchedResource): boolean {
+  return dependencies(ws).some((d) => d.rsc === clone && d.role === 'Promoted' && !ticketHeld(ws, d.ticket));
+}
