@@ -2,7 +2,7 @@ import { INFINITY } from '../cib/score.js';
 import { applyColocation, mergeColocatedScores } from './colocation.js';
 import { consumeCapacity } from './utilization.js';
 import { chooseNode } from './placement.js';
-import { addPromotionScores, setInstanceRoles } from './promotion.js';
+import { addPromotionScores, promotionPriority, setInstanceRoles } from './promotion.js';
 import { nodeAvailable, primitivesOf, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
 const currentNode = (ws: WorkingSet, r: SchedResource): SchedNode | undefined => {
@@ -149,14 +149,15 @@ function assignClone(ws: WorkingSet, clone: SchedResource): void {
     if (cur === undefined) return 1;
     return cloneScore(leadOf(inst), cur) >= 0 ? 0 : 2;
   };
+  addPromotionScores(ws, clone);
   const rank = new Map(clone.children.map((inst) => [inst, keeps(inst)]));
-  const instances = [...clone.children].sort((a, b) => rank.get(a)! - rank.get(b)! || (a.instance ?? 0) - (b.instance ?? 0));
+  // Within a rank, a promotable clone's instances with higher promotion scores go first.
+  const instances = [...clone.children].sort((a, b) => rank.get(a)! - rank.get(b)! || promotionPriority(b) - promotionPriority(a) || (a.instance ?? 0) - (b.instance ?? 0));
   // The clone's own colocations bind every instance: place the primaries first, then restrict each instance.
   for (const col of clone.withPrimaries) {
     assignResource(ws, col.primary);
     for (const inst of clone.children) applyColocation(ws, col, leadOf(inst));
   }
-  addPromotionScores(ws, clone);
   const nodeMax = Number(clone.meta['clone-node-max'] ?? 1);
   const perNode = new Map<string, number>();
   const room = (n: SchedNode) => (perNode.get(n.id) ?? 0) < nodeMax;

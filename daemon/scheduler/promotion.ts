@@ -30,6 +30,19 @@ export function recordKnownNodes(ws: WorkingSet, histories: UnpackedHistory[]): 
 /** The id an instance's history was recorded under, when it differs (Pacemaker's clone_name). */
 const historyNames = new WeakMap<SchedResource, string>();
 
+/** Promoted instances whose promoted-role monitor failed with on-fail=demote: demoted in place, not recovered. */
+const demoteOnFail = new WeakSet<SchedResource>();
+export const mustDemote = (r: SchedResource): boolean => demoteOnFail.has(r);
+
+/** on-fail=demote: a failure of the promoted instance is answered by a demote (then promotion as usual), not a restart. */
+export function applyDemoteOnFail(histories: UnpackedHistory[]): void {
+  for (const h of histories) {
+    if (!h.state.failed || h.state.onFail !== 'demote' || h.state.role !== 'Promoted') continue;
+    h.rsc.failedOn.delete(h.node.id);
+    demoteOnFail.add(h.rsc);
+  }
+}
+
 const isAnonymous = (clone: SchedResource) => !/^(true|on|yes|y|1)$/i.test(clone.meta['globally-unique'] ?? 'false');
 const baseId = (r: SchedResource) => r.def?.id ?? r.id.replace(/:\d+$/, '');
 
@@ -62,18 +75,25 @@ function promotionScore(ws: WorkingSet, clone: SchedResource, inst: SchedResourc
   return v === undefined ? undefined : (parseScore(v) ?? 0);
 }
 
+/** An instance's highest promotion score before assignment: it ranks instances for placement and promotion. */
+const bestScore = new WeakMap<SchedResource, number>();
+export const promotionPriority = (inst: SchedResource): number => bestScore.get(inst) ?? 0;
+
 /** Before assignment: positive promotion scores pull each instance towards its nodes. */
 export function addPromotionScores(ws: WorkingSet, clone: SchedResource): void {
   if (!isPromotableClone(clone)) return;
   for (const inst of clone.children) {
+    let best = 0;
     for (const p of primitivesOf(inst)) {
       for (const [nodeId, score] of p.allowed) {
         const node = ws.nodeById.get(nodeId)!;
         if (!nodeAvailable(node)) continue;
         const s = promotionScore(ws, clone, p, node) ?? 0;
         if (s > 0) p.allowed.set(nodeId, addScores(score, s));
+        best = Math.max(best, s);
       }
     }
+    bestScore.set(inst, best);
   }
 }
 
@@ -224,7 +244,7 @@ export function setInstanceRoles(ws: WorkingSet, clone: SchedResource): void {
     else if (chosen && sortIndex.get(inst)! >= 0 && table.has(chosen.id)) sortIndex.set(inst, table.get(chosen.id)!);
   }
   const rolePos = (inst: SchedResource) => (primitivesOf(inst).some((p) => currentRole(p) === 'Promoted') ? 0 : primitivesOf(inst).some((p) => p.running.size > 0) ? 1 : 2);
-  const ranked = [...clone.children].sort((a, b) => sortIndex.get(b)! - sortIndex.get(a)! || rolePos(a) - rolePos(b) || (a.instance ?? 0) - (b.instance ?? 0));
+  const ranked = [...clone.children].sort((a, b) => sortIndex.get(b)! - sortIndex.get(a)! || rolePos(a) - rolePos(b) || priority.get(b)! - priority.get(a)! || (a.instance ?? 0) - (b.instance ?? 0));
   const max = cloneLimit(clone, 'promoted-max');
   const nodeMax = cloneLimit(clone, 'promoted-node-max');
   const perNode = new Map<string, number>();

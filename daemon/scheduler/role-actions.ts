@@ -1,4 +1,5 @@
 import { getAction, order, type PrimitivePlan } from './actions.js';
+import { mustDemote } from './promotion.js';
 import { currentRole, isPromotableClone, nextRoleOf, promotableParent } from './roles.js';
 import type { SchedAction, SchedResource, WorkingSet } from './working-set.js';
 
@@ -18,7 +19,7 @@ export function createRoleActions(ws: WorkingSet, plan: PrimitivePlan): void {
   if (now === 'Promoted' && cur) {
     const stop = plan.stops.find((s) => s.node === cur);
     const keep = next === 'Promoted' && target === cur;
-    const demote = getAction(ws, r, 'demote', cur, { optional: keep && (!stop || stop.optional) });
+    const demote = getAction(ws, r, 'demote', cur, { optional: keep && (!stop || stop.optional) && !mustDemote(r) });
     plan.demote = demote;
     if (stop) order(demote, stop, { impliesFirst: true });
     if (keep) {

@@ -8,7 +8,7 @@ import { unpackColocations } from './colocation.js';
 import { assignAll } from './allocate.js';
 import { inhibitUnpairedInstances } from './interleave.js';
 import { createRoleActions } from './role-actions.js';
-import { recordKnownNodes } from './promotion.js';
+import { applyDemoteOnFail, recordKnownNodes } from './promotion.js';
 import { applyTickets } from './tickets.js';
 import { createPrimitiveActions } from './actions.js';
 import { applyOrderConstraints, collectiveOrderings, propagateOrderings } from './ordering.js';
@@ -36,6 +36,7 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   const histories = unpackStatus(ws);
   recordKnownNodes(ws, histories);
   applyHistory(ws, histories);
+  applyDemoteOnFail(histories);
   reconcileMigrations(ws, histories);
   applyMultipleActive(ws);
   applyNodeMaintenance(ws);

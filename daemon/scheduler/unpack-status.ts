@@ -66,6 +66,8 @@ const activeRoleFor = (op: LrmOp, current: Role): Role => {
   switch (op.operation) {
     case 'promote': return 'Promoted';
     case 'demote': return 'Unpromoted';
+    // A start (re)creates the resource in its base role, whatever an earlier probe found.
+    case 'start': case 'migrate_from': return 'Started';
     case 'monitor': return op.rcCode === OcfRc.RunningPromoted ? 'Promoted' : current === 'Promoted' || current === 'Unpromoted' ? current : 'Started';
     default: return current === 'Promoted' || current === 'Unpromoted' ? current : 'Started';
   }
@@ -149,7 +151,8 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
     } else if (op.rcCode === OcfRc.NotRunning && op.operation === 'start') {
       st.role = 'Started';
     } else {
-      st.role = op.operation === 'demote' ? 'Promoted' : activeRoleFor(op, st.role === 'Unknown' || st.role === 'Stopped' ? 'Started' : st.role);
+      // A failed demote leaves the resource promoted only under on-fail=block; else it is recovered as unpromoted (Pacemaker).
+      st.role = op.operation === 'demote' ? (onFail === 'block' ? 'Promoted' : 'Unpromoted') : activeRoleFor(op, st.role === 'Unknown' || st.role === 'Stopped' ? 'Started' : st.role);
     }
     if (op.operation === 'migrate_to') st.failedMigrateTo = { target: op.migrateTarget, at: op.lastRcChange };
     if (op.operation === 'migrate_from') st.failedMigrateFrom = op.migrateSource;
