@@ -1,4 +1,4 @@
-import { getAction, order, type PrimitivePlan } from './actions.js';
+import { findActions, getAction, order, type PrimitivePlan } from './actions.js';
 import { mustDemote } from './promotion.js';
 import { currentRole, isPromotableClone, nextRoleOf, promotableParent } from './roles.js';
 import type { SchedAction, SchedResource, WorkingSet } from './working-set.js';
@@ -12,6 +12,14 @@ import type { SchedAction, SchedResource, WorkingSet } from './working-set.js';
 export function createRoleActions(ws: WorkingSet, plan: PrimitivePlan): void {
   const r = plan.rsc;
   if (!promotableParent(r) || !r.managed || r.blocked) return;
+  addRoleChanges(ws, plan);
+  // Recurring monitors of the new role start once the role change is done.
+  const monitors = plan.next ? findActions(ws, r, 'monitor').filter((m) => m.intervalMs > 0 && m.node === plan.next) : [];
+  for (const change of [plan.promote, plan.demote]) if (change && change.node === plan.next) for (const m of monitors) order(change, m, { runnableFirst: true });
+}
+
+function addRoleChanges(ws: WorkingSet, plan: PrimitivePlan): void {
+  const r = plan.rsc;
   const now = currentRole(r);
   const next = nextRoleOf(r);
   const cur = plan.current;
