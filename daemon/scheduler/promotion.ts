@@ -18,8 +18,15 @@ import { nodeAvailable, primitivesOf, type SchedColocation, type SchedNode, type
 export function recordKnownNodes(ws: WorkingSet, histories: UnpackedHistory[]): void {
   const known = knownNodes(ws);
   for (const h of histories) {
+    // The last history read names the instance (Pacemaker's clone_name): an active one the instance it was
+    // matched to, an inactive one the instance of the same id.
     const active = h.state.role !== 'Stopped' && h.state.role !== 'Unknown';
     if (active && h.name !== h.rsc.id) historyNames.set(h.rsc, h.name);
+    else if (active) historyNames.delete(h.rsc);
+    else {
+      const own = ws.resourceById.get(h.name);
+      if (own) historyNames.delete(own);
+    }
     if (!h.state.known) continue;
     let set = known.get(h.rsc);
     if (!set) known.set(h.rsc, (set = new Set()));
@@ -145,7 +152,8 @@ function colocationPriority(col: SchedColocation, inst: SchedResource, chosen: S
   const pNode = primary.kind === 'group' ? primary.children[0]?.assignedTo : primary.assignedTo;
   if (!pNode) return priority;
   if (!sameAttr(col, pNode, chosen)) return col.score >= INFINITY && col.dependentRole === 'Promoted' ? -INFINITY : priority;
-  return addScores(priority, col.primaryRole === 'Unpromoted' ? -col.score : col.score);
+  // Unpromoted with (or with an unpromoted) primary: being there argues against promotion.
+  return addScores(priority, col.primaryRole === 'Unpromoted' || col.dependentRole === 'Unpromoted' ? -col.score : col.score);
 }
 
 /** The clone-level score table used to rank instances: the clone's own node scores, without stickiness. */

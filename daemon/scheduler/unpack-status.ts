@@ -130,6 +130,11 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
         st.monitors.clear();
         st.lastStart = undefined;
       } else {
+        // A demote does not clear an earlier failure (Pacemaker: only on-fail=demote's own).
+        if (op.operation === 'demote' && st.failed && st.onFail !== 'demote') {
+          st.role = activeRoleFor(op, st.role);
+          continue;
+        }
         st.role = activeRoleFor(op, st.role);
         if (op.operation !== 'monitor' || st.lastStart === undefined) st.lastStart = op;
         if (op.operation === 'migrate_to') st.migratedTo = op.migrateTarget;
