@@ -1,6 +1,7 @@
 import type { OrderConstraint } from '../cib/model.js';
 import { primitivesOf, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 import { unassignInstance } from './allocate.js';
+import { cloneMinimum } from './clone-min.js';
 
 /**
  * Interleaved clones (meta interleave=true): an order between two clones binds
@@ -10,7 +11,7 @@ import { unassignInstance } from './allocate.js';
  * then clone's.
  */
 export function interleaves(first: SchedResource, then: SchedResource, thenTask: string, c: OrderConstraint): boolean {
-  if (first === then || first.kind !== 'clone' || then.kind !== 'clone' || c.requireAll === false) return false;
+  if (first === then || first.kind !== 'clone' || then.kind !== 'clone' || cloneMinimum(first, c) !== undefined) return false;
   if (!['start', 'stop'].includes(thenTask)) return false;
   const owner = thenTask === 'stop' || thenTask === 'demote' ? first : then;
   return /^(true|on|yes|y|1)$/i.test(owner.meta.interleave ?? '');

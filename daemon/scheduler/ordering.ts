@@ -1,6 +1,7 @@
 import type { OrderConstraint } from '../cib/model.js';
 import { findActions, getAction, order } from './actions.js';
 import { promotableOrderings } from './role-actions.js';
+import { cloneMinimum, orderAfterEnoughInstances } from './clone-min.js';
 import { compatibleInstance, instanceNode, interleaves } from './interleave.js';
 import { primitivesOf, type EdgeFlags, type SchedAction, type SchedResource, type WorkingSet } from './working-set.js';
 
@@ -79,7 +80,9 @@ function orderPair(ws: WorkingSet, seen: OrderedPairs, c: OrderConstraint, first
   // An asymmetric order into an active collective must not stop its running members, yet still blocks
   // the members that would start: order into each member rather than the collective's own start.
   const thens = mandatory && !c.symmetrical && then.kind !== 'primitive' && isActive(then) ? primitivesOf(then) : [then];
-  if (interleaves(first, then, thenTask, c)) orderInstances(ws, seen, first, firstTask, then, thenTask, flags);
+  const min = mandatory && firstTask === 'start' ? cloneMinimum(first, c) : undefined;
+  if (min !== undefined) orderAfterEnoughInstances(ws, c.id, first, min, thens.flatMap((t) => thenAction(ws, t, thenTask)), (inst) => firstAction(ws, inst, 'start'));
+  else if (interleaves(first, then, thenTask, c)) orderInstances(ws, seen, first, firstTask, then, thenTask, flags);
   else for (const a of firstAction(ws, first, firstTask)) for (const t of thens) for (const b of thenAction(ws, t, thenTask)) orderOnce(seen, a, b, flags);
   if (!c.symmetrical || !inverse[firstTask] || !inverse[thenTask]) return;
   const invFlags: EdgeFlags = mandatory ? { impliesFirst: true } : {};
@@ -148,7 +151,7 @@ export function propagateOrderings(ws: WorkingSet): void {
   for (;;) {
     propagateFrom(queue);
     // A "requires any" action is unrunnable only once none of its predecessors can run.
-    queue = anyOf.filter((a) => a.runnable && a.before.length > 0 && a.before.every((e) => !e.first.runnable));
+    queue = anyOf.filter((a) => a.runnable && a.before.length > 0 && a.before.filter((e) => e.first.runnable).length < (a.requiresAtLeast ?? 1));
     if (queue.length === 0) return;
     for (const a of queue) a.runnable = false;
   }

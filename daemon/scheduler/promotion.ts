@@ -222,7 +222,8 @@ export function setInstanceRoles(ws: WorkingSet, clone: SchedResource): void {
       sortIndex.set(inst, prio);
       continue;
     }
-    if (target === 'Unpromoted' || target === 'Stopped' || stopping) prio = -INFINITY;
+    const demoteWithoutQuorum = !ws.options.haveQuorum && ws.options.noQuorumPolicy === 'demote';
+    if (target === 'Unpromoted' || target === 'Stopped' || stopping || demoteWithoutQuorum) prio = -INFINITY;
     else prio = promotionScore(ws, clone, inst, chosen) ?? -1;
     prio = addScores(prio, promotedLocationScore(ws, ids, chosen));
     for (const col of roleColocations) prio = colocationPriority(col, inst, chosen, prio);

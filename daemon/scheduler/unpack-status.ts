@@ -89,6 +89,9 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
     if (op.opStatus === OpStatus.Cancelled) continue;
     // Old histories mark "rc differs from 0" as an error even when it was the expected rc.
     if (op.opStatus === OpStatus.Error && op.rcCode === expectedRc(op)) op = { ...op, opStatus: OpStatus.Done };
+    // Degraded results count as their healthy counterparts (running / running promoted).
+    if (op.rcCode === OcfRc.Degraded) op = { ...op, rcCode: OcfRc.Success };
+    else if (op.rcCode === OcfRc.DegradedPromoted) op = { ...op, rcCode: OcfRc.RunningPromoted };
     const recurring = op.intervalMs > 0;
     if (op.opStatus === OpStatus.Pending) {
       // An operation in flight counts as done for planning, so that it is never scheduled twice.
