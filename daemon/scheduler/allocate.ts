@@ -160,7 +160,13 @@ function assignClone(ws: WorkingSet, clone: SchedResource): void {
   }
   const nodeMax = Number(clone.meta['clone-node-max'] ?? 1);
   const perNode = new Map<string, number>();
-  const room = (n: SchedNode) => (perNode.get(n.id) ?? 0) < nodeMax;
+  // Keeping current nodes is limited to an even share per usable node (clone-max / nodes, at least 1), so
+  // instances piled on one node spread out again (Pacemaker's first assignment pass).
+  const first = clone.children[0] ? leadOf(clone.children[0]) : undefined;
+  const usableNodes = first ? ws.nodes.filter((n) => nodeAvailable(n) && cloneScore(first, n) >= 0).length : 0;
+  const share = Math.max(1, Math.floor(clone.children.length / Math.max(1, usableNodes)));
+  let limit = Math.min(nodeMax, share);
+  const room = (n: SchedNode) => (perNode.get(n.id) ?? 0) < limit;
   const place = (inst: SchedResource, prefer?: SchedNode) => {
     const lead = leadOf(inst);
     // An instance may use only nodes where the clone itself may run (its own stickiness does not count).
@@ -182,6 +188,7 @@ function assignClone(ws: WorkingSet, clone: SchedResource): void {
     if (!cur || !lead.provisional || primitivesOf(inst).some((p) => p.failed)) continue;
     if (nodeAvailable(cur)) place(inst, cur);
   }
+  limit = nodeMax;
   for (const inst of instances) if (leadOf(inst).provisional) place(inst);
   setInstanceRoles(ws, clone);
   clone.provisional = false;

@@ -33,10 +33,13 @@ export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string,
   const weight = new Float64Array(m);
   for (let p = 0; p < m; p++) weight[p] = hints.filter && !hints.filter(nodes[p]) ? -INFINITY : scores.get(nodes[p].id)!;
   const usable = (p: number) => nodeAvailable(nodes[p]) && weight[p] >= 0;
+  // When no node has room for the resource and all it brings, Pacemaker prefers the node with most free capacity.
+  let mostCapable = -1;
   if (strategy !== 'default') {
     const together = colocatedUtilization(r);
     let need = r.utilization;
     for (let p = 0; p < m; p++) if (usable(p) && fits(nodes[p], together)) need = together;
+    if (need !== together) for (let p = 0; p < m; p++) if (usable(p) && (mostCapable < 0 || compareCapacity(nodes[p], nodes[mostCapable]) < 0)) mostCapable = p;
     for (let p = 0; p < m; p++) if (usable(p) && !fits(nodes[p], need)) weight[p] = -INFINITY;
   }
   if (m === 0) return undefined;
@@ -63,7 +66,7 @@ export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string,
     if (hints.current === b) return 1;
     return byName(a, b);
   });
-  const preferAt = hints.prefer ? nodes.indexOf(hints.prefer) : -1;
+  const preferAt = hints.prefer ? nodes.indexOf(hints.prefer) : mostCapable;
   let chosen = preferAt >= 0 && weight[preferAt] >= weight[best] && usable(preferAt) ? preferAt : -1;
   if (chosen < 0) {
     chosen = best;
