@@ -2,6 +2,7 @@ import type { OrderConstraint } from '../cib/model.js';
 import { findActions, getAction, order } from './actions.js';
 import { promotableOrderings } from './role-actions.js';
 import { cloneMinimum, orderAfterEnoughInstances } from './clone-min.js';
+import { colocationBlocker, type Blocker } from './colocation-blocking.js';
 import { compatibleInstance, instanceNode, interleaves } from './interleave.js';
 import { primitivesOf, type EdgeFlags, type SchedAction, type SchedResource, type WorkingSet } from './working-set.js';
 
@@ -148,8 +149,9 @@ const label = (a: SchedAction) => (a.rsc ? `${a.rsc.id} ${a.task}` : a.task);
 export function propagateOrderings(ws: WorkingSet): void {
   const anyOf = ws.actions.filter((a) => a.requiresAny);
   let queue: SchedAction[] = [...ws.actions];
+  const blockDependents = colocationBlocker(ws);
   for (;;) {
-    propagateFrom(queue);
+    propagateFrom(queue, blockDependents);
     // A "requires any" action is unrunnable only once none of its predecessors can run.
     queue = anyOf.filter((a) => a.runnable && a.before.length > 0 && a.before.filter((e) => e.first.runnable).length < (a.requiresAtLeast ?? 1));
     if (queue.length === 0) return;
@@ -157,7 +159,7 @@ export function propagateOrderings(ws: WorkingSet): void {
   }
 }
 
-function propagateFrom(initial: SchedAction[]): void {
+function propagateFrom(initial: SchedAction[], blockDependents: Blocker): void {
   const queue = [...initial];
   const queued = new Set(queue);
   const push = (a: SchedAction) => {
@@ -169,6 +171,7 @@ function propagateFrom(initial: SchedAction[]): void {
   while (queue.length) {
     const a = queue.shift()!;
     queued.delete(a);
+    blockDependents(a, push);
     for (const e of a.afterEdges) {
       const t = e.then;
       const blocks = !t.requiresAny && (e.flags.runnableFirst || (e.flags.runnableFirstIfStopped && startsAnew(t)));
