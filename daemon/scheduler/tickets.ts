@@ -45,30 +45,29 @@ const ban = (r: SchedResource) => {
   for (const p of primitivesOf(r)) for (const id of p.allowed.keys()) p.allowed.set(id, -INFINITY);
 };
 
-/** Applies the loss policies of tickets not held (before assignment). */
+/**
+ * Applies the loss policies of tickets not held (before assignment), per
+ * primitive as Pacemaker does for each clone instance and group member. A
+ * ticket in standby is given up gracefully: no loss policy, only the ban.
+ */
 export function applyTickets(ws: WorkingSet): void {
   for (const d of dependencies(ws)) {
-    if (ticketHeld(ws, d.ticket)) continue;
+    const t = ws.cib.tickets?.[d.ticket];
+    if (t !== undefined && t.granted && !t.standby) continue;
     const promotedOnly = d.role === 'Promoted';
-    // Primitives the dependency covers in their current role (a role-limited one only those in that role).
-    const inRole = primitivesOf(d.rsc).filter((p) => d.role === undefined || d.role === 'Started' || currentRole(p) === d.role);
-    if (!primitivesOf(d.rsc).some((p) => p.running.size > 0)) {
-      // Nothing runs: nothing may start (a promoted-role dependency only keeps instances from promotion, unless loss-policy=stop).
-      if (!promotedOnly || d.lossPolicy === 'stop') ban(d.rsc);
-      continue;
-    }
-    switch (d.lossPolicy) {
-      case 'demote':
-        if (!promotedOnly) ban(d.rsc);
-        break;
-      case 'fence':
-        if (inRole.length) ban(d.rsc);
-        break;
-      case 'freeze':
-        for (const p of inRole) if (p.running.size > 0) p.managed = false;
-        break;
-      default:
-        ban(d.rsc);
+    for (const p of primitivesOf(d.rsc)) {
+      // fence and freeze concern only what is in the dependency's role now.
+      const inRole = d.role === undefined || d.role === 'Started' || currentRole(p) === d.role;
+      if (t?.granted || p.running.size === 0) {
+        // Revoked with nothing running here, or in standby: nothing may run (a Promoted-role dependency only blocks promotion).
+        if (!promotedOnly || d.lossPolicy === 'stop') ban(p);
+        continue;
+      }
+      if (d.lossPolicy === 'freeze') {
+        if (inRole) p.managed = false;
+      } else if (d.lossPolicy === 'fence') {
+        if (inRole) ban(p);
+      } else if (d.lossPolicy !== 'demote' || !promotedOnly) ban(p);
     }
   }
 }
