@@ -380,7 +380,7 @@ class CibParser {
       case 'rsc_colocation': {
         const sets = this.resourceSets(el);
         const score = this.score(el, 'score');
-        if (score === undefined && el.attrs['score-attribute'] === undefined && !sets.some((s) => s.score !== undefined)) this.fail(el, 'missing "score"');
+        // Without a score Pacemaker takes 0: the colocation is accepted and has no effect.
         const rsc = el.attrs.rsc ?? el.attrs.from;
         const withRsc = el.attrs['with-rsc'] ?? el.attrs.to;
         if (sets.length === 0 && (rsc === undefined || withRsc === undefined)) this.fail(el, 'needs "rsc" and "with-rsc" or resource sets');

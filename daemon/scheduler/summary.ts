@@ -1,6 +1,6 @@
 import type { PrimitivePlan } from './actions.js';
 import type { SchedAction } from './working-set.js';
-import { promotableParent } from './roles.js';
+import { currentRole, promotableParent } from './roles.js';
 import { summarizeWithRoles } from './role-summary.js';
 
 /** crm_simulate's column layout: change word padded to 10, then resource, then the location part. */
@@ -21,7 +21,8 @@ export function reasonText(source: SchedAction | undefined, action: SchedAction 
 /** The "Transition Summary" lines for one primitive (none when it does not change). */
 export function summarizePrimitive(plan: PrimitivePlan): string[] {
   const { rsc, next } = plan;
-  if (promotableParent(rsc)) return summarizeWithRoles(plan);
+  // Roles show for promotable clone instances, and for anything found running promoted.
+  if (promotableParent(rsc) || currentRole(rsc) === 'Promoted') return summarizeWithRoles(plan);
   // Stopping a resource active on several nodes: one line per node.
   if (!next && plan.stops.length > 1) {
     return plan.stops.filter((s) => !s.optional && s.node).map((s) => line('Stop', rsc.id, s.node!.uname, reasonText(s, s)));
