@@ -210,6 +210,8 @@ export interface Configuration {
   constraints: Constraint[];
   rscDefaults: AttributeSet[];
   opDefaults: AttributeSet[];
+  /** <tags>: tag id -> the ids it names (constraints may name a tag instead of a resource) */
+  tags?: Record<string, string[]>;
 }
 
 export interface LrmOp {

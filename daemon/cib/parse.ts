@@ -158,6 +158,8 @@ class CibParser {
       rscDefaults: sets(firstChild(conf, 'rsc_defaults'), 'meta_attributes'),
       opDefaults: sets(firstChild(conf, 'op_defaults'), 'meta_attributes'),
     };
+    const tagsEl = firstChild(conf, 'tags');
+    if (tagsEl) configuration.tags = Object.fromEntries(childrenNamed(tagsEl, 'tag').map((t) => [t.attrs.id ?? '', childrenNamed(t, 'obj_ref').map((o) => o.attrs.id ?? '')]));
     const known = new Set<string>();
     const visit = (r: Resource) => {
       if (known.has(r.id)) throw new CibValidationError(`<${r.kind} id="${r.id}">`, 'duplicate resource id', this.file ? { file: this.file } : undefined);
@@ -169,6 +171,8 @@ class CibParser {
     resources.forEach(visit);
     const tags = new Set<string>();
     for (const t of childrenNamed(firstChild(conf, 'tags') ?? { name: 'tags', attrs: {}, children: [] }, 'tag')) tags.add(t.attrs.id);
+    // A constraint may also name a template: it applies to every primitive made from it.
+    for (const t of templates) tags.add(t.id);
     for (const el of firstChild(conf, 'constraints')?.children ?? []) {
       const c = this.constraint(el);
       if (c) {

@@ -10,6 +10,7 @@ import { inhibitUnpairedInstances } from './interleave.js';
 import { createRoleActions } from './role-actions.js';
 import { applyDemoteOnFail, recordKnownNodes } from './promotion.js';
 import { applyTickets } from './tickets.js';
+import { expandTags } from './tags.js';
 import { createPrimitiveActions } from './actions.js';
 import { applyOrderConstraints, collectiveOrderings, propagateOrderings } from './ordering.js';
 import { createProbes } from './probes.js';
@@ -30,7 +31,7 @@ export interface ScheduleOptions {
 
 /** The whole pipeline, exposed for tools that want the intermediate state (e.g. simulate's status view). */
 export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws: WorkingSet; histories: UnpackedHistory[]; summary: string[] } {
-  const ws = buildWorkingSet(cib, options.now ?? new Date());
+  const ws = buildWorkingSet(expandTags(cib), options.now ?? new Date());
   unpackNodeStates(ws);
   initAllowedNodes(ws);
   const histories = unpackStatus(ws);

@@ -2,6 +2,7 @@ import { childrenNamed } from '../cib/xml.js';
 import { INFINITY } from '../cib/score.js';
 import { parseRole } from './build.js';
 import { currentRole } from './roles.js';
+import { referenceGroups, resolveTag } from './tags.js';
 import { primitivesOf, type Role, type SchedResource, type WorkingSet } from './working-set.js';
 
 /**
@@ -26,9 +27,11 @@ function dependencies(ws: WorkingSet): TicketDependency[] {
     const el = c.source;
     const ticket = el.attrs.ticket ?? '';
     const lossPolicy = el.attrs['loss-policy'] ?? 'stop';
-    const add = (id: string | undefined, role: string | undefined) => {
-      const rsc = id === undefined ? undefined : ws.resourceById.get(id);
-      if (rsc) out.push({ rsc, ticket, role: parseRole(role), lossPolicy });
+    const add = (ref: string | undefined, role: string | undefined) => {
+      for (const id of ref === undefined ? [] : resolveTag(referenceGroups(ws.cib), ref)) {
+        const rsc = ws.resourceById.get(id);
+        if (rsc) out.push({ rsc, ticket, role: parseRole(role), lossPolicy });
+      }
     };
     add(el.attrs.rsc, el.attrs['rsc-role']);
     for (const set of childrenNamed(el, 'resource_set')) for (const ref of childrenNamed(set, 'resource_ref')) add(ref.attrs.id, set.attrs.role);
