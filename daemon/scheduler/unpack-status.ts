@@ -153,6 +153,12 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
       st.stopFailed = false;
       continue;
     }
+    // A probe finding the agent not installed means "not running here" (and banned from the node), not a failure.
+    if (probe && op.rcCode === OcfRc.ErrInstalled) {
+      st.role = 'Stopped';
+      st.hardError = 'node';
+      continue;
+    }
     const onFail = onFailFor(ws, def, op);
     if (onFail === 'ignore') {
       if (op.operation !== 'stop') st.role = activeRoleFor(op, st.role);
