@@ -1,6 +1,6 @@
 import type { OrderConstraint } from '../cib/model.js';
 import { primitivesOf, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
-import { unassignInstance } from './allocate.js';
+import type { PrimitivePlan } from './actions.js';
 import { cloneMinimum } from './clone-min.js';
 
 /**
@@ -33,8 +33,8 @@ export function compatibleInstance(ws: WorkingSet, clone: SchedResource, node: S
 
 /**
  * A mandatory interleaved order keeps a then-instance from being active where
- * no instance of the first clone will be (Pacemaker "inhibits" it: it is
- * left unassigned, so it does not start or is stopped).
+ * no instance of the first clone will be (Pacemaker "inhibits" it after its
+ * actions exist: it does not start, or is stopped).
  */
 export function inhibitUnpairedInstances(ws: WorkingSet): void {
   for (const c of ws.cib.configuration.constraints) {
@@ -45,7 +45,25 @@ export function inhibitUnpairedInstances(ws: WorkingSet): void {
     if (c.thenAction === 'stop' || c.thenAction === 'demote') continue;
     for (const inst of then.children) {
       const node = instanceNode(ws, inst, false);
-      if (node && !compatibleInstance(ws, first, node, false)) unassignInstance(ws, inst);
+      if (node && !compatibleInstance(ws, first, node, false)) for (const p of primitivesOf(inst)) inhibited.add(p);
     }
+  }
+}
+
+const inhibited = new WeakSet<SchedResource>();
+
+/**
+ * An inhibited instance keeps the actions planned for its node, but its start
+ * cannot run and what runs there stops; it is reported as going nowhere.
+ */
+export function applyInhibitions(plans: PrimitivePlan[]): void {
+  for (const plan of plans) {
+    if (!inhibited.has(plan.rsc)) continue;
+    if (plan.start) plan.start.runnable = false;
+    for (const s of plan.stops) {
+      s.optional = false;
+      s.reason ??= '';
+    }
+    plan.next = undefined;
   }
 }

@@ -183,7 +183,7 @@ function propagateFrom(initial: SchedAction[], blockDependents: Blocker): void {
       }
       // A live-migrating resource's start is a formality: it restarts nothing after it.
       const migrationStart = a.pseudo && a.task === 'start' && a.rsc?.migrating === true;
-      if (e.flags.impliesThen && !a.optional && t.optional && a.runnable && !migrationStart && !(t.rsc && t.rsc.kind === 'primitive' && t.node === undefined)) {
+      if (e.flags.impliesThen && !a.optional && t.optional && !migrationStart && !(t.rsc && t.rsc.kind === 'primitive' && t.node === undefined)) {
         t.optional = false;
         // A member required through its own collective's start names what required the collective.
         t.reason ??= a.pseudo && a.rsc && a.rsc.kind !== 'primitive' && t.rsc?.parent === a.rsc ? a.reason : `required ${label(a)}`;

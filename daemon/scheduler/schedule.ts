@@ -6,7 +6,7 @@ import { applyFailCounts, applyHistory, applyMultipleActive, applyNodeMaintenanc
 import { applyLocationConstraints, initAllowedNodes } from './location.js';
 import { unpackColocations } from './colocation.js';
 import { assignAll } from './allocate.js';
-import { inhibitUnpairedInstances } from './interleave.js';
+import { applyInhibitions, inhibitUnpairedInstances } from './interleave.js';
 import { createRoleActions } from './role-actions.js';
 import { applyDemoteOnFail, recordKnownNodes } from './promotion.js';
 import { applyTickets } from './tickets.js';
@@ -51,6 +51,7 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   inhibitUnpairedInstances(ws);
   decideMigrations(ws);
   const plans = ws.primitives.map((r) => createPrimitiveActions(ws, r));
+  applyInhibitions(plans);
   for (const p of plans) createRoleActions(ws, p);
   for (const r of ws.resources) collectiveOrderings(ws, r);
   applyOrderConstraints(ws);
