@@ -3,6 +3,7 @@ import { parseCib } from '../../daemon/cib/index.js';
 import { schedule, type Action } from '../../daemon/scheduler/index.js';
 import { expectedRc } from '../../daemon/controller/action-request.js';
 import { OcfRc } from '../../daemon/executor/operation.js';
+import { operationDigest } from '../../daemon/cib/op-digest.js';
 
 /**
  * Promotable clones: which instance is promoted (promotion scores, promoted-max,
@@ -36,8 +37,9 @@ function cib(opts: { cloneMeta?: string; constraints?: string; nodes: Record<str
   </configuration><status>${states}${opts.tickets ?? ''}</status></cib>`;
 }
 
+// Recorded with the digest of the (empty) parameters, so that nothing counts as a changed definition.
 const op = (rsc: string, name: string, call: number, rc = 0, interval = 0) =>
-  `<lrm_rsc_op id="${rsc}_${name}_${interval}" operation_key="${rsc}_${name}_${interval}" operation="${name}" call-id="${call}" rc-code="${rc}" op-status="0" interval="${interval}" transition-key="1:1:${rc}:x"/>`;
+  `<lrm_rsc_op id="${rsc}_${name}_${interval}" operation_key="${rsc}_${name}_${interval}" operation="${name}" call-id="${call}" rc-code="${rc}" op-status="0" interval="${interval}" transition-key="1:1:${rc}:x" op-digest="${operationDigest({})}" crm_feature_set="3.16.2"/>`;
 const history = (rsc: string, ...ops: string[]) => `<lrm_resource id="${rsc}" class="ocf" provider="pacemaker" type="Stateful">${ops.join('')}</lrm_resource>`;
 const unpromoted = (rsc: string) => history(rsc, op(rsc, 'start', 2));
 const promoted = (rsc: string) => history(rsc, op(rsc, 'start', 2), op(rsc, 'promote', 3));
