@@ -20,11 +20,12 @@ export interface IsoDuration {
 }
 
 export function parseIsoDuration(text: string): IsoDuration | undefined {
-  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text.trim());
+  // Pacemaker also takes hours and seconds before the T ("P10S"): only M needs T to mean minutes.
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:(\d+)H)?(?:(\d+(?:\.\d+)?)S)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text.trim());
   if (!m || text.trim() === 'P' || text.trim().endsWith('T')) return undefined;
   const n = (i: number) => Number(m[i] ?? 0);
   return {
     months: n(1) * 12 + n(2),
-    seconds: n(3) * 604_800 + n(4) * 86_400 + n(5) * 3600 + n(6) * 60 + n(7),
+    seconds: n(3) * 604_800 + n(4) * 86_400 + (n(5) + n(7)) * 3600 + n(8) * 60 + n(6) + n(9),
   };
 }

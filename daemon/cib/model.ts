@@ -188,6 +188,8 @@ export interface OrderConstraint {
   thenAction: string;
   orderKind: OrderKind;
   symmetrical: boolean;
+  /** require-all="false" on a clone-to-clone order: the then clone needs only one first instance */
+  requireAll?: boolean;
   sets: ResourceSetRef[];
 }
 
@@ -208,6 +210,8 @@ export interface Configuration {
   constraints: Constraint[];
   rscDefaults: AttributeSet[];
   opDefaults: AttributeSet[];
+  /** <tags>: tag id -> the ids it names (constraints may name a tag instead of a resource) */
+  tags?: Record<string, string[]>;
 }
 
 export interface LrmOp {
@@ -260,5 +264,12 @@ export interface Cib {
   attrs: Record<string, string>;
   configuration: Configuration;
   status: NodeState[];
+  /** <status><tickets>: ticket id -> state (a ticket not listed is not granted) */
+  tickets?: Record<string, TicketState>;
   file?: string;
+}
+
+export interface TicketState {
+  granted: boolean;
+  standby: boolean;
 }

@@ -1,10 +1,12 @@
 import { INFINITY } from '../cib/score.js';
 import type { WorkingSet } from './working-set.js';
+import { promotableParent } from './roles.js';
 
 /**
  * Cluster-wide policies that override placement. Without quorum the
  * no-quorum-policy decides: "stop" stops what runs and starts nothing,
  * "freeze" leaves running resources alone but starts nothing new;
+ * "demote" demotes promotable clones and stops the rest;
  * stop-all-resources stops everything.
  */
 export function applyClusterPolicies(ws: WorkingSet): void {
@@ -16,6 +18,8 @@ export function applyClusterPolicies(ws: WorkingSet): void {
   for (const r of ws.primitives) {
     if (o.stopAllResources) r.nextRole = 'Stopped';
     if (!noQuorum) continue;
+    // "demote" keeps promotable clone instances running, unpromoted (promotion.ts); everything else stops.
+    if (o.noQuorumPolicy === 'demote' && promotableParent(r)) continue;
     const active = r.running.size > 0;
     if (o.noQuorumPolicy === 'freeze') {
       if (!active) r.startBlockedReason = 'quorum freeze';

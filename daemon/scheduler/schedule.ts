@@ -6,6 +6,11 @@ import { applyFailCounts, applyHistory, applyMultipleActive, applyNodeMaintenanc
 import { applyLocationConstraints, initAllowedNodes } from './location.js';
 import { unpackColocations } from './colocation.js';
 import { assignAll } from './allocate.js';
+import { applyInhibitions, inhibitUnpairedInstances } from './interleave.js';
+import { createRoleActions } from './role-actions.js';
+import { applyDemoteOnFail, recordKnownNodes } from './promotion.js';
+import { applyTickets } from './tickets.js';
+import { expandTags } from './tags.js';
 import { createPrimitiveActions } from './actions.js';
 import { applyOrderConstraints, collectiveOrderings, propagateOrderings } from './ordering.js';
 import { createProbes } from './probes.js';
@@ -26,22 +31,28 @@ export interface ScheduleOptions {
 
 /** The whole pipeline, exposed for tools that want the intermediate state (e.g. simulate's status view). */
 export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws: WorkingSet; histories: UnpackedHistory[]; summary: string[] } {
-  const ws = buildWorkingSet(cib, options.now ?? new Date());
+  const ws = buildWorkingSet(expandTags(cib), options.now ?? new Date());
   unpackNodeStates(ws);
   initAllowedNodes(ws);
   const histories = unpackStatus(ws);
+  recordKnownNodes(ws, histories);
   applyHistory(ws, histories);
+  applyDemoteOnFail(histories);
   reconcileMigrations(ws, histories);
   applyMultipleActive(ws);
   applyNodeMaintenance(ws);
   applyLocationConstraints(ws);
+  applyTickets(ws);
   applyFailCounts(ws);
   applyStickiness(ws);
   applyClusterPolicies(ws);
   unpackColocations(ws);
   assignAll(ws);
+  inhibitUnpairedInstances(ws);
   decideMigrations(ws);
   const plans = ws.primitives.map((r) => createPrimitiveActions(ws, r));
+  applyInhibitions(plans);
+  for (const p of plans) createRoleActions(ws, p);
   for (const r of ws.resources) collectiveOrderings(ws, r);
   applyOrderConstraints(ws);
   createProbes(ws, histories);
