@@ -29,7 +29,8 @@ export function parseCib(input: string | XmlElement, file?: string): Cib {
 class CibTreeBuilder extends XmlTreeBuilder {
   /** depth inside a streamed lrm_resource (0: not in one) */
   private depth = 0;
-  private resource?: LrmResource;
+  /** where the streamed resource goes: its lrm_resources element's list */
+  private resources: LrmResource[] = [];
   /** the streamed resource's entries so far (its ops array is made to measure when it closes) */
   private readonly ops: LrmOp[] = [];
 
@@ -43,10 +44,10 @@ class CibTreeBuilder extends XmlTreeBuilder {
       return;
     }
     const parent = this.current;
-    if (name === 'lrm_resource' && parent?.name === 'lrm_resources') {
+    if (name === 'lrm_resource' && parent !== undefined && parent.name === 'lrm_resources') {
       this.depth = 1;
-      this.resource = this.parser.history.lrmResource(attrs);
-      this.parser.addPrebuiltResource(parent, this.resource);
+      this.resources = this.parser.prebuiltResources(parent);
+      this.parser.history.beginResource(attrs);
       return;
     }
     super.open(name, attrs);
@@ -55,7 +56,7 @@ class CibTreeBuilder extends XmlTreeBuilder {
   override close(name: string, text: string | undefined): void {
     if (this.depth > 0) {
       if (--this.depth === 0) {
-        this.resource!.ops = this.ops.length === 1 ? [this.ops[0]] : this.ops.slice();
+        this.resources.push(this.parser.history.endResource(this.ops.length === 1 ? [this.ops[0]] : this.ops.slice()));
         this.ops.length = 0;
       }
       return;
@@ -440,9 +441,8 @@ class CibParser {
     const lrmResources = lrm ? firstChild(lrm, 'lrm_resources') : undefined;
     const resources: LrmResource[] = (lrmResources && this.prebuilt.get(lrmResources)) || [];
     for (const r of lrmResources ? childrenNamed(lrmResources, 'lrm_resource') : []) {
-      const res = this.history.lrmResource(attributesOf(r.attrs));
-      for (const o of childrenNamed(r, 'lrm_rsc_op')) res.ops.push(this.history.lrmOp(attributesOf(o.attrs)));
-      resources.push(res);
+      this.history.beginResource(attributesOf(r.attrs));
+      resources.push(this.history.endResource(childrenNamed(r, 'lrm_rsc_op').map((o) => this.history.lrmOp(attributesOf(o.attrs)))));
     }
     return {
       id: this.required(el, 'id'), uname: el.attrs.uname, inCcm: el.attrs.in_ccm, crmd: el.attrs.crmd, join: el.attrs.join,
@@ -453,7 +453,10 @@ class CibParser {
   /** lrm_resource entries built while scanning, per lrm_resources element */
   private readonly prebuilt = new Map<XmlElement, LrmResource[]>();
 
-  addPrebuiltResource(lrmResources: XmlElement, r: LrmResource): void {
-    (this.prebuilt.get(lrmResources) ?? this.prebuilt.set(lrmResources, []).get(lrmResources)!).push(r);
+  /** The list of lrm_resource entries built while scanning for `lrmResources`. */
+  prebuiltResources(lrmResources: XmlElement): LrmResource[] {
+    let list = this.prebuilt.get(lrmResources);
+    if (list === undefined) this.prebuilt.set(lrmResources, (list = []));
+    return list;
   }
 }

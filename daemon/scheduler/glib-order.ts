@@ -93,6 +93,11 @@ export function hashTableOrder(keys: readonly string[]): string[] {
   return t.slots.filter((k): k is string => k !== undefined);
 }
 
+/** A comparison of list positions (an object, so that each user's comparison is one class: calls to it stay monomorphic). */
+export interface PositionOrder {
+  compare(a: number, b: number): number;
+}
+
 /**
  * The list position g_list_sort would put first, without sorting the rest: a
  * merge takes the left run's head unless the right one's compares before it,
@@ -101,11 +106,11 @@ export function hashTableOrder(keys: readonly string[]): string[] {
  * exactly as the full sort would, in n - 1 comparisons instead of n log n.
  * Items are identified by their list positions from..to-1 (at least one).
  */
-export function listSortHead(from: number, to: number, compare: (a: number, b: number) => number): number {
+export function listSortHead(from: number, to: number, order: PositionOrder): number {
   const n = to - from;
   if (n === 1) return from;
   const mid = from + (n >> 1);
-  const left = listSortHead(from, mid, compare);
-  const right = listSortHead(mid, to, compare);
-  return compare(left, right) <= 0 ? left : right;
+  const left = listSortHead(from, mid, order);
+  const right = listSortHead(mid, to, order);
+  return order.compare(left, right) <= 0 ? left : right;
 }

@@ -151,7 +151,7 @@ export function propagateOrderings(ws: WorkingSet): void {
   let queue: SchedAction[] = [...ws.actions];
   const blockDependents = colocationBlocker(ws);
   for (;;) {
-    propagateFrom(queue, blockDependents);
+    propagateFrom(ws, queue, blockDependents);
     // A "requires any" action is unrunnable only once none of its predecessors can run.
     queue = anyOf.filter((a) => a.runnable && a.before.length > 0 && a.before.filter((e) => e.first.runnable).length < (a.requiresAtLeast ?? 1));
     if (queue.length === 0) return;
@@ -159,18 +159,21 @@ export function propagateOrderings(ws: WorkingSet): void {
   }
 }
 
-function propagateFrom(initial: SchedAction[], blockDependents: Blocker): void {
+function propagateFrom(ws: WorkingSet, initial: SchedAction[], blockDependents: Blocker): void {
+  // A FIFO read from a moving head (shift() is linear in the queue's length), flags indexed by action id.
   const queue = [...initial];
-  const queued = new Set(queue);
+  let head = 0;
+  const queued = new Uint8Array(ws.actions.length);
+  for (const a of queue) queued[a.id] = 1;
   const push = (a: SchedAction) => {
-    if (!queued.has(a)) {
-      queued.add(a);
+    if (queued[a.id] === 0) {
+      queued[a.id] = 1;
       queue.push(a);
     }
   };
-  while (queue.length) {
-    const a = queue.shift()!;
-    queued.delete(a);
+  while (head < queue.length) {
+    const a = queue[head++];
+    queued[a.id] = 0;
     blockDependents(a, push);
     for (const e of a.afterEdges) {
       const t = e.then;

@@ -1,5 +1,5 @@
 import { INFINITY } from '../cib/score.js';
-import { hashTableOrder, listSortHead } from './glib-order.js';
+import { hashTableOrder, listSortHead, type PositionOrder } from './glib-order.js';
 import { colocatedUtilization, compareCapacity, fits } from './utilization.js';
 import { nodeAvailable, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
@@ -49,22 +49,7 @@ export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string,
     for (let p = 0; p < m; p++) if (effective[p] >= 0 && !fits(nodes[p], need)) weight[p] = effective[p] = BANNED;
   }
   // Only the node the sort would list first matters (the order itself is by effective score first).
-  const best = listSortHead(0, m, (pa, pb) => {
-    const wa = effective[pa];
-    const wb = effective[pb];
-    if (wa !== wb) return wa > wb ? -1 : 1;
-    const a = nodes[pa];
-    const b = nodes[pb];
-    if (strategy === 'minimal') return byName(a, b);
-    if (strategy === 'balanced') {
-      const c = compareCapacity(a, b);
-      if (c !== 0) return c < 0 ? -1 : 1;
-    }
-    if (a.assignedCount !== b.assignedCount) return a.assignedCount < b.assignedCount ? -1 : 1;
-    if (hints.current === a) return -1;
-    if (hints.current === b) return 1;
-    return byName(a, b);
-  });
+  const best = listSortHead(0, m, new CandidateRanking(nodes, effective, strategy, hints.current));
   const preferAt = hints.prefer ? nodes.indexOf(hints.prefer) : mostCapable;
   if (preferAt >= 0 && weight[preferAt] >= weight[best] && effective[preferAt] >= 0) return nodes[preferAt];
   let chosen = best;
@@ -73,6 +58,33 @@ export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string,
   // The current node is kept when it ties with the best: the sorted list starts with every node of the best score.
   if (!uniqueInstance && effective[best] > 0 && curAt >= 0 && effective[curAt] === effective[best]) chosen = curAt;
   return effective[chosen] >= 0 ? nodes[chosen] : undefined;
+}
+
+/** Pacemaker's node order for placement: score (unavailable nodes last), free capacity, resources placed, the current node, name. */
+class CandidateRanking implements PositionOrder {
+  constructor(
+    private readonly nodes: SchedNode[],
+    private readonly effective: Float64Array,
+    private readonly strategy: string,
+    private readonly current: SchedNode | undefined,
+  ) {}
+
+  compare(pa: number, pb: number): number {
+    const wa = this.effective[pa];
+    const wb = this.effective[pb];
+    if (wa !== wb) return wa > wb ? -1 : 1;
+    const a = this.nodes[pa];
+    const b = this.nodes[pb];
+    if (this.strategy === 'minimal') return byName(a, b);
+    if (this.strategy === 'balanced') {
+      const c = compareCapacity(a, b);
+      if (c !== 0) return c < 0 ? -1 : 1;
+    }
+    if (a.assignedCount !== b.assignedCount) return a.assignedCount < b.assignedCount ? -1 : 1;
+    if (this.current === a) return -1;
+    if (this.current === b) return 1;
+    return byName(a, b);
+  }
 }
 
 /** A score no node can be chosen with (a constant, so that optimised code need not negate INFINITY). */

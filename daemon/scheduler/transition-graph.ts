@@ -24,6 +24,32 @@ function actionMeta(ws: WorkingSet, a: SchedAction, timeoutMs: number): Record<s
   return meta;
 }
 
+/**
+ * Adds to `out` the new ids of the included actions `a` waits for, directly or
+ * through actions left out (whose lists are memoised in `through`). One
+ * self-recursive function rather than two closures calling each other: the
+ * optimising compiler inlined those into each other, and compiling that cost
+ * more than the whole graph build.
+ */
+function waitsFor(a: SchedAction, newId: Int32Array, through: (number[] | undefined)[], out: Set<number>): void {
+  for (const e of a.before) {
+    const f = e.first;
+    const id = newId[f.id];
+    if (id >= 0) {
+      out.add(id);
+      continue;
+    }
+    let list = through[f.id];
+    if (!list) {
+      through[f.id] = []; // cycle guard
+      const found = new Set<number>();
+      waitsFor(f, newId, through, found);
+      through[f.id] = list = [...found];
+    }
+    for (const p of list) out.add(p);
+  }
+}
+
 /** Mandatory, runnable actions with ordering edges (through skipped pseudo actions), in creation order. */
 export function buildTransitionActions(ws: WorkingSet): Action[] {
   const chosen = ws.actions.filter(included);
@@ -32,26 +58,9 @@ export function buildTransitionActions(ws: WorkingSet): Action[] {
   for (let i = 0; i < chosen.length; i++) newId[chosen[i].id] = i;
   // Orderings pass through actions that will not run: memoise, per skipped action, the included actions it waits for.
   const through: (number[] | undefined)[] = new Array(ws.actions.length);
-  const predecessors = (a: SchedAction, out: Set<number>) => {
-    for (const e of a.before) {
-      const id = newId[e.first.id];
-      if (id >= 0) out.add(id);
-      else for (const p of passThrough(e.first)) out.add(p);
-    }
-  };
-  const passThrough = (f: SchedAction): number[] => {
-    let list = through[f.id];
-    if (list) return list;
-    through[f.id] = []; // cycle guard
-    const out = new Set<number>();
-    predecessors(f, out);
-    list = [...out];
-    through[f.id] = list;
-    return list;
-  };
   return chosen.map((a, i) => {
     const after = new Set<number>();
-    predecessors(a, after);
+    waitsFor(a, newId, through, after);
     after.delete(i);
     const rsc = a.rsc;
     const def = rsc?.def;

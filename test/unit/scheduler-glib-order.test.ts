@@ -42,7 +42,7 @@ describe('listSortHead', () => {
       // The list holds the items backwards (as g_hash_table_get_values lists a table).
       const items = Array.from({ length: n }, (_, k) => n - 1 - k);
       const expected = glibListSort(items, compare)[0];
-      const head = listSortHead(0, n, (pa, pb) => compare(items[pa], items[pb]));
+      const head = listSortHead(0, n, { compare: (pa, pb) => compare(items[pa], items[pb]) });
       expect(items[head], `seed ${seed}`).toBe(expected);
       // A different tie order (first maximum in list order) would pick another item: the split matters.
       const firstMax = items.reduce((best, x) => (compare(x, best) < 0 ? x : best));
@@ -53,7 +53,7 @@ describe('listSortHead', () => {
 
   it('considers only positions from..to-1', () => {
     const values = [5, 1, 4, 2, 3];
-    const byValue = (a: number, b: number) => values[a] - values[b];
+    const byValue = { compare: (a: number, b: number) => values[a] - values[b] };
     expect(listSortHead(1, 4, byValue)).toBe(1);
     expect(listSortHead(2, 5, byValue)).toBe(3);
   });
