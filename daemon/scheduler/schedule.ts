@@ -15,7 +15,7 @@ import { buildTransitionActions } from './transition-graph.js';
 import { applyClusterPolicies } from './cluster-policy.js';
 import { decideMigrations, reconcileMigrations, settleMigration } from './migration.js';
 import type { Transition } from './transition.js';
-import type { UnpackedHistory } from './unpack-status.js';
+import type { StatusHistories } from './unpack-status.js';
 import { describeWorkingSet, type ClusterDescription } from './cluster-status.js';
 import type { WorkingSet } from './working-set.js';
 
@@ -25,13 +25,13 @@ export interface ScheduleOptions {
 }
 
 /** The whole pipeline, exposed for tools that want the intermediate state (e.g. simulate's status view). */
-export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws: WorkingSet; histories: UnpackedHistory[]; summary: string[] } {
+export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws: WorkingSet; histories: StatusHistories; summary: string[] } {
   const ws = buildWorkingSet(cib, options.now ?? new Date());
   unpackNodeStates(ws);
   initAllowedNodes(ws);
   const histories = unpackStatus(ws);
-  applyHistory(ws, histories);
-  reconcileMigrations(ws, histories);
+  applyHistory(ws, histories.notable);
+  reconcileMigrations(ws, histories.all);
   applyMultipleActive(ws);
   applyNodeMaintenance(ws);
   applyLocationConstraints(ws);
@@ -44,8 +44,8 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   const plans = ws.primitives.map((r) => createPrimitiveActions(ws, r));
   for (const r of ws.resources) collectiveOrderings(ws, r);
   applyOrderConstraints(ws);
-  createProbes(ws, histories);
-  createOrphanDeletes(ws, histories);
+  createProbes(ws, histories.all);
+  createOrphanDeletes(ws, histories.notable);
   propagateOrderings(ws);
   for (const p of plans) settleMigration(p);
   const summary: string[] = [];

@@ -226,9 +226,17 @@ export interface UnpackedHistory {
   state: HistoryState;
 }
 
+/** A status section's histories: every one, and the few that say more than "probed: not running here". */
+export interface StatusHistories {
+  all: UnpackedHistory[];
+  /** active, failed, with a hard error, or of an orphan: all that placement, failures, orphan deletes and the status view read */
+  notable: UnpackedHistory[];
+}
+
 /** Reads the status section: where each resource runs, failures, pending ops. */
-export function unpackStatus(ws: WorkingSet): UnpackedHistory[] {
-  const result: UnpackedHistory[] = [];
+export function unpackStatus(ws: WorkingSet): StatusHistories {
+  const all: UnpackedHistory[] = [];
+  const notable: UnpackedHistory[] = [];
   const used = new Map<SchedResource, Set<string>>();
   for (const ns of ws.cib.status) {
     const node = ws.nodeById.get(ns.id) ?? (ns.uname ? ws.nodeByName.get(ns.uname) : undefined);
@@ -242,8 +250,10 @@ export function unpackStatus(ws: WorkingSet): UnpackedHistory[] {
       // Remote nodes' liveness is not modelled: orphans are recognised on cluster nodes only.
       const rsc = resolveInstance(ws, lrm.id, node, active, used) ?? (base || node.attrs['#kind'] !== 'cluster' ? undefined : orphanOf(ws, lrm));
       if (!rsc) continue;
-      result.push({ rsc, node, state });
+      const entry = { rsc, node, state };
+      all.push(entry);
+      if (active || state.failed || state.hardError !== undefined || rsc.orphan) notable.push(entry);
     }
   }
-  return result;
+  return { all, notable };
 }
