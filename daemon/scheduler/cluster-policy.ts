@@ -21,6 +21,8 @@ export function applyClusterPolicies(ws: WorkingSet): void {
     // "demote" keeps promotable clone instances running, unpromoted (promotion.ts); everything else stops.
     if (o.noQuorumPolicy === 'demote' && promotableParent(r)) continue;
     const active = r.running.size > 0;
+    // Resources that require nothing (fencing devices by default) may still start without quorum.
+    if (!active && (r.meta.requires ?? (r.def?.class === 'stonith' ? 'nothing' : 'quorum')) === 'nothing') continue;
     if (o.noQuorumPolicy === 'freeze') {
       if (!active) r.startBlockedReason = 'quorum freeze';
     } else if (active) {

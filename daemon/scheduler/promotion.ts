@@ -77,7 +77,8 @@ function promotionScore(ws: WorkingSet, clone: SchedResource, inst: SchedResourc
     }
     return sum;
   }
-  if (!scoreApplies(ws, clone, inst, node)) return 0;
+  // A score that does not count here is as good as none (so the instance is not promotable by default).
+  if (!scoreApplies(ws, clone, inst, node)) return undefined;
   const v = node.attrs[`master-${historyNames.get(inst) ?? inst.id}`] ?? (isAnonymous(clone) ? node.attrs[`master-${baseId(inst)}`] : undefined);
   return v === undefined ? undefined : (parseScore(v) ?? 0);
 }

@@ -59,12 +59,15 @@ export function promotableOrderings(ws: WorkingSet, clone: SchedResource, instan
   order(pseudo('running'), promote, { runnableFirst: true });
   order(demoted, promote, {});
   order(demoted, pseudo('stop'), {});
-  order(promote, promoted, { runnableFirst: true });
   order(demote, demoted, {});
+  // "Promoted" happens only if some instance is (or stays) promoted: what is ordered after it waits for that.
+  promoted.requiresAny = true;
+  promoted.runnable = false;
   for (const inst of clone.children) {
     for (const a of instanceActions(inst, 'promote')) {
       order(promote, a, { runnableFirst: true });
       order(a, promoted, { impliesThen: true });
+      if (a.runnable) promoted.runnable = true;
     }
     for (const a of instanceActions(inst, 'demote')) {
       order(demote, a, { impliesFirst: true });

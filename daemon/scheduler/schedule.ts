@@ -20,7 +20,7 @@ import { buildTransitionActions } from './transition-graph.js';
 import { applyClusterPolicies } from './cluster-policy.js';
 import { decideMigrations, reconcileMigrations, settleMigration } from './migration.js';
 import type { Transition } from './transition.js';
-import type { UnpackedHistory } from './unpack-status.js';
+import type { StatusHistories } from './unpack-status.js';
 import { describeWorkingSet, type ClusterDescription } from './cluster-status.js';
 import type { WorkingSet } from './working-set.js';
 
@@ -30,15 +30,15 @@ export interface ScheduleOptions {
 }
 
 /** The whole pipeline, exposed for tools that want the intermediate state (e.g. simulate's status view). */
-export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws: WorkingSet; histories: UnpackedHistory[]; summary: string[] } {
+export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws: WorkingSet; histories: StatusHistories; summary: string[] } {
   const ws = buildWorkingSet(expandTags(cib), options.now ?? new Date());
   unpackNodeStates(ws);
   initAllowedNodes(ws);
   const histories = unpackStatus(ws);
-  recordKnownNodes(ws, histories);
-  applyHistory(ws, histories);
-  applyDemoteOnFail(histories);
-  reconcileMigrations(ws, histories);
+  recordKnownNodes(ws, histories.all);
+  applyHistory(ws, histories.notable);
+  applyDemoteOnFail(histories.notable);
+  reconcileMigrations(ws, histories.all);
   applyMultipleActive(ws);
   applyNodeMaintenance(ws);
   applyLocationConstraints(ws);
@@ -55,8 +55,8 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   for (const p of plans) createRoleActions(ws, p);
   for (const r of ws.resources) collectiveOrderings(ws, r);
   applyOrderConstraints(ws);
-  createProbes(ws, histories);
-  createOrphanDeletes(ws, histories);
+  createProbes(ws, histories.all);
+  createOrphanDeletes(ws, histories.notable);
   propagateOrderings(ws);
   for (const p of plans) settleMigration(p);
   const summary: string[] = [];

@@ -43,28 +43,26 @@ function expandSets(sets: ResourceSetRef[], tags: Record<string, string[]>): Res
 
 const tagSet = (id: string, resources: string[], extra: Partial<ResourceSetRef> = {}): ResourceSetRef => ({ id, resources, sequential: false, requireAll: true, ...extra });
 
+/** A two-sided constraint naming a tag on either side, as two unordered sets (first side, then second). */
+function pairAsSets(tags: Record<string, string[]>, id: string, a: string | undefined, b: string | undefined, aExtra: Partial<ResourceSetRef>, bExtra: Partial<ResourceSetRef>): ResourceSetRef[] | undefined {
+  if (a === undefined || b === undefined || (!tags[a] && !tags[b])) return undefined;
+  return [tagSet(`${id}-${a}`, resolveTag(tags, a), aExtra), tagSet(`${id}-${b}`, resolveTag(tags, b), bExtra)];
+}
+
 function expandConstraint(c: Constraint, tags: Record<string, string[]>): Constraint {
   switch (c.kind) {
     case 'location':
       if (c.rsc !== undefined && tags[c.rsc]) return { ...c, rsc: undefined, sets: [tagSet(`${c.id}-${c.rsc}`, tags[c.rsc])] };
       return { ...c, sets: expandSets(c.sets, tags) };
-    case 'colocation':
-      if (c.rsc !== undefined && c.withRsc !== undefined && (tags[c.rsc] || tags[c.withRsc])) {
-        // The dependent set first, then the primary set: every dependent is colocated with every primary.
-        return { ...c, rsc: undefined, withRsc: undefined, sets: [
-          tagSet(`${c.id}-${c.rsc}`, resolveTag(tags, c.rsc), { role: c.rscRole }),
-          tagSet(`${c.id}-${c.withRsc}`, resolveTag(tags, c.withRsc), { role: c.withRscRole }),
-        ] };
-      }
-      return { ...c, sets: expandSets(c.sets, tags) };
-    case 'order':
-      if (c.first !== undefined && c.then !== undefined && (tags[c.first] || tags[c.then])) {
-        return { ...c, first: undefined, then: undefined, sets: [
-          tagSet(`${c.id}-${c.first}`, resolveTag(tags, c.first), { action: c.firstAction }),
-          tagSet(`${c.id}-${c.then}`, resolveTag(tags, c.then), { action: c.thenAction }),
-        ] };
-      }
-      return { ...c, sets: expandSets(c.sets, tags) };
+    case 'colocation': {
+      // The dependent set first, then the primary set: every dependent is colocated with every primary.
+      const sets = pairAsSets(tags, c.id, c.rsc, c.withRsc, { role: c.rscRole }, { role: c.withRscRole });
+      return sets ? { ...c, rsc: undefined, withRsc: undefined, sets } : { ...c, sets: expandSets(c.sets, tags) };
+    }
+    case 'order': {
+      const sets = pairAsSets(tags, c.id, c.first, c.then, { action: c.firstAction }, { action: c.thenAction });
+      return sets ? { ...c, first: undefined, then: undefined, sets } : { ...c, sets: expandSets(c.sets, tags) };
+    }
     case 'ticket':
       return c;
   }
