@@ -57,7 +57,8 @@ function nodeState(node: string, member: boolean, status: NodeStatus | undefined
     element(
       'lrm_resource',
       { id, class: history.agent.class, provider: history.agent.provider, type: history.agent.type },
-      [...history.ops.values()].sort((a, b) => Number(a.attrs['call-id'] ?? 0) - Number(b.attrs['call-id'] ?? 0)),
+      // Notification results are the DC's to read, not history (Pacemaker records none).
+      [...history.ops.values()].filter((op) => op.attrs.operation !== 'notify').sort((a, b) => Number(a.attrs['call-id'] ?? 0) - Number(b.attrs['call-id'] ?? 0)),
     ),
   );
   children.push(element('lrm', { id: node }, [element('lrm_resources', {}, resources)]));

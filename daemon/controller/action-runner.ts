@@ -170,7 +170,7 @@ export class ActionRunner implements Lifecycle {
       failed ? 'operation failed' : 'operation done',
     );
     const attributes: Record<string, string> = {};
-    if (failed) {
+    if (failed && req.operation !== 'notify') {
       const suffix = `${req.resource}#${req.operation}_${req.intervalMs}`;
       const previous = Number(await this.store.transientAttribute(this.node, `fail-count-${suffix}`).catch(() => undefined)) || 0;
       attributes[`fail-count-${suffix}`] = req.operation === 'start' ? 'INFINITY' : String(previous + 1);

@@ -27,9 +27,13 @@ export function targetRc(key: string): number {
 export const operationKey = (req: Pick<OperationRequest, 'resource' | 'operation' | 'intervalMs'>): string =>
   `${req.resource}_${req.operation}_${req.intervalMs}`;
 
-/** Recurring operations keep one record per operation key; one-shot ones share "<rsc>_last_0". */
+/**
+ * Recurring operations keep one record per operation key; one-shot ones share "<rsc>_last_0".
+ * Notifications keep their own ("<rsc>_notify_0"): they change no state, and Pacemaker keeps
+ * none in the status (the export leaves it out); it is there for the DC to see the result.
+ */
 export const recordId = (req: Pick<OperationRequest, 'resource' | 'operation' | 'intervalMs'>): string =>
-  req.intervalMs > 0 ? operationKey(req) : `${req.resource}_last_0`;
+  req.intervalMs > 0 || req.operation === 'notify' ? operationKey(req) : `${req.resource}_last_0`;
 
 export const lastFailureId = (resource: string): string => `${resource}_last_failure_0`;
 
@@ -103,7 +107,8 @@ export function operationRecords(req: OperationRequest, result: RecordableResult
     ...migrationAttrs(req, ctx.node),
   });
   const records = [element('lrm_rsc_op', attrs(recordId(req)))];
-  if (isFailure(req, result, targetRc(ctx.transitionKey))) {
+  // A failed notification is no failure of the resource (it must not replace the last real one).
+  if (req.operation !== 'notify' && isFailure(req, result, targetRc(ctx.transitionKey))) {
     records.push(element('lrm_rsc_op', { ...attrs(lastFailureId(req.resource)), 'last-rc-change': seconds(finishedAt) }));
   }
   return records;

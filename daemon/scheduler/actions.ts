@@ -9,8 +9,9 @@ import type { EdgeFlags, SchedAction, SchedNode, SchedResource, WorkingSet } fro
 export const actionKey = (rscId: string, task: string, intervalMs = 0) => `${rscId}_${task}_${intervalMs}`;
 
 /** Finds or creates an action; keys are unique per node (node-less for pseudo actions). */
-export function getAction(ws: WorkingSet, rsc: SchedResource | undefined, task: string, node: SchedNode | undefined, opts: { optional: boolean; pseudo?: boolean; intervalMs?: number; runnable?: boolean }): SchedAction {
-  const key = rsc ? actionKey(rsc.id, task, opts.intervalMs ?? 0) : task;
+export function getAction(ws: WorkingSet, rsc: SchedResource | undefined, task: string, node: SchedNode | undefined, opts: { optional: boolean; pseudo?: boolean; intervalMs?: number; runnable?: boolean; key?: string }): SchedAction {
+  // Notifications share their task (notify) and so carry their own key ("rsc:0_pre_notify_start_0").
+  const key = opts.key ?? (rsc ? actionKey(rsc.id, task, opts.intervalMs ?? 0) : task);
   const fullKey = `${key}@${node?.id ?? ''}`;
   const existing = ws.actionByKey.get(fullKey);
   if (existing) {

@@ -7,7 +7,7 @@ import type { Role, SchedNode, SchedResource, WorkingSet } from './working-set.j
  * Slave/Master; parseRole maps those names.
  */
 
-const truthy = (v: string | undefined) => v !== undefined && /^(true|on|yes|y|1)$/i.test(v);
+export const truthy = (v: string | undefined) => v !== undefined && /^(true|on|yes|y|1)$/i.test(v);
 
 export const isPromotableClone = (r: SchedResource): boolean => r.kind === 'clone' && (r.cloneDef?.promotable === true || truthy(r.meta.promotable));
 

@@ -15,6 +15,7 @@ import { createPrimitiveActions } from './actions.js';
 import { applyOrderConstraints, collectiveOrderings, propagateOrderings } from './ordering.js';
 import { createProbes } from './probes.js';
 import { createOrphanDeletes } from './orphans.js';
+import { createNotifications } from './notifications.js';
 import { summarizePrimitive } from './summary.js';
 import { buildTransitionActions } from './transition-graph.js';
 import { applyClusterPolicies } from './cluster-policy.js';
@@ -59,6 +60,7 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   createOrphanDeletes(ws, histories.notable);
   propagateOrderings(ws);
   for (const p of plans) settleMigration(p);
+  createNotifications(ws);
   const summary: string[] = [];
   for (const p of plans) {
     summary.push(...summarizePrimitive(p));

@@ -49,4 +49,13 @@ describe('CIB export', () => {
     expect(n1.transient['fail-count-d1#monitor_5000']).toBe('1');
     expect(n1.resources[0]).toMatchObject({ id: 'd1', class: 'ocf', provider: 'vigil', type: 'Dummy' });
   });
+
+  it('leaves notification results out of the history (Pacemaker records none)', () => {
+    const snap = snapshot();
+    const notify = element('lrm_rsc_op', { id: 'd1_notify_0', operation: 'notify', 'call-id': '4', 'rc-code': '0', 'op-status': '0', interval: '0' });
+    snap.status.get('n1')!.resources.get('d1')!.ops.set('d1_notify_0', notify);
+    const text = exportCibText(snap, { quorate: true });
+    expect(text).not.toContain('d1_notify_0');
+    expect(text).toContain('d1_last_0');
+  });
 });

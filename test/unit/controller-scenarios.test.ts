@@ -190,4 +190,22 @@ describe('controller scenarios', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(cluster.executed.filter((e) => e.op === 'start')).toHaveLength(1);
   });
+
+  it('runs a notify=true clone: every started instance is told after the starts, and nothing is recorded as history', async () => {
+    const clone = `<clone id="c"><meta_attributes id="c-m"><nvpair id="c-m1" name="notify" value="true"/></meta_attributes>${primitive('d')}</clone>`;
+    const cluster = new FakeCluster(configuration(['d']).replace(primitive('d'), clone), ['n1', 'n2', 'n3']);
+    await dc(cluster).start();
+    await until(() => cluster.executed.filter((e) => e.op === 'notify').length === 3);
+    await new Promise((r) => setTimeout(r, 200)); // settle: nothing more may run
+    const starts = cluster.executed.filter((e) => e.op === 'start');
+    const notifies = cluster.executed.filter((e) => e.op === 'notify');
+    expect(starts.map((e) => e.node).sort()).toEqual(['n1', 'n2', 'n3']);
+    expect(notifies.map((e) => `${e.resource}@${e.node}`).sort()).toEqual(starts.map((e) => `${e.resource}@${e.node}`).sort());
+    // post notifications follow every start; recurring monitors follow the notifications
+    expect(Math.min(...notifies.map((e) => cluster.executed.indexOf(e)))).toBeGreaterThan(Math.max(...starts.map((e) => cluster.executed.indexOf(e))));
+    const monitors = cluster.executed.filter((e) => e.op === 'monitor' && e.intervalMs > 0);
+    expect(monitors).toHaveLength(3);
+    expect(Math.min(...monitors.map((e) => cluster.executed.indexOf(e)))).toBeGreaterThan(Math.max(...notifies.map((e) => cluster.executed.indexOf(e))));
+    expect(starts).toHaveLength(3); // the notify results did not make the DC plan the starts again
+  });
 });
