@@ -143,12 +143,14 @@ function assignClone(ws: WorkingSet, clone: SchedResource): void {
   if (clone.assigning) return;
   clone.assigning = true;
   // Order (observed with crm_simulate 2.1.5): instances active where the clone's own score (before
-  // colocations, without stickiness) allows them, even on a node going away; then inactive ones; then
-  // those active where the clone may not stay; by number within each.
+  // colocations, without stickiness) allows them on a node that can run resources; then those on a node
+  // going away (standby, shutting down); then inactive ones; then those active where the clone may not
+  // stay; by number within each.
   const keeps = (inst: SchedResource) => {
     const cur = currentNode(ws, leadOf(inst));
-    if (cur === undefined) return 1;
-    return cloneScore(leadOf(inst), cur) >= 0 ? 0 : 2;
+    if (cur === undefined) return 2;
+    if (cloneScore(leadOf(inst), cur) < 0) return 3;
+    return nodeAvailable(cur) ? 0 : 1;
   };
   addPromotionScores(ws, clone);
   const rank = new Map(clone.children.map((inst) => [inst, keeps(inst)]));
