@@ -1,4 +1,4 @@
-import { XmlSyntaxError, type XmlElement } from './xml.js';
+import { attributeValue, XmlSyntaxError, type XmlElement } from './xml.js';
 
 /**
  * A single-pass XML reader for CIBs: generated clusters reach hundreds of
@@ -21,7 +21,7 @@ export interface XmlAttributes {
   name(k: number): string;
   /** A small number standing for the k-th name: the same for the same name throughout one document. */
   key(k: number): number;
-  /** The k-th value, trimmed, entities decoded. */
+  /** The k-th value as written (tabs and line ends as spaces, not trimmed), entities decoded. */
   value(k: number): string;
   /** The k-th value as Number() reads it, without making a string when it is a plain integer; NaN when empty. */
   number(k: number): number;
@@ -159,7 +159,7 @@ class Scanner implements XmlAttributes {
   value(k: number): string {
     const decoded = this.decoded[k];
     if (decoded !== undefined) return decoded;
-    return this.trimmed(this.begins[k], this.ends[k]);
+    return this.raw(this.begins[k], this.ends[k]);
   }
 
   number(k: number): number {
@@ -184,10 +184,8 @@ class Scanner implements XmlAttributes {
     return text === '' ? NaN : Number(text);
   }
 
-  private trimmed(begin: number, end: number): string {
-    const s = this.s;
-    if (begin < end && (isSpace(s.charCodeAt(begin)) || isSpace(s.charCodeAt(end - 1)))) return s.slice(begin, end).trim();
-    return s.slice(begin, end);
+  private raw(begin: number, end: number): string {
+    return attributeValue(this.s.slice(begin, end));
   }
 
   private fail(detail: string, at = this.i): never {
@@ -415,7 +413,7 @@ class Scanner implements XmlAttributes {
       this.nextAmp = amp === -1 ? s.length : amp;
     }
     if (this.nextAmp < end) {
-      this.decoded[k] = this.decode(this.trimmed(begin, end), at);
+      this.decoded[k] = this.decode(this.raw(begin, end), at);
       const amp = s.indexOf('&', end);
       this.nextAmp = amp === -1 ? s.length : amp;
     } else this.decoded[k] = undefined;

@@ -31,10 +31,10 @@ describe('scanXml', () => {
     expect(scanXml('<a v="&#65;&#x42;"/>').attrs.v).toBe('AB');
   });
 
-  it('reads values on demand: as numbers in place, trimmed and decoded', () => {
+  it('reads values on demand: as numbers in place, untrimmed (as Pacemaker) and decoded', () => {
     const seen: Array<{ name: string; value: string; number: number }> = [];
     const keys = new Map<string, number>();
-    scanXmlEvents('<a n="42" m="-7" e="" t=" 5 " f="1.5" x="x" d="&#120;" w="1e3" s="abc"/>', {
+    scanXmlEvents('<a n="42" m="-7" e="" t=" 5 " f="1.5" x="x" d="&#120;" w="1e3" s="abc " l="a\tb\r\nc"/>', {
       open(_name, attrs: XmlAttributes) {
         for (let k = 0; k < attrs.count; k++) {
           seen.push({ name: attrs.name(k), value: attrs.value(k), number: attrs.number(k) });
@@ -47,12 +47,13 @@ describe('scanXml', () => {
       { name: 'n', value: '42', number: 42 },
       { name: 'm', value: '-7', number: -7 },
       { name: 'e', value: '', number: NaN },
-      { name: 't', value: '5', number: 5 },
+      { name: 't', value: ' 5 ', number: 5 },
       { name: 'f', value: '1.5', number: 1.5 },
       { name: 'x', value: 'x', number: NaN },
       { name: 'd', value: 'x', number: NaN },
       { name: 'w', value: '1e3', number: 1000 },
-      { name: 's', value: 'abc', number: NaN },
+      { name: 's', value: 'abc ', number: NaN },
+      { name: 'l', value: 'a b c', number: NaN },
     ]);
     expect(new Set(keys.values()).size).toBe(keys.size);
   });
