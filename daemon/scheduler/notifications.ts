@@ -111,6 +111,8 @@ function instanceNotifications(ws: WorkingSet, p: SchedResource, task: string, n
   }
   if ((task === 'start' || task === 'promote') && nextRoleOf(p) !== 'Stopped' && p.assignedTo) {
     const start = findActions(ws, p, 'start', 0)[0];
+    // An instance that cannot start is told nothing (its agent would hear of a copy that never runs).
+    if (start && !start.optional && !start.runnable) return;
     if (task !== 'start' || !start || start.optional) notifyOn(ws, p, p.assignedTo, 'pre', task, n.pre, n.preDone, lists);
     const post = notifyOn(ws, p, p.assignedTo, 'post', task, n.post, n.postDone, lists);
     // Recurring monitors begin once every instance has heard of the change.
