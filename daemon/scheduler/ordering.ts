@@ -4,7 +4,7 @@ import { promotableOrderings } from './role-actions.js';
 import { cloneMinimum, orderAfterEnoughInstances } from './clone-min.js';
 import { colocationBlocker, type Blocker } from './colocation-blocking.js';
 import { compatibleInstance, instanceNode, interleaves } from './interleave.js';
-import { primitivesOf, type EdgeFlags, type SchedAction, type SchedResource, type WorkingSet } from './working-set.js';
+import { primitivesOf, topLevel, type EdgeFlags, type SchedAction, type SchedResource, type WorkingSet } from './working-set.js';
 
 /** start -> stop etc.: the action that undoes another, for symmetrical orderings. */
 const inverse: Record<string, string> = { start: 'stop', stop: 'start', promote: 'demote', demote: 'promote' };
@@ -42,7 +42,9 @@ export function collectiveOrderings(ws: WorkingSet, r: SchedResource): void {
   order(stopped, start, {});
   for (const c of r.children) {
     collectiveOrderings(ws, c);
-    for (const cs of thenAction(ws, c, 'start')) order(start, cs, { runnableFirst: true, impliesThen: true });
+    // A group requires only its first member's start: each later one is required through its predecessor's.
+    const requires = r.kind !== 'group' || c === r.children[0];
+    for (const cs of thenAction(ws, c, 'start')) order(start, cs, { runnableFirst: true, impliesThen: requires });
     for (const cs of firstAction(ws, c, 'start')) order(cs, running, r.kind === 'group' ? { runnableFirst: true, impliesThen: true } : { impliesThen: true });
     for (const cs of thenAction(ws, c, 'stop')) order(stop, cs, { impliesThen: true });
     for (const cs of firstAction(ws, c, 'stop')) order(cs, stopped, { impliesThen: true });
@@ -139,6 +141,23 @@ const isActive = (r: SchedResource): boolean => (r.kind === 'primitive' ? r.runn
 /** Whether a then-action brings its resource up where it is not active now (an asymmetric order may block only that). */
 const startsAnew = (t: SchedAction): boolean => !t.rsc || (t.node ? !t.rsc.running.has(t.node.id) : !isActive(t.rsc));
 
+/** A clone's own action -> what its instances do (running is made of their starts). */
+const instanceTask: Record<string, string> = { start: 'start', running: 'start', stop: 'stop', stopped: 'stop', promote: 'promote', promoted: 'promote', demote: 'demote', demoted: 'demote' };
+
+/**
+ * Whether a required action of a clone requires a then-action that happens on one node (a primitive's, or
+ * a group's start, on the group's node): only if some instance's own action on that node is required
+ * (Pacemaker asks the clone for its flags on the then-side's node): an instance starting elsewhere
+ * restarts nothing here.
+ */
+function cloneRequiresOn(ws: WorkingSet, a: SchedAction, t: SchedAction): boolean {
+  if (!a.pseudo || a.rsc?.kind !== 'clone' || !instanceTask[a.task] || !t.rsc || t.rsc.kind === 'clone' || topLevel(t.rsc) === a.rsc) return true;
+  const node = t.node ?? (t.rsc?.kind === 'group' && t.task === 'start' ? t.rsc.children[0]?.assignedTo : undefined);
+  if (!node) return true;
+  const task = instanceTask[a.task];
+  return primitivesOf(a.rsc).some((p) => (ws.actionsByRsc.get(p) ?? []).some((x) => x.task === task && x.node === node && !x.optional));
+}
+
 const label = (a: SchedAction) => (a.rsc ? `${a.rsc.id} ${a.task}` : a.task);
 
 /**
@@ -186,7 +205,7 @@ function propagateFrom(ws: WorkingSet, initial: SchedAction[], blockDependents: 
       }
       // A live-migrating resource's start is a formality: it restarts nothing after it.
       const migrationStart = a.pseudo && a.task === 'start' && a.rsc?.migrating === true;
-      if (e.flags.impliesThen && !a.optional && t.optional && !migrationStart && !(t.rsc && t.rsc.kind === 'primitive' && t.node === undefined)) {
+      if (e.flags.impliesThen && !a.optional && t.optional && !migrationStart && !(t.rsc && t.rsc.kind === 'primitive' && t.node === undefined) && cloneRequiresOn(ws, a, t)) {
         t.optional = false;
         // A member required through its own collective's start names what required the collective.
         t.reason ??= a.pseudo && a.rsc && a.rsc.kind !== 'primitive' && t.rsc?.parent === a.rsc ? a.reason : `required ${label(a)}`;
