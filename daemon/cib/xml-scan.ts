@@ -274,8 +274,8 @@ class Scanner {
     }
     if (this.seenIn[id] === this.element) this.fail(`duplicate attribute "${attr}"`, at);
     this.seenIn[id] = this.element;
-    let value = s.slice(begin, end);
-    if (value.length && (value.charCodeAt(0) <= 32 || value.charCodeAt(value.length - 1) <= 32)) value = value.trim();
+    // Kept verbatim, surrounding blanks too: an instance attribute's value feeds the operation digest.
+    const value = s.slice(begin, end);
     this.attrNames[k] = attr;
     this.attrValues[k] = amp ? this.decode(value, at) : value;
     this.i = end + 1;
