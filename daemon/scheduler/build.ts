@@ -31,6 +31,9 @@ function clusterOptions(cib: Cib, now: Date): ClusterOptions {
     startFailureIsFatal: truthy(o['start-failure-is-fatal'], true),
     stopOrphanResources: truthy(o['stop-orphan-resources'], true),
     clusterRecheckMs: parseInterval(o['cluster-recheck-interval'] ?? '15min') ?? 900_000,
+    stonithAction: o['stonith-action'] === 'poweroff' ? 'off' : o['stonith-action'] ?? 'reboot',
+    startupFencing: truthy(o['startup-fencing'], true),
+    leaseFencing: false,
   };
 }
 

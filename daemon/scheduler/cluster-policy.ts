@@ -1,4 +1,3 @@
-import { INFINITY } from '../cib/score.js';
 import type { WorkingSet } from './working-set.js';
 
 /**
@@ -9,9 +8,6 @@ import type { WorkingSet } from './working-set.js';
  */
 export function applyClusterPolicies(ws: WorkingSet): void {
   const o = ws.options;
-  // An unclean node nobody can fence might still run anything: nothing new may start until it is fenced.
-  const unfenceable = o.stonithEnabled && ws.nodes.some((n) => n.unclean) && !ws.primitives.some((p) => p.def?.class === 'stonith');
-  if (unfenceable) for (const r of ws.primitives) if (r.running.size === 0) for (const id of r.allowed.keys()) r.allowed.set(id, -INFINITY);
   const noQuorum = !o.haveQuorum && o.noQuorumPolicy !== 'ignore';
   for (const r of ws.primitives) {
     if (o.stopAllResources) r.nextRole = 'Stopped';

@@ -3,6 +3,7 @@ import { parseInterval } from '../cib/duration.js';
 import { operationDigest } from '../cib/op-digest.js';
 import { paramsFor } from './location.js';
 import { cloneOf, type UnpackedHistory } from './unpack-status.js';
+import { fenceForHistory } from './fencing.js';
 import type { SchedNode, SchedResource, WorkingSet } from './working-set.js';
 
 /** The name fail counts are recorded under: anonymous clone instances share the primitive's id. */
@@ -51,7 +52,9 @@ export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void
   for (const { rsc, node, state } of histories) {
     const active = state.role !== 'Stopped' && state.role !== 'Unknown';
     if (active) rsc.running.set(node.id, state.role);
-    if (state.failed) {
+    // On a node being fenced the fencing stops the resource: its failure there needs no recovery of its own.
+    const fenced = fenceForHistory(ws, rsc, node, state);
+    if (state.failed && !fenced) {
       rsc.failed = true;
       rsc.failedOn.add(node.id);
       if (state.onFail === 'block' || (state.stopFailed && !ws.options.stonithEnabled)) rsc.blocked = true;

@@ -10,6 +10,7 @@ import { createPrimitiveActions } from './actions.js';
 import { applyOrderConstraints, collectiveOrderings, propagateOrderings } from './ordering.js';
 import { createProbes } from './probes.js';
 import { createOrphanDeletes } from './orphans.js';
+import { fenceSummaryLine, requireFencingDevice, scheduleFencing } from './fencing.js';
 import { summarizePrimitive } from './summary.js';
 import { buildTransitionActions } from './transition-graph.js';
 import { applyClusterPolicies } from './cluster-policy.js';
@@ -22,14 +23,18 @@ import type { WorkingSet } from './working-set.js';
 export interface ScheduleOptions {
   /** the time rules and failure-timeout are evaluated at (default: now) */
   now?: Date;
+  /** vigil's runtime: lease-based self-fencing can fence any node, no stonith resource needed */
+  leaseFencing?: boolean;
 }
 
 /** The whole pipeline, exposed for tools that want the intermediate state (e.g. simulate's status view). */
 export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws: WorkingSet; histories: UnpackedHistory[]; summary: string[] } {
   const ws = buildWorkingSet(cib, options.now ?? new Date());
+  ws.options.leaseFencing = options.leaseFencing ?? false;
   unpackNodeStates(ws);
   initAllowedNodes(ws);
   const histories = unpackStatus(ws);
+  requireFencingDevice(ws);
   applyHistory(ws, histories);
   reconcileMigrations(ws, histories);
   applyMultipleActive(ws);
@@ -46,9 +51,10 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   applyOrderConstraints(ws);
   createProbes(ws, histories);
   createOrphanDeletes(ws, histories);
+  const fencing = scheduleFencing(ws);
   propagateOrderings(ws);
   for (const p of plans) settleMigration(p);
-  const summary: string[] = [];
+  const summary: string[] = fencing.map(fenceSummaryLine);
   for (const p of plans) {
     summary.push(...summarizePrimitive(p));
   }

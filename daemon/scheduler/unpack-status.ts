@@ -228,8 +228,9 @@ export function unpackStatus(ws: WorkingSet): UnpackedHistory[] {
   for (const ns of ws.cib.status) {
     const node = ws.nodeById.get(ns.id) ?? (ns.uname ? ws.nodeByName.get(ns.uname) : undefined);
     if (!node) continue;
-    // A cleanly-offline node's history is stale: its resources are stopped.
-    if (!node.online && !node.unclean) continue;
+    // Without fencing an offline node's history is not trusted (nothing could confirm it); with fencing
+    // it is read, and a resource still active there gets the node fenced (see fenceForHistory).
+    if (!node.online && !ws.options.stonithEnabled) continue;
     for (const lrm of ns.resources) {
       const base = ws.resourceById.get(lrm.id) ?? ws.resourceById.get(lrm.id.replace(/:\d+$/, '') + ':0');
       const state = replayHistory(ws, base?.def, lrm);

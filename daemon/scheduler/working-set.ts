@@ -14,6 +14,8 @@ export interface SchedNode {
   uname: string;
   online: boolean;
   unclean: boolean;
+  /** why the node must be fenced: the first reason found (Pacemaker reports only that one) */
+  fenceReason?: string;
   /** joining, not yet able to run resources */
   pending: boolean;
   standby: boolean;
@@ -152,6 +154,12 @@ export interface ClusterOptions {
   startFailureIsFatal: boolean;
   stopOrphanResources: boolean;
   clusterRecheckMs: number;
+  /** stonith-action: what fencing does to a node ("reboot" or "off") */
+  stonithAction: string;
+  /** startup-fencing: a node never seen since the cluster started is unclean */
+  startupFencing: boolean;
+  /** vigil's lease-based self-fencing stands in for a fencing device (the runtime sets this) */
+  leaseFencing: boolean;
 }
 
 export interface WorkingSet {
