@@ -25,6 +25,8 @@ export class FakeCluster implements ControllerStore {
   readonly queue = new Map<string, { node: string; transitionKey: string; request: string }>();
   readonly executed: Executed[] = [];
   readonly markedDown: Array<{ node: string; at: number }> = [];
+  /** Nodes that fenced themselves on the DC's request (they leave the cluster, as their lease then expires). */
+  readonly selfFenced: Array<{ node: string; at: number }> = [];
   /** "resource:op@node" combinations that answer rc 1. */
   readonly failures = new Set<string>();
   /** While false, queued requests stay unclaimed (a node that has not got to them yet). */
@@ -111,6 +113,11 @@ export class FakeCluster implements ControllerStore {
     if (!queued || !this.members.has(node)) return;
     this.queue.delete(`${node}/${transitionKey}`);
     const { action } = JSON.parse(queued.request) as ActionRequest;
+    if (action.kind === 'fence' && action.node === node) {
+      this.selfFenced.push({ node, at: Date.now() });
+      this.leave(node);
+      return;
+    }
     if (action.kind !== 'resource' || !action.resource || !action.agent) return;
     const key = `${action.resource}@${node}`;
     let rc = 0;
