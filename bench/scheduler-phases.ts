@@ -6,11 +6,12 @@
  *   npm run bench:scheduler-phases -- [--sizes 4/50,16/500,32/2000,64/5000]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCib } from '../daemon/cib/parse.js';
+import { readCibFile } from '../daemon/cib/cib-text.js';
 import { computeWorkingSet } from '../daemon/scheduler/schedule.js';
 import { buildTransitionActions, executionOrder } from '../daemon/scheduler/transition-graph.js';
 import { describeWorkingSet, formatClusterStatus } from '../daemon/scheduler/cluster-status.js';
@@ -27,7 +28,7 @@ const cpuMs = (): number => {
 /** Runs the pipeline once on `file`, printing one JSON line of per-phase CPU milliseconds. */
 function measureOne(file: string): void {
   const marks = [cpuMs()];
-  const text = readFileSync(file, 'utf8');
+  const text = readCibFile(file);
   marks.push(cpuMs());
   const cib = parseCib(text, file);
   marks.push(cpuMs());

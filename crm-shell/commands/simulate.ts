@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { CommandRun } from '../command.js';
 import { parseCib } from '../../daemon/cib/parse.js';
+import { decodeCibText, readCibFile } from '../../daemon/cib/cib-text.js';
 import { parseNow } from '../../daemon/cib/rules.js';
 import { scheduleWithStatus, formatClusterStatus, executionOrder, type Action } from '../../daemon/scheduler/index.js';
 import { VigilError } from '../../daemon/util/errors.js';
@@ -8,10 +8,10 @@ import { VigilError } from '../../daemon/util/errors.js';
 const USAGE = 'usage: vigil simulate -x FILE|- [-S] [-L] [-t TIME]\n';
 
 async function readInput(file: string, stdin: NodeJS.ReadableStream): Promise<string> {
-  if (file !== '-') return readFileSync(file, 'utf8');
+  if (file !== '-') return readCibFile(file);
   const chunks: Buffer[] = [];
   for await (const c of stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return decodeCibText(Buffer.concat(chunks));
 }
 
 function describeAction(a: Action): string {

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { exportCibText } from '../cib/store-export.js';
 import type { CibChange, CibSnapshot, CibStore } from '../cib/store.js';
 import { childrenNamed, element, firstChild, parseXml } from '../cib/xml.js';
+import { recordId } from '../executor/history.js';
 import type { Action, Transition } from '../scheduler/transition.js';
 import type { Lifecycle } from '../util/lifecycle.js';
 import type { Logger } from '../util/logger.js';
@@ -42,6 +43,11 @@ interface Dispatched {
   action: Action;
   transitionKey: string;
   deadline: number;
+  /**
+   * The record that holds (or would hold) this action's result was deleted while it was in
+   * flight (cleanup, node status reset): a result written before the delete is lost for good.
+   */
+  resultDeleted?: boolean;
 }
 
 /**
@@ -95,6 +101,7 @@ export class Controller implements Lifecycle {
   }
 
   private onChange(change: CibChange): void {
+    if (change.kind === 'status' && change.key.kind === 'op' && change.deleted) this.resultRecordDeleted(change.node, change.key.resource, change.key.opId);
     // Records of a resource with an action in flight (its pending record, result, cancelled
     // monitors) are that action's doing: follow() reads the outcome; no re-plan needed.
     if (change.kind === 'status' && change.key.kind === 'op' && this.inFlightOn(change.node, change.key.resource)) {
@@ -109,6 +116,12 @@ export class Controller implements Lifecycle {
   private poke(): void {
     this.woken = true;
     this.wake?.();
+  }
+
+  private resultRecordDeleted(node: string, resource: string, opId: string): void {
+    for (const d of this.dispatched.values()) {
+      if (d.action.node === node && d.action.resource === resource && recordId({ ...d.action, resource }) === opId) d.resultDeleted = true;
+    }
   }
 
   private inFlightOn(node: string, resource: string): boolean {
@@ -145,18 +158,20 @@ export class Controller implements Lifecycle {
   /** One round; returns how long to sleep at most before the next one. */
   private async step(): Promise<number> {
     if (!this.o.quorate()) return 250;
-    const snapshot = await this.o.store.snapshot();
-    if (this.run) return this.follow(this.run, snapshot);
-    const now = Date.now();
-    const recheckDue = now - this.lastPlanAt >= (this.o.recheckMs ?? 15_000);
-    if (!this.replan && !recheckDue) return (this.o.recheckMs ?? 15_000) - (now - this.lastPlanAt);
-    const verdict = await this.confirmLostNodes(snapshot, now);
-    if (verdict.confirm.length > 0) return 0;
-    if (verdict.waitMs !== undefined) {
-      // never plan while a lost node might still be finishing its self-fence
-      return verdict.waitMs;
-    }
+    if (this.run) return this.follow(this.run, await this.o.store.snapshot());
+    const sinceLastPlan = Date.now() - this.lastPlanAt;
+    if (!this.replan && sinceLastPlan < (this.o.recheckMs ?? 15_000)) return (this.o.recheckMs ?? 15_000) - sinceLastPlan;
+    // Cleared before the read, not after: a change arriving while the snapshot is read may be
+    // newer than it, and must bring another round (cleared after, it was lost until the recheck).
     this.replan = false;
+    const snapshot = await this.o.store.snapshot();
+    const now = Date.now();
+    const verdict = await this.confirmLostNodes(snapshot, now);
+    if (verdict.confirm.length > 0 || verdict.waitMs !== undefined) {
+      // never plan while a lost node might still be finishing its self-fence
+      this.replan = true;
+      return verdict.confirm.length > 0 ? 0 : verdict.waitMs!;
+    }
     this.lastPlanAt = now;
     const transition = this.o.plan(exportCibText(snapshot, { dc: this.o.node, quorate: true }), new Date(now));
     if (transition.actions.length === 0) return this.o.recheckMs ?? 15_000;
@@ -225,6 +240,8 @@ export class Controller implements Lifecycle {
       return ok ? { ok } : { ok, why: `rc ${rc}, op-status ${op.attrs['op-status']} (expected rc ${expectedRc(d.action)})` };
     }
     if (!members.has(node)) return { ok: false, why: `node ${node} left the cluster` };
+    // its result will never show: the history a re-plan re-probes is what tells what runs there now
+    if (d.resultDeleted) return { ok: false, why: 'its history was deleted before the result was read (cleanup or node status reset)' };
     if (now > d.deadline) return { ok: false, why: 'no result in time' };
     return undefined;
   }

@@ -6,9 +6,10 @@
  * resource's allowed nodes in a GLib hash table keyed by node id (with a
  * case-insensitive h*31 string hash), lists them with g_hash_table_get_values
  * (iteration order, reversed) and sorts the list with g_list_sort (a top-down
- * merge sort). The table layout (open addressing, quadratic probing,
- * power-of-two sizes with a prime modulus) was checked against the installed
- * libglib through ctypes and the orders against crm_simulate's trace log.
+ * merge sort: splits at floor(n/2), takes from the left run on ties). The
+ * table layout (open addressing, quadratic probing, power-of-two sizes with a
+ * prime modulus) was checked against the installed libglib through ctypes and
+ * the orders against crm_simulate's trace log.
  */
 
 const MIN_SHIFT = 3;
@@ -93,21 +94,18 @@ export function hashTableOrder(keys: readonly string[]): string[] {
 }
 
 /**
- * g_list_sort on the items at positions 0..n-1: a merge sort that splits at
- * floor(n/2) and takes from the left run on ties. Sorts `order` (positions)
- * in place, using `scratch` (same length) as the merge buffer.
+ * The item g_list_sort would put first, without sorting the rest: a merge
+ * takes the left run's head unless the right one's compares before it, so the
+ * head of a merged run is the winner of its two halves' heads. Splitting as
+ * g_list_sort does decides ties (and non-transitive comparisons) exactly as
+ * the full sort would, in n - 1 comparisons instead of n log n. `order` holds
+ * the items (from..to-1, at least one) in list order.
  */
-export function listSort(order: Int32Array, scratch: Int32Array, compare: (a: number, b: number) => number, from = 0, to = order.length): void {
+export function listSortHead(order: Int32Array, compare: (a: number, b: number) => number, from = 0, to = order.length): number {
   const n = to - from;
-  if (n < 2) return;
+  if (n === 1) return order[from];
   const mid = from + (n >> 1);
-  listSort(order, scratch, compare, from, mid);
-  listSort(order, scratch, compare, mid, to);
-  let i = from;
-  let j = mid;
-  let k = from;
-  while (i < mid && j < to) scratch[k++] = compare(order[i], order[j]) <= 0 ? order[i++] : order[j++];
-  while (i < mid) scratch[k++] = order[i++];
-  while (j < to) scratch[k++] = order[j++];
-  for (k = from; k < to; k++) order[k] = scratch[k];
+  const left = listSortHead(order, compare, from, mid);
+  const right = listSortHead(order, compare, mid, to);
+  return compare(left, right) <= 0 ? left : right;
 }

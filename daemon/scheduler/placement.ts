@@ -1,5 +1,5 @@
 import { INFINITY } from '../cib/score.js';
-import { hashTableOrder, listSort } from './glib-order.js';
+import { hashTableOrder, listSortHead } from './glib-order.js';
 import { colocatedUtilization, compareCapacity, fits } from './utilization.js';
 import { nodeAvailable, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
@@ -39,13 +39,15 @@ export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string,
     for (let p = 0; p < m; p++) if (usable(p) && fits(nodes[p], together)) need = together;
     for (let p = 0; p < m; p++) if (usable(p) && !fits(nodes[p], need)) weight[p] = -INFINITY;
   }
+  if (m === 0) return undefined;
   // g_hash_table_get_values lists the table backwards.
-  const sorted = new Int32Array(m);
-  for (let p = 0; p < m; p++) sorted[p] = m - 1 - p;
-  // The sort compares each node several times: work out availability once per node.
+  const listed = new Int32Array(m);
+  for (let p = 0; p < m; p++) listed[p] = m - 1 - p;
+  // The comparison runs for every candidate: work out availability once per node.
   const effective = new Float64Array(m);
   for (let p = 0; p < m; p++) effective[p] = nodeAvailable(nodes[p]) ? weight[p] : -INFINITY;
-  listSort(sorted, new Int32Array(m), (pa, pb) => {
+  // Only the node the sort would list first matters (the order itself is by effective score first).
+  const best = listSortHead(listed, (pa, pb) => {
     const wa = effective[pa];
     const wb = effective[pb];
     if (wa !== wb) return wa > wb ? -1 : 1;
@@ -61,17 +63,14 @@ export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string,
     if (hints.current === b) return 1;
     return byName(a, b);
   });
-  if (m === 0) return undefined;
-  const best = sorted[0];
   const preferAt = hints.prefer ? nodes.indexOf(hints.prefer) : -1;
   let chosen = preferAt >= 0 && weight[preferAt] >= weight[best] && usable(preferAt) ? preferAt : -1;
   if (chosen < 0) {
     chosen = best;
     const uniqueInstance = r.parent?.kind === 'clone' && /^(true|on|yes|y|1)$/i.test(r.parent.meta['globally-unique'] ?? '');
     const curAt = hints.current ? nodes.indexOf(hints.current) : -1;
-    if (!uniqueInstance && weight[best] > 0 && nodeAvailable(nodes[best]) && curAt >= 0 && usable(curAt)) {
-      for (let k = 1; k < m && weight[sorted[k]] === weight[best]; k++) if (sorted[k] === curAt) chosen = curAt;
-    }
+    // The current node is kept when it ties with the best: the sorted list starts with every node of the best score.
+    if (!uniqueInstance && weight[best] > 0 && nodeAvailable(nodes[best]) && curAt >= 0 && usable(curAt) && weight[curAt] === weight[best]) chosen = curAt;
   }
   return usable(chosen) ? nodes[chosen] : undefined;
 }

@@ -31,13 +31,17 @@ export class FakeCluster implements ControllerStore {
   readonly failures = new Set<string>();
   /** While false, queued requests stay unclaimed (a node that has not got to them yet). */
   claiming = true;
+  /** Called once a node has recorded a result (a test may change the cluster before the DC reads it). */
+  onRecorded?: (e: Executed) => void;
+  /** Called inside snapshot(), after the state was read (a change landing while the DC reads). */
+  onSnapshot?: () => void;
   private readonly active = new Set<string>();
   private readonly listeners = new Set<(change: CibChange) => void>();
   private revision = 1;
   private callId = 1;
 
   constructor(
-    private readonly configurationXml: string,
+    private configurationXml: string,
     members: string[],
   ) {
     this.members = new Set(members);
@@ -45,6 +49,19 @@ export class FakeCluster implements ControllerStore {
 
   activeOn(resource: string): string[] {
     return [...this.members].filter((n) => this.active.has(`${resource}@${n}`)).sort();
+  }
+
+  configure(xml: string): void {
+    this.configurationXml = xml;
+    this.emit({ kind: 'configuration' });
+  }
+
+  /** A transient node attribute written (as attrd_updater would). */
+  setAttribute(node: string, name: string, value: string): void {
+    let s = this.status.get(node);
+    if (!s) this.status.set(node, (s = { resources: new Map(), attributes: new Map() }));
+    s.attributes.set(name, value);
+    this.emit({ kind: 'status', node, key: { kind: 'attr', node, name }, deleted: false, value });
   }
 
   leave(node: string): void {
@@ -61,7 +78,9 @@ export class FakeCluster implements ControllerStore {
         resources: new Map([...s.resources].map(([id, h]) => [id, { agent: h.agent, ops: new Map(h.ops) }])),
       });
     }
-    return { revision: this.revision, configuration: { xml: this.configurationXml, epoch: 1, adminEpoch: 0 }, members: [...this.members].sort(), status };
+    const snapshot = { revision: this.revision, configuration: { xml: this.configurationXml, epoch: 1, adminEpoch: 0 }, members: [...this.members].sort(), status };
+    this.onSnapshot?.();
+    return snapshot;
   }
 
   async queuedRequests(node?: string) {
@@ -86,6 +105,10 @@ export class FakeCluster implements ControllerStore {
   }
 
   async clearFailures(resource: string, node?: string): Promise<void> {
+    this.dropFailures(resource, node);
+  }
+
+  private dropFailures(resource: string, node?: string): void {
     for (const [n, s] of this.status) {
       if (node !== undefined && n !== node) continue;
       for (const name of [...s.attributes.keys()]) if (name.includes(`-${resource}#`)) s.attributes.delete(name);
@@ -93,8 +116,19 @@ export class FakeCluster implements ControllerStore {
   }
 
   async forgetResource(resource: string, node?: string): Promise<void> {
-    for (const [n, s] of this.status) if (node === undefined || n === node) s.resources.delete(resource);
-    await this.clearFailures(resource, node);
+    this.forget(resource, node);
+  }
+
+  /** crm_resource --cleanup as the store does it: every record deleted (one change each), fail counts cleared. */
+  forget(resource: string, node?: string): void {
+    for (const [n, s] of this.status) {
+      if (node !== undefined && n !== node) continue;
+      for (const opId of s.resources.get(resource)?.ops.keys() ?? []) {
+        this.emit({ kind: 'status', node: n, key: { kind: 'op', node: n, resource, opId }, deleted: true });
+      }
+      s.resources.delete(resource);
+    }
+    this.dropFailures(resource, node);
   }
 
   async watchCluster(onChange: (change: CibChange) => void) {
@@ -126,7 +160,8 @@ export class FakeCluster implements ControllerStore {
     if (rc === 0 && (action.operation === 'start' || action.operation === 'migrate_from')) this.active.add(key);
     if (action.operation === 'stop') this.active.delete(key);
     if (rc === 1 && action.operation === 'start') this.active.add(key); // a failed start may leave it half up
-    this.executed.push({ node, resource: action.resource, op: action.operation, intervalMs: action.intervalMs, rc, at: Date.now() });
+    const executed = { node, resource: action.resource, op: action.operation, intervalMs: action.intervalMs, rc, at: Date.now() };
+    this.executed.push(executed);
     const req: OperationRequest = { resource: action.resource, agent: action.agent, operation: action.operation, intervalMs: action.intervalMs, timeoutMs: action.timeoutMs, params: action.params, meta: action.meta };
     const result = { rc, status: OpStatus.Done, output: '', startedAt: Date.now(), durationMs: 1, callId: this.callId++ };
     let s = this.status.get(node);
@@ -140,5 +175,6 @@ export class FakeCluster implements ControllerStore {
       }
       this.emit({ kind: 'status', node, key: { kind: 'op', node, resource: action.resource, opId: record.attrs.id }, deleted: false, value: JSON.stringify({ agent: action.agent, xml: writeXml(record) }) });
     }
+    this.onRecorded?.(executed);
   }
 }

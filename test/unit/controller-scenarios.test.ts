@@ -5,11 +5,13 @@ import { schedule } from '../../daemon/scheduler/index.js';
 import { createLogger } from '../../daemon/util/logger.js';
 import { FakeCluster } from './controller-fake-cluster.js';
 
-const primitive = (id: string) =>
-  `<primitive id="${id}" class="ocf" provider="vigil" type="Dummy"><operations><op id="${id}-mon" name="monitor" interval="10s" timeout="20s"/></operations></primitive>`;
-const configuration = (resources: string[], constraints = '', nodes = ['n1', 'n2', 'n3'], stonithEnabled = false) =>
+const primitive = (id: string, stopped = false) =>
+  `<primitive id="${id}" class="ocf" provider="vigil" type="Dummy">` +
+  (stopped ? `<meta_attributes id="${id}-m"><nvpair id="${id}-m1" name="target-role" value="Stopped"/></meta_attributes>` : '') +
+  `<operations><op id="${id}-mon" name="monitor" interval="10s" timeout="20s"/></operations></primitive>`;
+const configuration = (resources: string[], constraints = '', nodes = ['n1', 'n2', 'n3'], stopped: string[] = [], stonithEnabled = false) =>
   `<configuration><crm_config><cluster_property_set id="o"><nvpair id="o1" name="stonith-enabled" value="${stonithEnabled}"/></cluster_property_set></crm_config>` +
-  `<nodes>${nodes.map((n) => `<node id="${n}" uname="${n}"/>`).join('')}</nodes><resources>${resources.map(primitive).join('')}</resources>` +
+  `<nodes>${nodes.map((n) => `<node id="${n}" uname="${n}"/>`).join('')}</nodes><resources>${resources.map((id) => primitive(id, stopped.includes(id))).join('')}</resources>` +
   `<constraints>${constraints}</constraints><rsc_defaults><meta_attributes id="d"><nvpair id="d1" name="resource-stickiness" value="100"/></meta_attributes></rsc_defaults></configuration>`;
 
 const until = async (check: () => boolean, ms = 5000) => {
@@ -78,7 +80,7 @@ describe('controller scenarios', () => {
   });
 
   it('fences a node whose stop failed through its lease: the node fences itself, and the resource starts elsewhere only once it is down', async () => {
-    const cluster = new FakeCluster(configuration(['a'], '<rsc_location id="a-n2" rsc="a" node="n2" score="100"/>', ['n1', 'n2', 'n3'], true), ['n1', 'n2', 'n3']);
+    const cluster = new FakeCluster(configuration(['a'], '<rsc_location id="a-n2" rsc="a" node="n2" score="100"/>', ['n1', 'n2', 'n3'], [], true), ['n1', 'n2', 'n3']);
     cluster.failures.add('a:start@n2');
     cluster.failures.add('a:stop@n2'); // on-fail defaults to fence for a stop once fencing is enabled
     await dc(cluster, 300).start();
@@ -102,6 +104,39 @@ describe('controller scenarios', () => {
     cluster.leave('n2'); // killed before it claimed its probe
     await until(() => ![...cluster.queue.values()].some((q) => q.node === 'n2'));
     expect(cluster.executed).toEqual([]);
+  });
+
+  it('a cleanup that deletes a result before the DC read it ends that action at once: re-probe, then a stop runs promptly', async () => {
+    const onN2 = '<rsc_location id="a-n2" rsc="a" node="n2" score="100"/>';
+    const cluster = new FakeCluster(configuration(['a'], onN2), ['n1', 'n2', 'n3']);
+    let cleanedAt = 0;
+    cluster.onRecorded = (e) => {
+      // the cleanup lands between the recurring monitor's result and the DC's next read
+      if (cleanedAt === 0 && e.resource === 'a' && e.op === 'monitor' && e.intervalMs > 0) {
+        cleanedAt = Date.now();
+        cluster.forget('a');
+      }
+    };
+    await dc(cluster).start();
+    await until(() => cleanedAt > 0);
+    // without the fix the DC waited for the monitor's result deadline (timeout + grace, 35 s)
+    await until(() => cluster.executed.some((e) => e.resource === 'a' && e.op === 'monitor' && e.intervalMs === 0 && e.node === 'n2' && e.at >= cleanedAt), 3000);
+    cluster.configure(configuration(['a'], onN2, undefined, ['a']));
+    await until(() => cluster.activeOn('a').length === 0, 3000);
+    expect(cluster.executed.filter((e) => e.resource === 'a' && (e.op === 'start' || e.op === 'stop')).map((e) => `${e.op}@${e.node}`)).toEqual(['start@n2', 'stop@n2']);
+  });
+
+  it('a change that lands while the DC reads its snapshot brings another round (the stale plan is not the last word)', async () => {
+    const cluster = new FakeCluster(configuration(['a']), ['n1', 'n2', 'n3']);
+    await dc(cluster).start();
+    await until(() => cluster.executed.some((e) => e.resource === 'a' && e.op === 'monitor' && e.intervalMs > 0));
+    await new Promise((r) => setTimeout(r, 100)); // the DC is idle
+    cluster.onSnapshot = () => {
+      cluster.onSnapshot = undefined;
+      cluster.configure(configuration(['a'], '', undefined, ['a']));
+    };
+    cluster.setAttribute('n3', 'pingd', '1'); // wakes the DC, whose read then races the configuration change
+    await until(() => cluster.activeOn('a').length === 0, 3000);
   });
 
   it('a new DC withdraws requests the previous DC queued that no node claimed, and runs nothing twice', async () => {
