@@ -118,7 +118,8 @@ class CibParser {
     if (!conf) this.fail(root, 'missing <configuration>');
     const configuration = this.configuration(conf);
     const statusEl = firstChild(root, 'status');
-    const status = statusEl ? childrenNamed(statusEl, 'node_state').map((n) => this.nodeState(n)) : [];
+    const idByName = new Map(configuration.nodes.map((n) => [n.uname, n.id]));
+    const status = statusEl ? childrenNamed(statusEl, 'node_state').map((n) => this.nodeState(n, idByName)) : [];
     return { attrs: { ...root.attrs }, configuration, status, file: this.file };
   }
 
@@ -411,7 +412,7 @@ class CibParser {
     }
   }
 
-  private nodeState(el: XmlElement): NodeState {
+  private nodeState(el: XmlElement, idByName: Map<string, string>): NodeState {
     const transient: Record<string, string> = {};
     for (const t of childrenNamed(el, 'transient_attributes')) {
       for (const s of childrenNamed(t, 'instance_attributes')) for (const p of this.attributeSet(s).pairs) transient[p.name] = p.value;
@@ -430,7 +431,8 @@ class CibParser {
       resources.push(res);
     }
     return {
-      id: this.required(el, 'id'), uname: el.attrs.uname, inCcm: el.attrs.in_ccm, crmd: el.attrs.crmd, join: el.attrs.join,
+      // Old status entries may carry only the node's name: Pacemaker then finds the node by uname.
+      id: el.attrs.id || (el.attrs.uname && idByName.get(el.attrs.uname)) || this.required(el, 'id'), uname: el.attrs.uname, inCcm: el.attrs.in_ccm, crmd: el.attrs.crmd, join: el.attrs.join,
       expected: el.attrs.expected, transient, resources,
     };
   }

@@ -11,7 +11,8 @@ export function applyClusterPolicies(ws: WorkingSet): void {
   const noQuorum = !o.haveQuorum && o.noQuorumPolicy !== 'ignore';
   for (const r of ws.primitives) {
     if (o.stopAllResources) r.nextRole = 'Stopped';
-    if (!noQuorum) continue;
+    // requires=nothing: the resource may run whatever the quorum (Pacemaker Explained, "requires").
+    if (!noQuorum || r.meta.requires === 'nothing') continue;
     const active = r.running.size > 0;
     if (o.noQuorumPolicy === 'freeze') {
       if (!active) r.startBlockedReason = 'quorum freeze';

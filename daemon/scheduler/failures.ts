@@ -2,7 +2,7 @@ import { INFINITY, parseScore } from '../cib/score.js';
 import { parseInterval } from '../cib/duration.js';
 import { operationDigest } from '../cib/op-digest.js';
 import { paramsFor } from './location.js';
-import { cloneOf, type UnpackedHistory } from './unpack-status.js';
+import { cloneOf, type HistoryState, type UnpackedHistory } from './unpack-status.js';
 import { fenceForHistory } from './fencing.js';
 import type { SchedNode, SchedResource, WorkingSet } from './working-set.js';
 
@@ -54,6 +54,10 @@ export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void
     if (active) rsc.running.set(node.id, state.role);
     // On a node being fenced the fencing stops the resource: its failure there needs no recovery of its own.
     const fenced = fenceForHistory(ws, rsc, node, state);
+    if (state.failed && failureExpired(ws, rsc, node, state)) {
+      state.failed = false;
+      state.failure = undefined;
+    }
     if (state.failed && !fenced) {
       rsc.failed = true;
       rsc.failedOn.add(node.id);
@@ -77,6 +81,18 @@ export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void
       else if (state.lastStart?.opDigest && digestComparable(state.lastStart.featureSet) && operationDigest(paramsFor(ws, rsc, node)) !== state.lastStart.opDigest) rsc.restartFor.set(node.id, 'resource definition change');
     }
   }
+}
+
+/**
+ * failure-timeout also expires the failed operation itself (Pacemaker's check_operation_expiry): a
+ * recurring operation's failure older than the timeout is ignored once no unexpired fail count
+ * remains — except with on-fail=block, which keeps blocking until an administrator intervenes.
+ */
+function failureExpired(ws: WorkingSet, r: SchedResource, node: SchedNode, state: HistoryState): boolean {
+  const op = state.failure;
+  if (!op || r.failureTimeoutMs <= 0 || op.intervalMs === 0 || op.lastRcChange === undefined || state.onFail === 'block') return false;
+  if (op.lastRcChange * 1000 + r.failureTimeoutMs > ws.now.getTime()) return false;
+  return (nodeFailures(node).counts.get(failCountName(r)) ?? 0) === 0 || failCount(ws, r, node) === 0;
 }
 
 /** Controllers before feature set 2.0 hashed parameters differently: their digests cannot be compared. */
