@@ -194,7 +194,21 @@ export interface OrderConstraint {
 export interface TicketConstraint {
   kind: 'ticket';
   id: string;
+  /** the ticket the resources depend on */
+  ticket: string;
+  rsc?: string;
+  rscRole?: string;
+  /** what losing the ticket does: stop, demote, fence or freeze (default: demote for rsc-role Promoted, else stop) */
+  lossPolicy?: string;
+  sets: ResourceSetRef[];
   source: XmlElement;
+}
+
+/** A ticket's state from the status section (multi-site clusters grant and revoke tickets). */
+export interface TicketState {
+  id: string;
+  granted: boolean;
+  standby: boolean;
 }
 
 export type Constraint = LocationConstraint | ColocationConstraint | OrderConstraint | TicketConstraint;
@@ -260,5 +274,7 @@ export interface Cib {
   attrs: Record<string, string>;
   configuration: Configuration;
   status: NodeState[];
+  /** ticket states (status/tickets); a ticket not listed is not granted */
+  tickets?: TicketState[];
   file?: string;
 }

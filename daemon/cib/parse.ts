@@ -120,7 +120,11 @@ class CibParser {
     const statusEl = firstChild(root, 'status');
     const idByName = new Map(configuration.nodes.map((n) => [n.uname, n.id]));
     const status = statusEl ? childrenNamed(statusEl, 'node_state').map((n) => this.nodeState(n, idByName)) : [];
-    return { attrs: { ...root.attrs }, configuration, status, file: this.file };
+    const ticketsEl = statusEl ? firstChild(statusEl, 'tickets') : undefined;
+    const tickets = ticketsEl
+      ? childrenNamed(ticketsEl, 'ticket_state').map((t) => ({ id: this.required(t, 'id'), granted: isTrue(t.attrs.granted, false), standby: isTrue(t.attrs.standby, false) }))
+      : [];
+    return { attrs: { ...root.attrs }, configuration, status, tickets, file: this.file };
   }
 
   private configuration(conf: XmlElement): Configuration {
@@ -405,8 +409,13 @@ class CibParser {
           orderKind: k, symmetrical: isTrue(el.attrs.symmetrical, k !== 'Serialize'), sets,
         };
       }
-      case 'rsc_ticket':
-        return { kind: 'ticket', id, source: el };
+      case 'rsc_ticket': {
+        const lossPolicy = el.attrs['loss-policy'];
+        if (lossPolicy !== undefined && !['stop', 'demote', 'fence', 'freeze'].includes(lossPolicy)) this.fail(el, `invalid loss-policy "${lossPolicy}" (expected stop, demote, fence or freeze)`);
+        const sets = this.resourceSets(el);
+        if (sets.length === 0 && el.attrs.rsc === undefined) this.fail(el, 'needs "rsc" or resource sets');
+        return { kind: 'ticket', id, ticket: this.required(el, 'ticket'), rsc: el.attrs.rsc, rscRole: el.attrs['rsc-role'], lossPolicy, sets, source: el };
+      }
       default:
         return undefined;
     }

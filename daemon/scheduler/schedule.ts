@@ -11,6 +11,7 @@ import { applyOrderConstraints, collectiveOrderings, propagateOrderings } from '
 import { createProbes } from './probes.js';
 import { createOrphanDeletes } from './orphans.js';
 import { fenceSummaryLine, requireFencingDevice, scheduleFencing } from './fencing.js';
+import { applyTickets } from './tickets.js';
 import { summarizePrimitive } from './summary.js';
 import { buildTransitionActions } from './transition-graph.js';
 import { applyClusterPolicies } from './cluster-policy.js';
@@ -40,6 +41,7 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   applyMultipleActive(ws);
   applyNodeMaintenance(ws);
   applyLocationConstraints(ws);
+  applyTickets(ws);
   applyFailCounts(ws);
   applyStickiness(ws);
   applyClusterPolicies(ws);
