@@ -15,6 +15,7 @@ import { systemClock } from './fencing/clock.js';
 import { LeaseGuard } from './fencing/lease-guard.js';
 import { DcElection } from './membership/dc-election.js';
 import { EmbeddedEtcd } from './membership/embedded-etcd.js';
+import { INCARNATION_ATTRIBUTE } from './membership/incarnation.js';
 import { connectEtcd } from './membership/etcd-connection.js';
 import { NodeLease } from './membership/node-lease.js';
 import { LifecycleStack, type Lifecycle } from './util/lifecycle.js';
@@ -97,10 +98,15 @@ export class Vigild implements Lifecycle {
     });
     this.backstop = backstop;
     await this.stack.start(backstop);
-    const runner = new ActionRunner(c.node, store, executor, this.log.child({ component: 'runner' }), (reason) => this.selfFence(reason));
+    const runner = new ActionRunner(
+      c.node,
+      store,
+      executor,
+      this.log.child({ component: 'runner' }),
+      (reason) => this.selfFence(reason),
+      () => this.lease?.incarnation,
+    );
     this.runner = runner;
-    // a previous incarnation of this node (SIGKILLed, rebooted) may have left requests unclaimed
-    await runner.withdrawQueued('from before this node joined');
     const lease = new NodeLease({
       client,
       endpoints,
@@ -116,7 +122,9 @@ export class Vigild implements Lifecycle {
     await store.resetNodeStatus(c.node);
     await store.updateConfiguration((cfg) => addNode(cfg, c.node));
 
+    // requests a previous incarnation (SIGKILLed, rebooted) left queued are withdrawn unrun here
     await this.stack.start(runner);
+    await this.announceIncarnation();
     const election = new DcElection({
       client,
       node: c.node,
@@ -224,6 +232,7 @@ export class Vigild implements Lifecycle {
         await this.lease!.rejoin();
         await this.store!.resetNodeStatus(this.config.node);
         await this.runner!.resume();
+        await this.announceIncarnation();
         this.log.warn('rejoined the cluster after self-fencing');
         return;
       } catch (err) {
@@ -231,6 +240,11 @@ export class Vigild implements Lifecycle {
         await sleep(500);
       }
     }
+  }
+
+  /** Tells the DC which incarnation now takes this node's requests (status reset and runner ready). */
+  private async announceIncarnation(): Promise<void> {
+    await this.store!.setTransientAttribute(this.config.node, INCARNATION_ATTRIBUTE, this.lease!.incarnation);
   }
 
   /** Pacemaker's clean shutdown: ask the DC to move resources away, then stop leftovers locally. */

@@ -1,6 +1,7 @@
 import { childrenNamed, firstChild, type XmlElement } from './xml.js';
-import { scanXmlEvents, XmlTreeBuilder } from './xml-scan.js';
+import { attributesOf, scanXmlEvents, XmlTreeBuilder, type XmlAttributes } from './xml-scan.js';
 import { CibReferenceError, CibValidationError } from './errors.js';
+import { HistoryReader } from './history-reader.js';
 import { parseScore } from './score.js';
 import { parseInterval } from './duration.js';
 import type {
@@ -29,29 +30,34 @@ class CibTreeBuilder extends XmlTreeBuilder {
   /** depth inside a streamed lrm_resource (0: not in one) */
   private depth = 0;
   private resource?: LrmResource;
+  /** the streamed resource's entries so far (its ops array is made to measure when it closes) */
+  private readonly ops: LrmOp[] = [];
 
   constructor(private readonly parser: CibParser) {
     super();
   }
 
-  override open(name: string, names: string[], values: string[], count: number): void {
+  override open(name: string, attrs: XmlAttributes): void {
     if (this.depth > 0) {
-      if (this.depth++ === 1 && name === 'lrm_rsc_op') this.resource!.ops.push(this.parser.lrmOp(names, values, count));
+      if (this.depth++ === 1 && name === 'lrm_rsc_op') this.ops.push(this.parser.history.lrmOp(attrs));
       return;
     }
     const parent = this.current;
     if (name === 'lrm_resource' && parent?.name === 'lrm_resources') {
       this.depth = 1;
-      this.resource = this.parser.lrmResource(names, values, count);
+      this.resource = this.parser.history.lrmResource(attrs);
       this.parser.addPrebuiltResource(parent, this.resource);
       return;
     }
-    super.open(name, names, values, count);
+    super.open(name, attrs);
   }
 
   override close(name: string, text: string | undefined): void {
     if (this.depth > 0) {
-      this.depth--;
+      if (--this.depth === 0) {
+        this.resource!.ops = this.ops.length === 1 ? [this.ops[0]] : this.ops.slice();
+        this.ops.length = 0;
+      }
       return;
     }
     super.close(name, text);
@@ -65,8 +71,11 @@ const isTrue = (v: string | undefined, dflt: boolean) =>
 class CibParser {
   /** id -> element, for id-ref resolution within the document */
   private readonly ids = new Map<string, XmlElement>();
+  readonly history: HistoryReader;
 
-  constructor(private readonly file?: string) {}
+  constructor(private readonly file?: string) {
+    this.history = new HistoryReader(file);
+  }
 
   fail(el: XmlElement, detail: string): never {
     throw new CibValidationError(describe(el), detail, this.file ? { file: this.file } : undefined);
@@ -426,17 +435,12 @@ class CibParser {
     for (const t of childrenNamed(el, 'transient_attributes')) {
       for (const s of childrenNamed(t, 'instance_attributes')) for (const p of this.attributeSet(s).pairs) transient[p.name] = p.value;
     }
-    const resources: LrmResource[] = [];
     const lrm = firstChild(el, 'lrm');
     const lrmResources = lrm ? firstChild(lrm, 'lrm_resources') : undefined;
-    if (lrmResources) resources.push(...(this.prebuilt.get(lrmResources) ?? []));
+    const resources: LrmResource[] = (lrmResources && this.prebuilt.get(lrmResources)) || [];
     for (const r of lrmResources ? childrenNamed(lrmResources, 'lrm_resource') : []) {
-      const names = Object.keys(r.attrs);
-      const res = this.lrmResource(names, names.map((n) => r.attrs[n]), names.length);
-      for (const o of childrenNamed(r, 'lrm_rsc_op')) {
-        const opNames = Object.keys(o.attrs);
-        res.ops.push(this.lrmOp(opNames, opNames.map((n) => o.attrs[n]), opNames.length));
-      }
+      const res = this.history.lrmResource(attributesOf(r.attrs));
+      for (const o of childrenNamed(r, 'lrm_rsc_op')) res.ops.push(this.history.lrmOp(attributesOf(o.attrs)));
       resources.push(res);
     }
     return {
@@ -451,98 +455,5 @@ class CibParser {
 
   addPrebuiltResource(lrmResources: XmlElement, r: LrmResource): void {
     (this.prebuilt.get(lrmResources) ?? this.prebuilt.set(lrmResources, []).get(lrmResources)!).push(r);
-  }
-
-  /** One lrm_resource (without its history) from its attributes, as parallel arrays. */
-  lrmResource(names: string[], values: string[], count: number): LrmResource {
-    const r: LrmResource = { id: '', ops: [] };
-    for (let k = 0; k < count; k++) {
-      const v = values[k];
-      switch (names[k]) {
-        case 'id': r.id = v; break;
-        case 'class': r.class = v; break;
-        case 'provider': r.provider = v; break;
-        case 'type': r.type = v; break;
-        case 'container': r.container = v; break;
-      }
-    }
-    if (r.id === '') this.fail({ name: 'lrm_resource', attrs: {}, children: [] }, 'missing required attribute "id"');
-    return r;
-  }
-
-  private badOp(id: string | undefined, detail: string): never {
-    this.fail({ name: 'lrm_rsc_op', attrs: id !== undefined ? { id } : {}, children: [] }, detail);
-  }
-
-  private opNumber(id: string, attr: string, v: string | undefined): number | undefined {
-    if (v === undefined || v === '') return undefined;
-    const n = +v;
-    if (!Number.isFinite(n)) this.badOp(id, `invalid ${attr} "${v}" (expected a number)`);
-    return n;
-  }
-
-  /** one copy of each value that repeats across history entries (operation names, node names, feature sets) */
-  private readonly values = new Map<string, string>();
-
-  /** The kept copy of a repeating value: a large CIB would otherwise hold hundreds of thousands of copies. */
-  private shared(v: string | undefined): string | undefined {
-    if (v === undefined) return undefined;
-    const kept = this.values.get(v);
-    if (kept !== undefined) return kept;
-    this.values.set(v, v);
-    return v;
-  }
-
-  /** One lrm_rsc_op from its attributes (given as parallel arrays: this runs for every history entry). */
-  lrmOp(names: string[], values: string[], count: number): LrmOp {
-    let id: string | undefined, key: string | undefined, operation: string | undefined, callId: string | undefined, rc: string | undefined;
-    let status: string | undefined, interval: string | undefined, lastRcChange: string | undefined, lastRun: string | undefined;
-    let execTime: string | undefined, queueTime: string | undefined, digest: string | undefined, restartDigest: string | undefined;
-    let tkey: string | undefined, magic: string | undefined, onNode: string | undefined, exitReason: string | undefined;
-    let migrateSource: string | undefined, migrateTarget: string | undefined, featureSet: string | undefined;
-    for (let k = 0; k < count; k++) {
-      const v = values[k];
-      switch (names[k]) {
-        case 'id': id = v; break;
-        case 'operation_key': key = v; break;
-        case 'operation': operation = v; break;
-        case 'call-id': callId = v; break;
-        case 'rc-code': rc = v; break;
-        case 'op-status': status = v; break;
-        case 'interval': interval = v; break;
-        case 'last-rc-change': lastRcChange = v; break;
-        case 'last-run': lastRun = v; break;
-        case 'exec-time': execTime = v; break;
-        case 'queue-time': queueTime = v; break;
-        case 'op-digest': digest = v; break;
-        case 'op-restart-digest': restartDigest = v; break;
-        case 'transition-key': tkey = v; break;
-        case 'transition-magic': magic = v; break;
-        case 'on_node': onNode = v; break;
-        case 'exit-reason': exitReason = v; break;
-        case 'migrate_source': migrateSource = v; break;
-        case 'migrate_target': migrateTarget = v; break;
-        case 'crm_feature_set': featureSet = v; break;
-      }
-    }
-    if (id === undefined || id === '') this.badOp(id, 'missing required attribute "id"');
-    if (operation === undefined || operation === '') this.badOp(id, 'missing required attribute "operation"');
-    let rcCode = this.opNumber(id, 'rc-code', rc);
-    let opStatus = this.opNumber(id, 'op-status', status);
-    if ((rcCode === undefined || opStatus === undefined) && magic) {
-      const m = /^(-?\d+):(-?\d+);/.exec(magic);
-      if (m) {
-        opStatus ??= Number(m[1]);
-        rcCode ??= Number(m[2]);
-      }
-    }
-    const num = (attr: string, v: string | undefined) => (v === undefined ? undefined : this.opNumber(id, attr, v));
-    return {
-      id, operationKey: key ?? id, operation: this.shared(operation)!, callId: num('call-id', callId) ?? 0, rcCode: rcCode ?? 0, opStatus: opStatus ?? 0,
-      intervalMs: num('interval', interval) ?? 0, lastRcChange: num('last-rc-change', lastRcChange), lastRun: num('last-run', lastRun),
-      execTime: num('exec-time', execTime), queueTime: num('queue-time', queueTime), opDigest: digest, restartDigest,
-      transitionKey: tkey, transitionMagic: magic, onNode: this.shared(onNode), exitReason: this.shared(exitReason), migrateSource, migrateTarget,
-      featureSet: this.shared(featureSet),
-    };
   }
 }

@@ -7,11 +7,30 @@ import { XmlSyntaxError, type XmlElement } from './xml.js';
  * builds the same XmlElement trees as parseXml. Handles elements, attributes,
  * text, CDATA, comments, processing instructions, DOCTYPE and the predefined
  * and numeric entities; anything malformed raises XmlSyntaxError with
- * line:column.
+ * line:column, whether or not the caller reads the value concerned.
  */
+
+/**
+ * The attributes of the element being opened, valid during its open() call
+ * only. Values are cut from the text when asked for: most of a large CIB is
+ * resource history, of which a caller needs only some attributes.
+ */
+export interface XmlAttributes {
+  readonly count: number;
+  /** The k-th name, internalized (comparing it with a literal is a pointer check). */
+  name(k: number): string;
+  /** A small number standing for the k-th name: the same for the same name throughout one document. */
+  key(k: number): number;
+  /** The k-th value, verbatim (blanks kept: an instance attribute's value feeds the operation digest), entities decoded. */
+  value(k: number): string;
+  /** The k-th value as Number() reads it, without making a string when it is a plain integer; NaN when empty. */
+  number(k: number): number;
+  /** Whether the k-th value is `text` (compared in place). */
+  valueIs(k: number, text: string): boolean;
+}
+
 export interface XmlEvents {
-  /** An element starts. Attributes are the first `count` entries of `names`/`values`, valid during this call only. */
-  open(name: string, names: string[], values: string[], count: number): void;
+  open(name: string, attrs: XmlAttributes): void;
   /** The element ends; `text` is its trimmed text when it had no child elements. */
   close(name: string, text: string | undefined): void;
 }
@@ -25,10 +44,10 @@ export class XmlTreeBuilder implements XmlEvents {
   private readonly stack: XmlElement[] = [];
   root?: XmlElement;
 
-  open(name: string, names: string[], values: string[], count: number): void {
-    const attrs: Record<string, string> = {};
-    for (let k = 0; k < count; k++) attrs[names[k]] = values[k];
-    this.push({ name, attrs, children: [] });
+  open(name: string, attrs: XmlAttributes): void {
+    const record: Record<string, string> = {};
+    for (let k = 0; k < attrs.count; k++) record[attrs.name(k)] = attrs.value(k);
+    this.push({ name, attrs: record, children: [] });
   }
 
   /** Adds an element built elsewhere (e.g. by a subclass) as the current element. */
@@ -47,6 +66,22 @@ export class XmlTreeBuilder implements XmlEvents {
     const el = this.stack.pop()!;
     if (text !== undefined) el.text = text;
   }
+}
+
+/** Keys of names seen by attributesOf (a tree has no scanner to number them). */
+const treeKeys = new Map<string, number>();
+
+/** The attributes of an element already in a tree, for code that also handles scanned ones. */
+export function attributesOf(record: Record<string, string>): XmlAttributes {
+  const names = Object.keys(record);
+  return {
+    count: names.length,
+    name: (k) => names[k],
+    key: (k) => treeKeys.get(names[k]) ?? treeKeys.set(names[k], treeKeys.size).size - 1,
+    value: (k) => record[names[k]],
+    number: (k) => (record[names[k]] === '' ? NaN : Number(record[names[k]])),
+    valueIs: (k, text) => record[names[k]] === text,
+  };
 }
 
 export function scanXml(src: string, file?: string): XmlElement {
@@ -69,16 +104,21 @@ function grown(a: Int32Array<ArrayBuffer>, fill: number): Int32Array<ArrayBuffer
   return out;
 }
 
-interface Frame {
-  name: string;
-  text: string;
-  children: number;
-}
 
-class Scanner {
+class Scanner implements XmlAttributes {
   private i = 0;
-  private readonly attrNames: string[] = [];
-  private readonly attrValues: string[] = [];
+  count = 0;
+  /** per attribute slot of the current element: name, and where its value begins and ends */
+  private readonly names: string[] = [];
+  private keys = new Int32Array(32);
+  private begins = new Int32Array(32);
+  private ends = new Int32Array(32);
+  /** per attribute slot: the decoded value when it holds a reference ('&' is rare, so decoded while scanning) */
+  private readonly decoded: (string | undefined)[] = [];
+  /** the first '<' after the current tag's own: a value reaching it holds a '<' */
+  private tagLimit = -1;
+  /** no '&' lies between the last value checked and here (s.length: none left) */
+  private nextAmp = -1;
   /**
    * Names repeat millions of times in a large CIB: each distinct name is kept
    * once (internalized, so callers compare names by identity) and found again
@@ -99,6 +139,57 @@ class Scanner {
     private readonly handler: XmlEvents,
     private readonly file?: string,
   ) {}
+
+  name(k: number): string {
+    return this.names[k];
+  }
+
+  key(k: number): number {
+    return this.keys[k];
+  }
+
+  value(k: number): string {
+    const decoded = this.decoded[k];
+    if (decoded !== undefined) return decoded;
+    return this.cut(this.begins[k], this.ends[k]);
+  }
+
+  number(k: number): number {
+    if (this.decoded[k] !== undefined) return this.numberOf(this.decoded[k]);
+    const s = this.s;
+    let i = this.begins[k];
+    const end = this.ends[k];
+    const negative = s.charCodeAt(i) === 45;
+    if (negative) i++;
+    // Up to 15 digits stay exact in a double; anything else goes the general way.
+    if (i === end || end - i > 15) return this.numberOf(this.value(k));
+    let n = 0;
+    for (; i < end; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return this.numberOf(this.value(k));
+      n = n * 10 + d;
+    }
+    return negative ? -n : n;
+  }
+
+  private numberOf(text: string): number {
+    return text === '' ? NaN : Number(text);
+  }
+
+  valueIs(k: number, text: string): boolean {
+    if (this.decoded[k] !== undefined) return this.decoded[k] === text;
+    const s = this.s;
+    const begin = this.begins[k];
+    const end = this.ends[k];
+    const len = text.length;
+    if (end - begin !== len) return false;
+    for (let j = 0; j < len; j++) if (s.charCodeAt(begin + j) !== text.charCodeAt(j)) return false;
+    return true;
+  }
+
+  private cut(begin: number, end: number): string {
+    return this.s.slice(begin, end);
+  }
 
   private fail(detail: string, at = this.i): never {
     let line = 1;
@@ -127,7 +218,7 @@ class Scanner {
     this.i = end + marker.length;
   }
 
-  private name(): string {
+  private scanName(): string {
     const s = this.s;
     const start = this.i;
     // Attributes come in the same order element after element: try the name that followed last time.
@@ -183,18 +274,22 @@ class Scanner {
 
   document(): void {
     const s = this.s;
-    const stack: Frame[] = [];
+    // Open elements as parallel stacks (no object per element): name, text so far, child count.
+    const openNames: string[] = [];
+    const openTexts: string[] = [];
+    const openChildren: number[] = [];
+    let depth = 0;
     let rootSeen = false;
     while (this.i < s.length) {
-      const lt = s.indexOf('<', this.i);
-      const textEnd = lt === -1 ? s.length : lt;
+      // An element's tag already found the next '<' (see tagLimit).
+      const lt = this.tagLimit >= this.i ? this.tagLimit : s.indexOf('<', this.i);
+      const textEnd = lt === -1 || lt >= s.length ? s.length : lt;
       if (textEnd > this.i) {
         // Text matters only in elements without children (see XmlElement.text).
-        const top = stack.length ? stack[stack.length - 1] : undefined;
-        if (top && top.children === 0) top.text += s.slice(this.i, textEnd);
-        else if (!top && s.slice(this.i, textEnd).trim() !== '') this.fail('text outside the root element');
+        if (depth > 0 && openChildren[depth - 1] === 0) openTexts[depth - 1] += s.slice(this.i, textEnd);
+        else if (depth === 0 && s.slice(this.i, textEnd).trim() !== '') this.fail('text outside the root element');
       }
-      if (lt === -1) break;
+      if (textEnd === s.length) break;
       this.i = lt;
       const next = s.charCodeAt(lt + 1);
       if (next === 63 /* ? */) this.skipPast('?>', 'processing instruction');
@@ -202,26 +297,28 @@ class Scanner {
       else if (s.startsWith('<![CDATA[', lt)) {
         const end = s.indexOf(']]>', lt);
         if (end === -1) this.fail('unterminated CDATA section');
-        if (!stack.length) this.fail('CDATA outside the root element');
-        stack[stack.length - 1].text += s.slice(lt + 9, end).replace(/&/g, '&amp;');
+        if (depth === 0) this.fail('CDATA outside the root element');
+        openTexts[depth - 1] += s.slice(lt + 9, end).replace(/&/g, '&amp;');
         this.i = end + 3;
       } else if (next === 33 /* ! */) this.skipPast('>', 'declaration');
       else if (next === 47 /* / */) {
         this.i = lt + 2;
-        const name = this.name();
+        const name = this.scanName();
         let c = s.charCodeAt(this.i);
         while (c <= 32) c = s.charCodeAt(++this.i);
         if (c !== 62) this.fail(`expected ">" to close </${name}>`);
         this.i++;
-        const top = stack.pop();
-        if (!top) this.fail(`closing tag </${name}> without an open element`, lt);
-        if (top.name !== name) this.fail(`closing tag </${name}> does not match <${top.name}>`, lt);
-        this.handler.close(name, this.text(top));
+        if (depth === 0) this.fail(`closing tag </${name}> without an open element`, lt);
+        const open = openNames[--depth];
+        if (open !== name) this.fail(`closing tag </${name}> does not match <${open}>`, lt);
+        this.handler.close(name, openChildren[depth] > 0 ? undefined : this.text(openTexts[depth]));
       } else {
-        if (rootSeen && !stack.length) this.fail('more than one root element', lt);
+        if (rootSeen && depth === 0) this.fail('more than one root element', lt);
         rootSeen = true;
         this.i = lt + 1;
-        const name = this.name();
+        const name = this.scanName();
+        const limit = s.indexOf('<', this.i);
+        this.tagLimit = limit === -1 ? s.length : limit;
         this.element++;
         let count = 0;
         let selfClosing = false;
@@ -240,21 +337,27 @@ class Scanner {
           if (Number.isNaN(c)) this.fail(`unterminated tag <${name}>`, lt);
           this.attribute(count++);
         }
-        if (stack.length) stack[stack.length - 1].children++;
-        this.handler.open(name, this.attrNames, this.attrValues, count);
+        if (depth > 0) openChildren[depth - 1]++;
+        this.count = count;
+        this.handler.open(name, this);
         if (selfClosing) this.handler.close(name, undefined);
-        else stack.push({ name, text: '', children: 0 });
+        else {
+          openNames[depth] = name;
+          openTexts[depth] = '';
+          openChildren[depth] = 0;
+          depth++;
+        }
       }
     }
-    if (stack.length) this.fail(`unclosed element <${stack[stack.length - 1].name}>`);
+    if (depth > 0) this.fail(`unclosed element <${openNames[depth - 1]}>`);
     if (!rootSeen) this.fail('no root element');
   }
 
-  /** name="value" (or 'value') at the cursor, into slot k of the attribute arrays. */
+  /** name="value" (or 'value') at the cursor, into slot k. */
   private attribute(k: number): void {
     const s = this.s;
     const at = this.i;
-    const attr = this.name();
+    const attr = this.scanName();
     const id = this.nameId;
     let c = s.charCodeAt(this.i);
     while (c <= 32) c = s.charCodeAt(++this.i);
@@ -263,27 +366,35 @@ class Scanner {
     while (c <= 32) c = s.charCodeAt(++this.i);
     if (c !== 34 && c !== 39) this.fail(`value of attribute "${attr}" must be quoted`);
     const begin = this.i + 1;
-    // One pass over the value finds its end, a "<" (not allowed) and a "&" (needs decoding): values are short,
-    // so an inline loop beats indexOf's runtime calls.
-    let end = begin;
-    let amp = false;
-    for (let v = s.charCodeAt(end); v !== c; v = s.charCodeAt(++end)) {
-      if (v === 60) this.fail(`"<" in the value of attribute "${attr}"`, at);
-      if (v === 38) amp = true;
-      else if (Number.isNaN(v)) this.fail(`unterminated value of attribute "${attr}"`, at);
-    }
+    const end = s.indexOf(c === 34 ? '"' : "'", begin);
+    if (this.tagLimit < (end === -1 ? s.length : end)) this.fail(`"<" in the value of attribute "${attr}"`, at);
+    if (end === -1) this.fail(`unterminated value of attribute "${attr}"`, at);
     if (this.seenIn[id] === this.element) this.fail(`duplicate attribute "${attr}"`, at);
     this.seenIn[id] = this.element;
-    // Kept verbatim, surrounding blanks too: an instance attribute's value feeds the operation digest.
-    const value = s.slice(begin, end);
-    this.attrNames[k] = attr;
-    this.attrValues[k] = amp ? this.decode(value, at) : value;
+    if (k >= this.begins.length) {
+      this.begins = grown(this.begins, 0);
+      this.ends = grown(this.ends, 0);
+      this.keys = grown(this.keys, 0);
+    }
+    this.names[k] = attr;
+    this.keys[k] = id;
+    this.begins[k] = begin;
+    this.ends[k] = end;
+    if (this.nextAmp < begin) {
+      const amp = s.indexOf('&', begin);
+      this.nextAmp = amp === -1 ? s.length : amp;
+    }
+    if (this.nextAmp < end) {
+      this.decoded[k] = this.decode(this.cut(begin, end), at);
+      const amp = s.indexOf('&', end);
+      this.nextAmp = amp === -1 ? s.length : amp;
+    } else this.decoded[k] = undefined;
     this.i = end + 1;
   }
 
-  private text(frame: Frame): string | undefined {
-    if (frame.children > 0 || frame.text === '') return undefined;
-    const t = frame.text.trim();
+  private text(text: string): string | undefined {
+    if (text === '') return undefined;
+    const t = text.trim();
     return t === '' ? undefined : this.decode(t, this.i);
   }
 }

@@ -9,6 +9,8 @@ export interface ActionRequest {
   /** Pacemaker transition key "ACTION:TRANSITION:TARGET_RC:DC_SESSION". */
   transitionKey: string;
   action: Action;
+  /** The incarnation (lease id) of the node the DC planned this for; no other may run it. */
+  incarnation: string;
 }
 
 /** The rc the DC expects: probes look for "not running", everything else for success. */

@@ -44,11 +44,18 @@ export class ActionRunner implements Lifecycle {
     private readonly log: Logger,
     /** The DC asked to fence this very node (e.g. a stop failed): self-fence. */
     private readonly onFenceRequest: (reason: string) => void,
+    /** This node's current incarnation (its lease id): only requests meant for it run. */
+    private readonly incarnation: () => string | undefined,
   ) {}
 
+  /** Starts taking requests; whatever an earlier incarnation left queued is withdrawn unrun. */
   async start(): Promise<void> {
     this.accepting = true;
     this.watcher = await this.store.watchQueue(this.node, (key, value) => this.accept(key, value));
+    await this.scanQueue();
+  }
+
+  private async scanQueue(): Promise<void> {
     for (const queued of await this.store.queuedRequests(this.node)) this.accept(queued.transitionKey, queued.request);
   }
 
@@ -71,6 +78,13 @@ export class ActionRunner implements Lifecycle {
       request = JSON.parse(value) as ActionRequest;
     } catch (err) {
       this.log.error({ err, transitionKey }, 'unreadable action request; withdrawing it');
+      void this.store.withdrawRequest(this.node, transitionKey).catch(() => undefined);
+      return;
+    }
+    if (request.incarnation === undefined || request.incarnation !== this.incarnation()) {
+      // planned (maybe from a stale snapshot) for an earlier incarnation of this node, whose
+      // resources and status are gone: its DC counts it as failed once it sees the restart
+      this.log.warn({ transitionKey, resource: request.action.resource, op: request.action.operation, meantFor: request.incarnation, incarnation: this.incarnation() }, 'request meant for an earlier incarnation of this node; withdrawn unrun');
       void this.store.withdrawRequest(this.node, transitionKey).catch(() => undefined);
       return;
     }
@@ -226,25 +240,14 @@ export class ActionRunner implements Lifecycle {
   }
 
   /**
-   * The node rejoined after a self-fence: local knowledge is forgotten (the cluster re-probes
-   * this node) and requests queued for the previous incarnation are withdrawn unrun: the DC
-   * counted them as failed when this node left.
+   * The node rejoined after a self-fence, as a new incarnation: local knowledge is forgotten
+   * (the cluster re-probes this node) and requests queued for the previous incarnation are
+   * withdrawn unrun (the DC counted them as failed when this node left).
    */
   async resume(): Promise<void> {
     this.resources.clear();
     this.records.clear();
-    await this.withdrawQueued('from before the self-fence');
     this.paused = false;
-  }
-
-  /**
-   * Withdraws, unrun, every request in this node's queue. Called before this node (re)joins: a
-   * DC dispatches only to members, so whatever is queued was meant for an earlier incarnation
-   * (killed or fenced before claiming it) and its DC already counted it as failed.
-   */
-  async withdrawQueued(why: string): Promise<void> {
-    for (const q of await this.store.queuedRequests(this.node)) {
-      if (await this.store.withdrawRequest(this.node, q.transitionKey)) this.log.info({ transitionKey: q.transitionKey }, `withdrew a request ${why}`);
-    }
+    await this.scanQueue();
   }
 }

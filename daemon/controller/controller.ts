@@ -4,6 +4,7 @@ import { exportCibText } from '../cib/store-export.js';
 import type { CibChange, CibSnapshot, CibStore } from '../cib/store.js';
 import { childrenNamed, element, firstChild, parseXml } from '../cib/xml.js';
 import { recordId } from '../executor/history.js';
+import { incarnationOf } from '../membership/incarnation.js';
 import type { Action, Transition } from '../scheduler/transition.js';
 import type { Lifecycle } from '../util/lifecycle.js';
 import type { Logger } from '../util/logger.js';
@@ -15,6 +16,12 @@ import { TransitionRun } from './transition-run.js';
 
 /** A round slower than this is worth a warning: everything waits for the DC meanwhile. */
 const SLOW_ROUND_MS = 5000;
+/**
+ * How long planning waits for a member that has not published its incarnation yet (it is
+ * between its presence and its first request scan): a plan now could only fail its actions.
+ * Bounded, so a node stuck joining cannot hold the whole cluster.
+ */
+const JOIN_HOLD_MS = 3000;
 
 /** What the controller needs of the CIB store (CibStore; scenario tests use an in-memory one). */
 export type ControllerStore = Pick<
@@ -43,6 +50,8 @@ interface Dispatched {
   action: Action;
   transitionKey: string;
   deadline: number;
+  /** The incarnation of the target node the action was planned for (absent for a fence of an absent node). */
+  incarnation?: string;
   /**
    * The record that holds (or would hold) this action's result was deleted while it was in
    * flight (cleanup, node status reset): a result written before the delete is lost for good.
@@ -62,9 +71,13 @@ export class Controller implements Lifecycle {
   private readonly lost: LostNodes;
   private readonly dispatched = new Map<string, Dispatched>();
   private run?: TransitionRun;
+  /** Each node's incarnation in the snapshot the current run was planned from. */
+  private planIncarnations = new Map<string, string>();
   private transitionCounter = 0;
   private replan = true;
   private lastPlanAt = 0;
+  /** Since when planning waits for a joining member (see JOIN_HOLD_MS). */
+  private joiningSince?: number;
   private running = false;
   private wake?: () => void;
   /** A change arrived since the current round began: run the next round at once. */
@@ -172,12 +185,26 @@ export class Controller implements Lifecycle {
       this.replan = true;
       return verdict.confirm.length > 0 ? 0 : verdict.waitMs!;
     }
+    if (snapshot.members.some((n) => incarnationOf(snapshot, n) === undefined)) {
+      this.joiningSince ??= now;
+      if (now - this.joiningSince < JOIN_HOLD_MS) {
+        this.replan = true;
+        return 100;
+      }
+    } else this.joiningSince = undefined;
     this.lastPlanAt = now;
     const transition = this.o.plan(exportCibText(snapshot, { dc: this.o.node, quorate: true }), new Date(now));
     if (transition.actions.length === 0) return this.o.recheckMs ?? 15_000;
     const run = new TransitionRun(++this.transitionCounter, transition);
     this.run = run;
+    this.planIncarnations = new Map(snapshot.members.flatMap((n) => (incarnationOf(snapshot, n) ? [[n, incarnationOf(snapshot, n)!] as const] : [])));
     this.log.info({ transition: run.id, actions: transition.actions.length, summary: transition.summary }, 'transition started');
+    for (const { action, probes } of run.missingProbeEdges) {
+      this.log.error(
+        { event: 'transition.invariant', invariant: 'probes-before-activation', transition: run.id, action: action.key, target: action.node, resource: action.resource, op: action.operation, probes: probes.map((p) => `${p.key}@${p.node}`) },
+        'transition.invariant: graph does not order an activating action after the probes of its resource; the controller holds it anyway',
+      );
+    }
     return this.follow(run, snapshot);
   }
 
@@ -194,7 +221,6 @@ export class Controller implements Lifecycle {
 
   /** Collects results, dispatches what became ready, finishes the run; returns the poll delay. */
   private async follow(run: TransitionRun, snapshot: CibSnapshot): Promise<number> {
-    const members = new Set(snapshot.members);
     const now = Date.now();
     // a fence action for an absent node completes once the lease-expiry gate marks it down
     if (run.inFlight().some((a) => a.kind === 'fence')) {
@@ -202,11 +228,11 @@ export class Controller implements Lifecycle {
       if (verdict.confirm.length > 0) return 0;
     }
     for (const [key, d] of this.dispatched) {
-      const outcome = this.outcome(d, snapshot, members, now);
+      const outcome = this.outcome(d, snapshot, now);
       if (outcome === undefined) continue;
-      // a request left in a lost node's queue must not run when the node comes back: this DC
-      // already counted it as failed and plans again without it
-      if (!outcome.ok && !members.has(d.action.node!)) await this.o.store.withdrawRequest(d.action.node!, key);
+      // a request left in the queue of a lost or restarted node must not run on its next
+      // incarnation: this DC already counted it as failed and plans again without it
+      if (!outcome.ok && d.incarnation !== incarnationOf(snapshot, d.action.node!)) await this.o.store.withdrawRequest(d.action.node!, key);
       this.dispatched.delete(key);
       run.complete(d.action.id, outcome.ok, outcome.why);
       this.log[outcome.ok ? 'info' : 'warn'](
@@ -216,7 +242,7 @@ export class Controller implements Lifecycle {
     }
     if (run.aborted) await this.withdrawUnclaimed();
     for (let ready = run.ready(); ready.length > 0; ready = run.ready()) {
-      for (const action of ready) await this.dispatch(run, action, members);
+      for (const action of ready) await this.dispatch(run, action, snapshot);
     }
     if (run.finished || run.stuck) {
       this.log.info({ transition: run.id, aborted: run.aborted }, run.aborted ? 'transition aborted' : 'transition complete');
@@ -227,10 +253,10 @@ export class Controller implements Lifecycle {
     return 1000;
   }
 
-  private outcome(d: Dispatched, snapshot: CibSnapshot, members: Set<string>, now: number): { ok: boolean; why?: string } | undefined {
+  private outcome(d: Dispatched, snapshot: CibSnapshot, now: number): { ok: boolean; why?: string } | undefined {
     const node = d.action.node!;
     if (d.action.kind === 'fence') {
-      return !members.has(node) && snapshot.status.get(node)?.down ? { ok: true } : now > d.deadline ? { ok: false, why: 'fencing not confirmed in time' } : undefined;
+      return !snapshot.members.includes(node) && snapshot.status.get(node)?.down ? { ok: true } : now > d.deadline ? { ok: false, why: 'fencing not confirmed in time' } : undefined;
     }
     const history = snapshot.status.get(node)?.resources.get(d.action.resource!);
     for (const op of history?.ops.values() ?? []) {
@@ -239,14 +265,16 @@ export class Controller implements Lifecycle {
       const ok = op.attrs['op-status'] === '0' && rc === expectedRc(d.action);
       return ok ? { ok } : { ok, why: `rc ${rc}, op-status ${op.attrs['op-status']} (expected rc ${expectedRc(d.action)})` };
     }
-    if (!members.has(node)) return { ok: false, why: `node ${node} left the cluster` };
+    if (!snapshot.members.includes(node)) return { ok: false, why: `node ${node} left the cluster` };
+    const incarnation = incarnationOf(snapshot, node);
+    if (incarnation !== d.incarnation) return { ok: false, why: `node ${node} restarted (incarnation ${d.incarnation} is now ${incarnation ?? 'joining'})` };
     // its result will never show: the history a re-plan re-probes is what tells what runs there now
     if (d.resultDeleted) return { ok: false, why: 'its history was deleted before the result was read (cleanup or node status reset)' };
     if (now > d.deadline) return { ok: false, why: 'no result in time' };
     return undefined;
   }
 
-  private async dispatch(run: TransitionRun, action: Action, members: Set<string>): Promise<void> {
+  private async dispatch(run: TransitionRun, action: Action, snapshot: CibSnapshot): Promise<void> {
     if (action.kind === 'pseudo') {
       run.complete(action.id, true);
       return;
@@ -263,18 +291,21 @@ export class Controller implements Lifecycle {
     }
     const transitionKey = `${action.id}:${run.id}:${expectedRc(action)}:${this.session}`;
     const deadline = Date.now() + action.timeoutMs + (this.o.resultGraceMs ?? 15_000);
-    if (action.kind === 'fence') {
-      // a member is asked to fence itself; an absent one is confirmed by the lease-expiry gate in follow()
-      if (members.has(node)) await this.o.store.enqueueRequest(node, transitionKey, { transitionKey, action } satisfies ActionRequest);
+    // the incarnation the plan saw: a node that restarted since gets nothing of this plan
+    const incarnation = this.planIncarnations.get(node);
+    const current = incarnationOf(snapshot, node);
+    const member = snapshot.members.includes(node);
+    if (action.kind === 'fence' && !member) {
+      // an absent node: the lease-expiry gate in follow() confirms it
+    } else if (incarnation === undefined || current !== incarnation) {
+      run.complete(action.id, false, !member ? `node ${node} is not a member` : current === undefined ? `node ${node} is still joining` : `node ${node} restarted since the plan`);
+      return;
     } else {
-      if (!members.has(node)) {
-        run.complete(action.id, false, `node ${node} is not a member`);
-        return;
-      }
-      await this.o.store.enqueueRequest(node, transitionKey, { transitionKey, action } satisfies ActionRequest);
+      // a resource action, or a member asked to fence itself
+      await this.o.store.enqueueRequest(node, transitionKey, { transitionKey, action, incarnation } satisfies ActionRequest);
     }
     run.markDispatched(action.id);
-    this.dispatched.set(transitionKey, { action, transitionKey, deadline });
+    this.dispatched.set(transitionKey, { action, transitionKey, deadline, incarnation: current });
     this.log.info({ transition: run.id, action: action.key, target: node, resource: action.resource, op: action.operation }, 'action dispatched');
   }
 

@@ -2,6 +2,12 @@ import type { Action, Transition } from '../scheduler/transition.js';
 
 export type ActionState = 'waiting' | 'dispatched' | 'done' | 'failed';
 
+/** An activating action the graph does not order after every probe of its resource (see probeEdges). */
+export interface MissingProbeEdges {
+  action: Action;
+  probes: Action[];
+}
+
 /**
  * Bookkeeping of one transition graph being executed: which actions may be dispatched
  * (all `after` dependencies done), which are in flight, and whether it was aborted.
@@ -12,6 +18,8 @@ export class TransitionRun {
   private readonly byId = new Map<number, Action>();
   aborted?: string;
   private readonly afterProbes: Map<number, number[]>;
+  /** Where the graph broke the probe invariant (the controller logs these; the run holds them anyway). */
+  readonly missingProbeEdges: MissingProbeEdges[];
 
   constructor(
     readonly id: number,
@@ -22,6 +30,27 @@ export class TransitionRun {
       this.byId.set(a.id, a);
     }
     this.afterProbes = probeEdges(transition.actions);
+    this.missingProbeEdges = [];
+    for (const [id, probes] of this.afterProbes) {
+      const missing = probes.filter((p) => !this.precedes(p, id));
+      if (missing.length > 0) this.missingProbeEdges.push({ action: this.byId.get(id)!, probes: missing.map((p) => this.byId.get(p)!) });
+    }
+  }
+
+  /** Whether the graph orders `first` before `then`, directly or through other actions. */
+  private precedes(first: number, then: number): boolean {
+    const seen = new Set<number>();
+    const stack = [then];
+    while (stack.length > 0) {
+      for (const dep of this.byId.get(stack.pop()!)?.after ?? []) {
+        if (dep === first) return true;
+        if (!seen.has(dep)) {
+          seen.add(dep);
+          stack.push(dep);
+        }
+      }
+    }
+    return false;
   }
 
   /** Dependencies of an action: the graph's own, plus the probes it must wait for (see probeEdges). */
@@ -90,9 +119,13 @@ const baseId = (resource: string) => resource.replace(/:\d+$/, '');
 /**
  * Pacemaker starts nothing before that resource's probes finished on every node: a start
  * racing a probe would be reported back by the probe as "running" (an unexpected result), or
- * start a copy the probe was about to find. The controller enforces it on every graph it
- * runs, whatever edges the graph carries: each activating action waits for every probe of
- * the same resource (any instance of the same clone) in the transition.
+ * start a copy the probe was about to find. The scheduler orders this itself (probes.ts), so
+ * on a correct graph these edges add nothing. They are kept on purpose, as an assertion with a
+ * safety net: the scheduler changes often, and a lost edge there costs a double activation
+ * (the worst failure this project has), whereas holding costs nothing. So each activating
+ * action still waits for every probe of the same resource (any instance of the same clone),
+ * and a graph that lacked such an ordering is reported (missingProbeEdges, logged by the
+ * controller as a `transition.invariant` error) so the scheduler bug gets seen and fixed.
  */
 function probeEdges(actions: Action[]): Map<number, number[]> {
   const probes = new Map<string, number[]>();

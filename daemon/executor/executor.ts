@@ -50,6 +50,9 @@ const LSB_ACTIONS: Record<string, string> = { start: 'start', stop: 'stop', moni
 const META_DATA_LIMIT = 1 << 20;
 const NOT_INSTALLED_ERRNO = new Set(['ENOENT', 'EACCES', 'ENOEXEC', 'ENOTDIR', 'ELOOP']);
 
+/** Operations whose parameters the executor keeps for a later stop that comes without any. */
+const ACTIVATING = new Set(['start', 'migrate_to', 'migrate_from']);
+
 const recurringKey = (resource: string, operation: string, intervalMs: number) => `${resource}\u0000${operation}\u0000${intervalMs}`;
 
 export { defaultCompatDir, defaultOcfRoots };
@@ -70,6 +73,8 @@ export class Executor implements Lifecycle, AgentExecutor {
   private readonly outputTailBytes: number;
   private readonly queue = new ResourceQueue();
   private readonly recurring = new Map<string, RecurringOperation>();
+  /** Parameters of each resource's last start or migration (see withStartParameters). */
+  private readonly startParameters = new Map<string, Record<string, string>>();
   /** Process groups of agents running now. */
   private readonly running = new Map<number, { resource: string; operation: string }>();
   /** Process groups that outlived their agent (daemons a start left behind), per resource. */
@@ -114,7 +119,22 @@ export class Executor implements Lifecycle, AgentExecutor {
 
   /** Runs one operation after any earlier operation on the same resource has finished. */
   run(req: OperationRequest): Promise<ExecutedOperationResult> {
-    return this.enqueue(req, () => false);
+    return this.enqueue(this.withStartParameters(req), () => false);
+  }
+
+  /**
+   * As Pacemaker's executor: the stop of a resource deleted from the configuration while it ran
+   * (an orphan) comes without instance parameters, yet the agent needs them to find what it
+   * runs (VirtualDomain its domain config, Dummy its state file): such a stop gets the
+   * parameters the resource was last started or migrated with here.
+   */
+  private withStartParameters(req: OperationRequest): OperationRequest {
+    if (ACTIVATING.has(req.operation)) this.startParameters.set(req.resource, req.params);
+    if (req.operation !== 'stop' || Object.keys(req.params).length > 0) return req;
+    const params = this.startParameters.get(req.resource);
+    if (params === undefined) return req;
+    this.log.info({ resource: req.resource, op: req.operation }, 'stop without parameters (orphan): using those of the last start');
+    return { ...req, params };
   }
 
   private enqueue(req: OperationRequest, cancelled: () => boolean): Promise<ExecutedOperationResult> {

@@ -40,6 +40,11 @@ export class NodeLease implements Lifecycle {
 
   constructor(private readonly o: NodeLeaseOptions) {}
 
+  /** This incarnation of the node: the id of the lease it joined with (undefined between a loss and the rejoin). */
+  get incarnation(): string | undefined {
+    return this.leaseIdText;
+  }
+
   /** Whether a keepalive sent within the last TTL succeeded: we talk to a quorate etcd. */
   get quorate(): boolean {
     return performance.now() - this.lastSentAt < this.o.ttlS * 1000;

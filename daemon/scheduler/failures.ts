@@ -69,16 +69,20 @@ export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void
     // A failed start counts as reaching the failure limit unless start-failure-is-fatal=false.
     if (state.failed && state.failure?.operation === 'start' && ws.options.startFailureIsFatal && state.onFail !== 'ignore') rsc.allowed.set(node.id, -INFINITY);
     if (state.hardError === 'cluster') for (const n of ws.nodes) rsc.allowed.set(n.id, -INFINITY);
-    if (active && state.monitors.size) {
+    if (!active) continue;
+    // Both digest checks hash the same parameters: resolve them once, and only when a digest is compared.
+    let params: Record<string, string> | undefined;
+    const paramsHere = () => (params ??= paramsFor(ws, rsc, node));
+    if (state.monitors) {
       const set = new Set<string>();
-      for (const [interval, op] of state.monitors) if (monitorDigestMatches(ws, rsc, node, interval, op.opDigest, op.featureSet)) set.add(`monitor:${interval}`);
+      for (const [interval, op] of state.monitors) if (monitorDigestMatches(ws, rsc, paramsHere, interval, op.opDigest, op.featureSet)) set.add(`monitor:${interval}`);
       rsc.activeMonitors.set(node.id, set);
     }
-    if (active && rsc.def && !state.failed) {
+    if (rsc.def && !state.failed) {
       const d = rsc.def;
       // A changed agent means a different resource: restart it (Pacemaker gives no reason text here).
       if ((state.agent.class && state.agent.class !== d.class) || (state.agent.type && state.agent.type !== d.type) || (state.agent.provider ?? d.provider) !== d.provider) rsc.restartFor.set(node.id, '');
-      else if (state.lastStart?.opDigest && digestComparable(state.lastStart.featureSet) && operationDigest(paramsFor(ws, rsc, node)) !== state.lastStart.opDigest) rsc.restartFor.set(node.id, 'resource definition change');
+      else if (state.lastStart?.opDigest && digestComparable(state.lastStart.featureSet) && operationDigest(paramsHere()) !== state.lastStart.opDigest) rsc.restartFor.set(node.id, 'resource definition change');
     }
   }
 }
@@ -98,12 +102,12 @@ function failureExpired(ws: WorkingSet, r: SchedResource, node: SchedNode, state
 /** Controllers before feature set 2.0 hashed parameters differently: their digests cannot be compared. */
 const digestComparable = (featureSet: string | undefined) => featureSet === undefined || Number(featureSet.split('.')[0]) >= 2;
 
-function monitorDigestMatches(ws: WorkingSet, rsc: SchedResource, node: SchedNode, interval: number, digest: string | undefined, featureSet: string | undefined): boolean {
+function monitorDigestMatches(ws: WorkingSet, rsc: SchedResource, params: () => Record<string, string>, interval: number, digest: string | undefined, featureSet: string | undefined): boolean {
   const op = rsc.def?.ops.find((o) => o.name === 'monitor' && o.intervalMs === interval);
   if (!op) return false;
   if (!digest || !digestComparable(featureSet)) return true;
   const timeout = op.timeoutMs ?? defaultTimeoutMs(ws);
-  return operationDigest(paramsFor(ws, rsc, node), timeout) === digest;
+  return operationDigest(params(), timeout) === digest;
 }
 
 export function defaultTimeoutMs(ws: WorkingSet): number {

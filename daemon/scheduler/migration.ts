@@ -15,8 +15,12 @@ export const continuesMigration = (r: SchedResource): boolean => r.migrating && 
  * source; a failed migrate_to may have left the resource active on the target.
  */
 export function reconcileMigrations(ws: WorkingSet, histories: UnpackedHistory[]): void {
+  // Only resources with a migration in some node's history need their histories side by side.
+  const migrated = new Set<SchedResource>();
+  for (const h of histories) if (h.state.migratedTo !== undefined || h.state.failedMigrateTo !== undefined) migrated.add(h.rsc);
+  if (migrated.size === 0) return;
   const byRsc = new Map<SchedResource, UnpackedHistory[]>();
-  for (const h of histories) (byRsc.get(h.rsc) ?? byRsc.set(h.rsc, []).get(h.rsc)!).push(h);
+  for (const h of histories) if (migrated.has(h.rsc)) (byRsc.get(h.rsc) ?? byRsc.set(h.rsc, []).get(h.rsc)!).push(h);
   for (const [rsc, list] of byRsc) {
     const on = (uname: string | undefined) => list.find((h) => h.node.uname === uname);
     for (const h of list) {
@@ -79,13 +83,25 @@ export function decideMigrations(ws: WorkingSet): void {
     else partialMigrations.delete(r);
     r.migrating = migratable(ws, r);
   }
+  // Many orders share a first resource (every VM after the storage clone): whether it restarts is worked out
+  // once per resource, again only after some migration was called off (that can make a first restart).
+  const restarts = new Map<SchedResource, boolean>();
   for (const c of ws.cib.configuration.constraints) {
     if (c.kind !== 'order' || c.orderKind !== 'Mandatory' || !c.first || !c.then) continue;
     const first = ws.resourceById.get(c.first);
     const then = ws.resourceById.get(c.then);
     if (!first || !then) continue;
-    const firstRestarts = primitivesOf(first).some((p) => !p.migrating && (moving(ws, p) || (p.running.size === 0 && p.assignedTo)));
-    if (firstRestarts) for (const p of primitivesOf(then)) p.migrating = false;
+    let firstRestarts = restarts.get(first);
+    if (firstRestarts === undefined) {
+      firstRestarts = primitivesOf(first).some((p) => !p.migrating && (moving(ws, p) || (p.running.size === 0 && p.assignedTo)));
+      restarts.set(first, firstRestarts);
+    }
+    if (!firstRestarts) continue;
+    for (const p of primitivesOf(then)) {
+      if (!p.migrating) continue;
+      p.migrating = false;
+      restarts.clear();
+    }
   }
 }
 

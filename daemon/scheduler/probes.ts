@@ -8,10 +8,14 @@ import type { WorkingSet } from './working-set.js';
  * Anonymous clone instances share one history per node.
  */
 export function createProbes(ws: WorkingSet, histories: UnpackedHistory[]): void {
-  const known = new Map<string, Set<string>>();
+  // Per resource, the nodes (by position) with any history there: one flag array instead of a set of node ids.
+  const known = new Map<string, Uint8Array>();
+  const nodeCount = ws.nodes.length;
   for (const h of histories) {
     const id = h.rsc.def?.id ?? h.rsc.id;
-    (known.get(id) ?? known.set(id, new Set()).get(id)!).add(h.node.id);
+    let flags = known.get(id);
+    if (!flags) known.set(id, (flags = new Uint8Array(nodeCount)));
+    flags[h.node.index] = 1;
   }
   const never = new Set<string>();
   for (const c of ws.cib.configuration.constraints) {
@@ -22,8 +26,9 @@ export function createProbes(ws: WorkingSet, histories: UnpackedHistory[]): void
     if (r.parent?.instance !== undefined && r.parent.instance > 0) continue;
     const id = r.def?.id ?? r.id;
     const seen = known.get(id);
-    for (const n of ws.nodes) {
-      if (!n.online || n.unclean || seen?.has(n.id)) continue;
+    for (let i = 0; i < nodeCount; i++) {
+      const n = ws.nodes[i];
+      if (!n.online || n.unclean || seen?.[n.index] === 1) continue;
       if (never.size && never.has(`${id}@${n.uname}`)) continue;
       const probe = getAction(ws, r, 'monitor', n, { optional: false });
       probe.probe = true;

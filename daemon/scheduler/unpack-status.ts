@@ -13,8 +13,8 @@ export interface HistoryState {
   pending?: string;
   /** the op that last (re)started the resource here, for digest checks */
   lastStart?: LrmOp;
-  /** recurring monitors currently active (interval ms -> op) */
-  monitors: Map<number, LrmOp>;
+  /** recurring monitors currently active (interval ms -> op); absent while none is (most histories are probes) */
+  monitors?: Map<number, LrmOp>;
   /** last op was a successful migrate_to towards this node */
   migratedTo?: string;
   /** a successful migrate_from from this source made the resource active here */
@@ -32,8 +32,8 @@ export interface HistoryState {
   stopFailed?: boolean;
   /** history exists (probe done or ops ran) */
   known: boolean;
-  /** the agent the history was recorded for */
-  agent: { class?: string; provider?: string; type?: string };
+  /** the agent the history was recorded for (the lrm_resource entry itself) */
+  agent: { readonly class?: string; readonly provider?: string; readonly type?: string };
 }
 
 /** The rc the controller expected, from transition-key "action:transition:expected-rc:uuid". */
@@ -80,7 +80,12 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
     if (o.lastRcChange !== undefined && o.lastRcChange > lastChange) lastChange = o.lastRcChange;
     if (k > 0 && byCallId(lrm.ops[k - 1], o) > 0) sorted = false;
   }
-  const st: HistoryState = { role: 'Unknown', failed: false, monitors: new Map(), known: lrm.ops.length > 0, acted: false, lastChange, agent: { class: lrm.class, provider: lrm.provider, type: lrm.type } };
+  // Every field from the start: one object shape for all histories keeps the code reading them monomorphic.
+  const st: HistoryState = {
+    role: 'Unknown', failed: false, failure: undefined, onFail: undefined, pending: undefined, lastStart: undefined, monitors: undefined,
+    migratedTo: undefined, migratedFrom: undefined, failedMigrateTo: undefined, lastChange, failedMigrateFrom: undefined, acted: false,
+    hardError: undefined, stopFailed: false, known: lrm.ops.length > 0, agent: lrm,
+  };
   // Histories are usually recorded in call-id order already: replay them without a sorted copy.
   const ops = sorted ? lrm.ops : [...lrm.ops].sort(byCallId);
   for (let op of ops) {
@@ -119,13 +124,13 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
         continue;
       }
       if (recurring) {
-        st.monitors.set(op.intervalMs, op);
+        (st.monitors ??= new Map()).set(op.intervalMs, op);
         if (st.role === 'Unknown' || st.role === 'Stopped') st.role = activeRoleFor(op, 'Started');
         continue;
       }
       if (op.rcCode === OcfRc.NotRunning || op.operation === 'stop') {
         st.role = 'Stopped';
-        st.monitors.clear();
+        st.monitors = undefined;
         st.lastStart = undefined;
       } else {
         st.role = activeRoleFor(op, st.role);
@@ -159,7 +164,7 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
     st.failed = true;
     st.failure = op;
     st.onFail = onFail;
-    st.monitors.clear();
+    st.monitors = undefined;
   }
   if (st.role === 'Unknown' && st.known) st.role = 'Stopped';
   return st;

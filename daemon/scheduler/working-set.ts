@@ -30,7 +30,7 @@ export interface SchedNode {
   remaining: Record<string, number>;
   /** resources assigned so far (placement tie-break) */
   assignedCount: number;
-  /** position in the configuration (stable tie-break) */
+  /** position in the configuration and in ws.nodes (stable tie-break; per-node arrays are indexed by it) */
   index: number;
 }
 

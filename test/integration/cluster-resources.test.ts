@@ -69,6 +69,18 @@ describe('resources on a 3-node cluster', () => {
     await cluster.waitFor(() => cluster.activeNodes('f1').length === 0, 20_000, 'f1 stopped');
   });
 
+  it('stops a resource deleted from the configuration while it runs (an orphan), with the parameters it was started with', async () => {
+    await cluster.configure(cluster.dummy('o1'));
+    await cluster.waitFor(() => cluster.settled(['o1']), 20_000, 'o1 started');
+    const home = cluster.activeNodes('o1')[0];
+    const deletedAt = Date.now();
+    await cluster.configure('');
+    // the orphan's stop carries no parameters: without the start's, the agent would not find its state file
+    await cluster.waitFor(() => cluster.activeNodes('o1').length === 0, 20_000, 'o1 stopped');
+    const stops = cluster.agentActions().filter((a) => a.resource === 'o1' && a.action === 'stop' && a.at >= deletedAt);
+    expect(stops.map((a) => `${a.node}:${a.rc}`)).toEqual([`${home}:0`]);
+  });
+
   it('sets transient node attributes through the API', async () => {
     await cluster.api('n2').setAttribute({ node: 'n2', name: 'pingd', value: '100', lifetime: 'reboot' });
     await cluster.waitFor(async () => /id="status-n2-pingd" name="pingd" value="100"/.test(await cluster.api('n1').getCib()), 10_000, 'pingd visible');

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { scanXml } from '../../daemon/cib/xml-scan.js';
+import { scanXml, scanXmlEvents, type XmlAttributes } from '../../daemon/cib/xml-scan.js';
 import { parseXml, XmlSyntaxError } from '../../daemon/cib/xml.js';
 
 const sample = `<?xml version="1.0"?>
@@ -29,6 +29,53 @@ describe('scanXml', () => {
 
   it('decodes numeric character references (which parseXml leaves as they are)', () => {
     expect(scanXml('<a v="&#65;&#x42;"/>').attrs.v).toBe('AB');
+  });
+
+  it('reads values on demand: as numbers in place, compared in place, verbatim (blanks kept) and decoded', () => {
+    const seen: Array<{ name: string; value: string; number: number; isX: boolean }> = [];
+    const keys = new Map<string, number>();
+    scanXmlEvents('<a n="42" m="-7" e="" t=" 5 " f="1.5" x="x" d="&#120;" w="1e3" s="abc"/>', {
+      open(_name, attrs: XmlAttributes) {
+        for (let k = 0; k < attrs.count; k++) {
+          seen.push({ name: attrs.name(k), value: attrs.value(k), number: attrs.number(k), isX: attrs.valueIs(k, 'x') });
+          keys.set(attrs.name(k), attrs.key(k));
+        }
+      },
+      close() {},
+    });
+    expect(seen).toEqual([
+      { name: 'n', value: '42', number: 42, isX: false },
+      { name: 'm', value: '-7', number: -7, isX: false },
+      { name: 'e', value: '', number: NaN, isX: false },
+      { name: 't', value: ' 5 ', number: 5, isX: false },
+      { name: 'f', value: '1.5', number: 1.5, isX: false },
+      { name: 'x', value: 'x', number: NaN, isX: true },
+      { name: 'd', value: 'x', number: NaN, isX: true },
+      { name: 'w', value: '1e3', number: 1000, isX: false },
+      { name: 's', value: 'abc', number: NaN, isX: false },
+    ]);
+    expect(new Set(keys.values()).size).toBe(keys.size);
+  });
+
+  it('gives a name the same key in every element', () => {
+    const keys: number[][] = [];
+    scanXmlEvents('<a><b x="1" y="2"/><b y="3" x="4"/></a>', {
+      open(_name, attrs) {
+        keys.push(Array.from({ length: attrs.count }, (_, k) => attrs.key(k)));
+      },
+      close() {},
+    });
+    expect(keys[1]).toEqual([keys[2][1], keys[2][0]]);
+    expect(keys[1][0]).not.toBe(keys[1][1]);
+  });
+
+  it.each([
+    ['<a v="&bogus;"/>', /unknown entity "&bogus;"/],
+    ['<a v="a & b"/>', /unescaped "&"/],
+    ['<a><b v="x<y"/></a>', /"<" in the value of attribute "v"/],
+    ['<a v="x/>', /unterminated value of attribute "v"/],
+  ])('finds errors in values the handler never reads: %j', (text, message) => {
+    expect(() => scanXmlEvents(text, { open() {}, close() {} })).toThrow(message);
   });
 
   it.each([

@@ -4,6 +4,7 @@ import type { ActionRequest } from '../../daemon/controller/action-request.js';
 import type { ControllerStore } from '../../daemon/controller/controller.js';
 import { operationRecords } from '../../daemon/executor/history.js';
 import { OpStatus, type OperationRequest } from '../../daemon/executor/operation.js';
+import { INCARNATION_ATTRIBUTE } from '../../daemon/membership/incarnation.js';
 
 export interface Executed {
   node: string;
@@ -27,12 +28,16 @@ export class FakeCluster implements ControllerStore {
   readonly markedDown: Array<{ node: string; at: number }> = [];
   /** Nodes that fenced themselves on the DC's request (they leave the cluster, as their lease then expires). */
   readonly selfFenced: Array<{ node: string; at: number }> = [];
+  /** Requests a node withdrew unrun because they were meant for an earlier incarnation of it. */
+  readonly dropped: Array<{ node: string; transitionKey: string; meantFor?: string }> = [];
   /** "resource:op@node" combinations that answer rc 1. */
   readonly failures = new Set<string>();
   /** While false, queued requests stay unclaimed (a node that has not got to them yet). */
   claiming = true;
   /** Called once a node has recorded a result (a test may change the cluster before the DC reads it). */
   onRecorded?: (e: Executed) => void;
+  /** Called as a node is about to claim a request (a test may restart the node just before). */
+  onClaim?: (node: string) => void;
   /** Called inside snapshot(), after the state was read (a change landing while the DC reads). */
   onSnapshot?: () => void;
   private readonly active = new Set<string>();
@@ -45,6 +50,22 @@ export class FakeCluster implements ControllerStore {
     members: string[],
   ) {
     this.members = new Set(members);
+    for (const node of members) this.setAttribute(node, INCARNATION_ATTRIBUTE, `${node}-1`);
+  }
+
+  incarnationOf(node: string): string | undefined {
+    return this.status.get(node)?.attributes.get(INCARNATION_ATTRIBUTE);
+  }
+
+  /**
+   * The node restarts within its lease: still a member, its status reset (resources gone),
+   * a new incarnation published. Requests queued for the old one stay queued.
+   */
+  restart(node: string): void {
+    for (const key of [...this.active]) if (key.endsWith(`@${node}`)) this.active.delete(key);
+    const previous = Number(this.incarnationOf(node)?.split('-')[1] ?? 0);
+    this.status.set(node, { resources: new Map(), attributes: new Map() });
+    this.setAttribute(node, INCARNATION_ATTRIBUTE, `${node}-${previous + 1}`);
   }
 
   activeOn(resource: string): string[] {
@@ -96,6 +117,11 @@ export class FakeCluster implements ControllerStore {
     if (this.claiming) setImmediate(() => this.run(node, transitionKey));
   }
 
+  /** Nodes claim and run everything queued so far (after a spell of claiming = false). */
+  claimQueued(): void {
+    for (const q of [...this.queue.values()]) this.run(q.node, q.transitionKey);
+  }
+
   async markNodeDown(node: string, reason: 'fenced' | 'shutdown'): Promise<void> {
     if (this.members.has(node)) return;
     for (const key of [...this.active]) if (key.endsWith(`@${node}`)) this.active.delete(key);
@@ -145,8 +171,13 @@ export class FakeCluster implements ControllerStore {
   private run(node: string, transitionKey: string): void {
     const queued = this.queue.get(`${node}/${transitionKey}`);
     if (!queued || !this.members.has(node)) return;
+    this.onClaim?.(node);
     this.queue.delete(`${node}/${transitionKey}`);
-    const { action } = JSON.parse(queued.request) as ActionRequest;
+    const { action, incarnation: meantFor } = JSON.parse(queued.request) as ActionRequest;
+    if (meantFor !== this.incarnationOf(node)) {
+      this.dropped.push({ node, transitionKey, meantFor }); // as the node's runner does
+      return;
+    }
     if (action.kind === 'fence' && action.node === node) {
       this.selfFenced.push({ node, at: Date.now() });
       this.leave(node);

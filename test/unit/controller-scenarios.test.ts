@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCib } from '../../daemon/cib/parse.js';
-import { Controller } from '../../daemon/controller/controller.js';
+import { pino } from 'pino';
+import { Controller, type Planner } from '../../daemon/controller/controller.js';
 import { schedule } from '../../daemon/scheduler/index.js';
-import { createLogger } from '../../daemon/util/logger.js';
+import { createLogger, type Logger } from '../../daemon/util/logger.js';
 import { FakeCluster } from './controller-fake-cluster.js';
 
 const primitive = (id: string, stopped = false) =>
@@ -25,12 +26,12 @@ const until = async (check: () => boolean, ms = 5000) => {
 /** The DC's controller against a simulated cluster (in-memory store, nodes answering at once). */
 describe('controller scenarios', () => {
   const controllers: Controller[] = [];
-  const dc = (cluster: FakeCluster, marginMs = 300) => {
+  const dc = (cluster: FakeCluster, marginMs = 300, plan: Planner = (xml, now) => schedule(parseCib(xml), { now, leaseFencing: true }), log: Logger = createLogger({ level: 'silent' })) => {
     const c = new Controller({
       node: 'n1',
       store: cluster,
-      log: createLogger({ level: 'silent' }),
-      plan: (xml, now) => schedule(parseCib(xml), { now, leaseFencing: true }),
+      log,
+      plan,
       fencingMarginMs: marginMs,
       quorate: () => true,
     });
@@ -51,6 +52,43 @@ describe('controller scenarios', () => {
     const probes = cluster.executed.filter((e) => e.op === 'monitor' && e.intervalMs === 0);
     expect(probes).toHaveLength(6); // every resource probed once on every node
     expect(cluster.executed.filter((e) => e.op === 'monitor' && e.intervalMs === 10_000)).toHaveLength(2);
+  });
+
+  it('logs a transition.invariant error for a graph lacking probe edges, and still starts only after every probe', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const cluster = new FakeCluster(configuration(['a']), ['n1', 'n2', 'n3']);
+    const planner: Planner = (xml, now) => {
+      const t = schedule(parseCib(xml), { now });
+      // a scheduler that lost its probe orderings
+      const probes = new Set(t.actions.filter((x) => x.probe).map((x) => x.id));
+      return { ...t, actions: t.actions.map((x) => ({ ...x, after: x.after.filter((d) => !probes.has(d)) })) };
+    };
+    cluster.claiming = false;
+    await dc(cluster, 300, planner, log).start();
+    await until(() => cluster.queue.size === 3);
+    await new Promise((r) => setTimeout(r, 100));
+    // the probes are not answered yet: the start is held back although the graph would let it go
+    expect([...cluster.queue.values()].map((q) => JSON.parse(q.request).action.operation)).toEqual(['monitor', 'monitor', 'monitor']);
+    cluster.claiming = true;
+    cluster.claimQueued();
+    await until(() => cluster.activeOn('a').length === 1);
+    const invariant = lines.map((l) => JSON.parse(l)).filter((l) => l.event === 'transition.invariant');
+    expect(invariant.length).toBeGreaterThan(0);
+    expect(invariant[0]).toMatchObject({ level: 50, invariant: 'probes-before-activation', resource: 'a', op: 'start' });
+    expect(invariant[0].probes).toHaveLength(3);
+    const a = cluster.executed.filter((e) => e.resource === 'a' && e.intervalMs === 0);
+    expect(a.map((e) => e.op)).toEqual(['monitor', 'monitor', 'monitor', 'start']);
+  });
+
+  it('the scheduler orders starts after probes itself: no transition.invariant error on its graphs', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const cluster = new FakeCluster(configuration(['a', 'b']), ['n1', 'n2', 'n3']);
+    await dc(cluster, 300, undefined, log).start();
+    await until(() => cluster.activeOn('a').length === 1 && cluster.activeOn('b').length === 1);
+    expect(lines.filter((l) => l.includes('transition started')).length).toBeGreaterThan(0);
+    expect(lines.filter((l) => l.includes('transition.invariant'))).toEqual([]);
   });
 
   it('aborts on a failed start and re-plans the resource onto another node', async () => {
@@ -137,6 +175,21 @@ describe('controller scenarios', () => {
     };
     cluster.setAttribute('n3', 'pingd', '1'); // wakes the DC, whose read then races the configuration change
     await until(() => cluster.activeOn('a').length === 0, 3000);
+  });
+
+  it('a node restarted after the DC queued its request drops it (meant for its old incarnation), and the DC re-plans at once', async () => {
+    const cluster = new FakeCluster(configuration(['a'], '<rsc_location id="a-n2" rsc="a" node="n2" score="100"/>'), ['n1', 'n2', 'n3']);
+    // n2 restarts within its lease after the DC queued its probe, before claiming it
+    cluster.onClaim = (node) => {
+      if (node !== 'n2') return;
+      cluster.onClaim = undefined;
+      cluster.restart('n2');
+    };
+    await dc(cluster).start();
+    // without the DC's incarnation check it waited for the dropped probe's deadline (timeout + grace)
+    await until(() => cluster.activeOn('a').join() === 'n2', 3000);
+    expect(cluster.dropped.length).toBeGreaterThan(0);
+    expect(cluster.dropped.every((d) => d.node === 'n2' && d.meantFor === 'n2-1')).toBe(true);
   });
 
   it('a new DC withdraws requests the previous DC queued that no node claimed, and runs nothing twice', async () => {

@@ -89,6 +89,23 @@ describe('TransitionRun', () => {
     expect(run.ready().map((a) => a.id)).toEqual([2, 3]);
   });
 
+  it('reports activating actions the graph does not order after every probe of their resource (directly or through others)', () => {
+    const probe = (id: number, resource: string, node: string): Action => ({ ...action(id), key: `${resource}_monitor_0`, operation: 'monitor', resource, node, probe: true });
+    const start = (id: number, resource: string, node: string, after: number[] = []): Action => ({ ...action(id, after), key: `${resource}_start_0`, resource, node });
+    const pseudo = (id: number, after: number[]): Action => ({ ...action(id, after), kind: 'pseudo', key: 'd-clone_start_0', resource: 'd-clone', node: undefined });
+    const run = new TransitionRun(7, {
+      actions: [probe(0, 'd:0', 'n1'), probe(1, 'd:0', 'n2'), pseudo(2, [0, 1]), start(3, 'd:0', 'n1', [2]), start(4, 'd:1', 'n2', [0]), probe(5, 'e', 'n1'), start(6, 'e', 'n2', [5])],
+      summary: [],
+    });
+    // d:0 waits for both probes through the clone's start pseudo action, e for its only probe: fine.
+    // d:1 waits for n1's probe only: the probe on n2 is missing.
+    expect(run.missingProbeEdges.map((m) => [m.action.id, m.probes.map((p) => p.id)])).toEqual([[4, [1]]]);
+    // and it is held anyway
+    run.markDispatched(0);
+    run.complete(0, true);
+    expect(run.ready().map((a) => a.id)).not.toContain(4);
+  });
+
   it('keeps the first abort reason', () => {
     const run = new TransitionRun(3, { actions: [action(0)], summary: [] });
     run.abort('configuration changed');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { operationDigest } from '../../daemon/cib/op-digest.js';
 
@@ -18,5 +19,11 @@ describe('operationDigest', () => {
     const reversed = { migration_transport: 'ssh', hypervisor: 'qemu:///system', config: params.config };
     expect(operationDigest(reversed)).toBe(operationDigest(params));
     expect(operationDigest({ ...params, hypervisor: 'qemu:///session' })).not.toBe(operationDigest(params));
+  });
+
+  it('escapes values as XML attributes, and a recurring timeout replaces a CRM_meta_timeout parameter', () => {
+    const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+    expect(operationDigest({ b: 'x&<y>"z', a: '1' })).toBe(md5(' <parameters a="1" b="x&amp;&lt;y&gt;&quot;z"/>\n'));
+    expect(operationDigest({ CRM_meta_timeout: '5', z: '1' }, 20_000)).toBe(md5(' <parameters CRM_meta_timeout="20000" z="1"/>\n'));
   });
 });
