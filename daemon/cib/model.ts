@@ -222,6 +222,8 @@ export interface Configuration {
   constraints: Constraint[];
   rscDefaults: AttributeSet[];
   opDefaults: AttributeSet[];
+  /** tag id -> the resource ids it names (constraints may refer to a tag instead of a resource) */
+  tags?: Record<string, string[]>;
 }
 
 export interface LrmOp {

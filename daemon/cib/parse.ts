@@ -167,7 +167,10 @@ class CibParser {
     };
     resources.forEach(visit);
     const tags = new Set<string>();
-    for (const t of childrenNamed(firstChild(conf, 'tags') ?? { name: 'tags', attrs: {}, children: [] }, 'tag')) tags.add(t.attrs.id);
+    for (const t of childrenNamed(firstChild(conf, 'tags') ?? { name: 'tags', attrs: {}, children: [] }, 'tag')) {
+      tags.add(t.attrs.id);
+      (configuration.tags ??= {})[t.attrs.id] = childrenNamed(t, 'obj_ref').map((r) => this.required(r, 'id'));
+    }
     for (const el of firstChild(conf, 'constraints')?.children ?? []) {
       const c = this.constraint(el);
       if (c) {

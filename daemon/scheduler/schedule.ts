@@ -12,6 +12,7 @@ import { createProbes } from './probes.js';
 import { createOrphanDeletes } from './orphans.js';
 import { fenceSummaryLine, requireFencingDevice, scheduleFencing } from './fencing.js';
 import { applyTickets } from './tickets.js';
+import { expandTags } from './tags.js';
 import { summarizePrimitive } from './summary.js';
 import { buildTransitionActions } from './transition-graph.js';
 import { applyClusterPolicies } from './cluster-policy.js';
@@ -30,7 +31,7 @@ export interface ScheduleOptions {
 
 /** The whole pipeline, exposed for tools that want the intermediate state (e.g. simulate's status view). */
 export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws: WorkingSet; histories: UnpackedHistory[]; summary: string[] } {
-  const ws = buildWorkingSet(cib, options.now ?? new Date());
+  const ws = buildWorkingSet(expandTags(cib), options.now ?? new Date());
   ws.options.leaseFencing = options.leaseFencing ?? false;
   unpackNodeStates(ws);
   initAllowedNodes(ws);
