@@ -13,6 +13,7 @@ import { createOrphanDeletes } from './orphans.js';
 import { fenceSummaryLine, requireFencingDevice, scheduleFencing } from './fencing.js';
 import { applyTickets } from './tickets.js';
 import { expandTags } from './tags.js';
+import { applyNodeHealth } from './node-health.js';
 import { summarizePrimitive } from './summary.js';
 import { buildTransitionActions } from './transition-graph.js';
 import { applyClusterPolicies } from './cluster-policy.js';
@@ -43,6 +44,7 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   applyNodeMaintenance(ws);
   applyLocationConstraints(ws);
   applyTickets(ws);
+  applyNodeHealth(ws);
   applyFailCounts(ws);
   applyStickiness(ws);
   applyClusterPolicies(ws);
