@@ -166,7 +166,8 @@ class CibParser {
       if (r.kind === 'bundle' && r.primitive) visit(r.primitive);
     };
     resources.forEach(visit);
-    const tags = new Set<string>();
+    // A constraint may name a tag or a template (standing for the primitives made from it).
+    const tags = new Set<string>(templates.map((t) => t.id));
     for (const t of childrenNamed(firstChild(conf, 'tags') ?? { name: 'tags', attrs: {}, children: [] }, 'tag')) {
       tags.add(t.attrs.id);
       (configuration.tags ??= {})[t.attrs.id] = childrenNamed(t, 'obj_ref').map((r) => this.required(r, 'id'));

@@ -1,15 +1,28 @@
-import type { Cib, Constraint, ResourceSetRef } from '../cib/model.js';
+import type { Cib, Constraint, Primitive, Resource, ResourceSetRef } from '../cib/model.js';
+
+/** Template id -> the primitives made from it, in configuration order: a constraint naming a template means them. */
+function templateMembers(resources: Resource[], templates: Primitive[]): Record<string, string[]> {
+  const members: Record<string, string[]> = {};
+  if (templates.length === 0) return members;
+  const visit = (r: Resource): void => {
+    if (r.kind === 'primitive' && r.template !== undefined) (members[r.template] ??= []).push(r.id);
+    if (r.kind === 'group') r.children.forEach(visit);
+    if (r.kind === 'clone') visit(r.child);
+  };
+  resources.forEach(visit);
+  return members;
+}
 
 /**
- * Constraints may name a tag (a named list of resources) wherever they name a resource.
+ * Constraints may name a tag (a named list of resources) or a template wherever they name a resource.
  * As Pacemaker does, a tag in "rsc"/"with-rsc"/"first"/"then" turns the constraint into
  * resource sets — the tag's members in an unordered set (sequential=false), the other side
  * in a set of its own — and a tag inside a resource set stands for its members there.
  * Returns the CIB with its constraints rewritten so (the same CIB when no tags exist).
  */
 export function expandTags(cib: Cib): Cib {
-  const tags = cib.configuration.tags;
-  if (!tags || Object.keys(tags).length === 0) return cib;
+  const tags = { ...templateMembers(cib.configuration.resources, cib.configuration.templates), ...cib.configuration.tags };
+  if (Object.keys(tags).length === 0) return cib;
   const constraints = cib.configuration.constraints.map((c) => expandConstraint(c, tags));
   return { ...cib, configuration: { ...cib.configuration, constraints } };
 }
