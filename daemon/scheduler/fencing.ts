@@ -47,7 +47,8 @@ export function canFence(ws: WorkingSet, node: SchedNode): boolean {
  */
 export function fenceForHistory(ws: WorkingSet, rsc: SchedResource, node: SchedNode, state: HistoryState): boolean {
   const active = state.role !== 'Stopped' && state.role !== 'Unknown';
-  if (active && !node.online && !node.maintenance && rsc.managed && ws.options.stonithEnabled) {
+  // (Remote nodes are up or down with their connection resource, which vigil does not model: never fenced from here.)
+  if (active && !node.online && !node.maintenance && rsc.managed && ws.options.stonithEnabled && node.attrs['#kind'] === 'cluster') {
     markUnclean(node, `${rsc.id} is thought to be active there`);
   }
   if (node.unclean) return true;
