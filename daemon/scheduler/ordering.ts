@@ -49,7 +49,8 @@ export function collectiveOrderings(ws: WorkingSet, r: SchedResource): void {
   if (r.kind === 'group') {
     for (let i = 1; i < r.children.length; i++) {
       for (const a of firstAction(ws, r.children[i - 1], 'start')) for (const b of thenAction(ws, r.children[i], 'start')) order(a, b, { runnableFirst: true, impliesThen: true });
-      for (const a of firstAction(ws, r.children[i], 'stop')) for (const b of thenAction(ws, r.children[i - 1], 'stop')) order(a, b, { impliesFirst: true });
+      // A member whose stop cannot run (blocked) keeps the members before it from stopping.
+      for (const a of firstAction(ws, r.children[i], 'stop')) for (const b of thenAction(ws, r.children[i - 1], 'stop')) order(a, b, { impliesFirst: true, runnableFirst: a.node !== undefined && !a.runnable });
     }
   }
 }

@@ -19,6 +19,8 @@ function reasonText(source: SchedAction | undefined, action: SchedAction | undef
 /** The "Transition Summary" lines for one primitive (none when it does not change). */
 export function summarizePrimitive(plan: PrimitivePlan): string[] {
   const { rsc, next } = plan;
+  // A blocked resource is left as it is: nothing to report (its unrunnable stop only blocks others).
+  if (rsc.blocked) return [];
   // Stopping a resource active on several nodes: one line per node.
   if (!next && plan.stops.length > 1) {
     return plan.stops.filter((s) => !s.optional && s.node).map((s) => line('Stop', rsc.id, s.node!.uname, reasonText(s, s)));
