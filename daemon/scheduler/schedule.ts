@@ -24,15 +24,21 @@ import { describeWorkingSet, type ClusterDescription } from './cluster-status.js
 import type { WorkingSet } from './working-set.js';
 
 export interface ScheduleOptions {
-  /** the time rules and failure-timeout are evaluated at (default: now) */
+  /** the time rules and failure-timeout are evaluated at (default: the CIB's execution-date, else now) */
   now?: Date;
   /** vigil's runtime: lease-based self-fencing can fence any node, no stonith resource needed */
   leaseFencing?: boolean;
 }
 
+/** A saved CIB's execution-date (epoch seconds): the time crm_simulate evaluates it at when given no other. */
+function executionDate(cib: Cib): Date | undefined {
+  const v = Number(cib.attrs['execution-date']);
+  return cib.attrs['execution-date'] !== undefined && Number.isFinite(v) ? new Date(v * 1000) : undefined;
+}
+
 /** The whole pipeline, exposed for tools that want the intermediate state (e.g. simulate's status view). */
 export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws: WorkingSet; histories: UnpackedHistory[]; summary: string[] } {
-  const ws = buildWorkingSet(expandTags(cib), options.now ?? new Date());
+  const ws = buildWorkingSet(expandTags(cib), options.now ?? executionDate(cib) ?? new Date());
   ws.options.leaseFencing = options.leaseFencing ?? false;
   unpackNodeStates(ws);
   initAllowedNodes(ws);
