@@ -58,6 +58,7 @@ export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void
       state.failed = false;
       state.failure = undefined;
     }
+    if (lastFailureForOtherParameters(ws, rsc, node, state)) (rsc.failCountCleared ??= new Set()).add(node.id);
     if (state.failed && !fenced) {
       rsc.failed = true;
       rsc.failedOn.add(node.id);
@@ -99,6 +100,17 @@ function failureExpired(ws: WorkingSet, r: SchedResource, node: SchedNode, state
   return (nodeFailures(node).counts.get(failCountName(r)) ?? 0) === 0 || failCount(ws, r, node) === 0;
 }
 
+/**
+ * A failed start or monitor recorded for parameters that have changed since says nothing about the
+ * resource as now configured: Pacemaker clears its fail count ("resource parameters have changed").
+ */
+function lastFailureForOtherParameters(ws: WorkingSet, r: SchedResource, node: SchedNode, state: HistoryState): boolean {
+  const op = state.lastFailure;
+  if (!op?.opDigest || (op.operation !== 'start' && op.operation !== 'monitor') || !digestComparable(op.featureSet)) return false;
+  if (op.intervalMs > 0) return !monitorDigestMatches(ws, r, () => paramsFor(ws, r, node), op.intervalMs, op.opDigest, op.featureSet);
+  return operationDigest(paramsFor(ws, r, node)) !== op.opDigest;
+}
+
 /** Controllers before feature set 2.0 hashed parameters differently: their digests cannot be compared. */
 const digestComparable = (featureSet: string | undefined) => featureSet === undefined || Number(featureSet.split('.')[0]) >= 2;
 
@@ -122,7 +134,7 @@ export function applyFailCounts(ws: WorkingSet): void {
     for (const r of ws.primitives) {
       if (!names.has(failCountName(r))) continue;
       const fc = failCount(ws, r, node);
-      if (fc > 0 && fc >= r.migrationThreshold) r.allowed.set(node.id, -INFINITY);
+      if (fc > 0 && fc >= r.migrationThreshold && !r.failCountCleared?.has(node.id)) r.allowed.set(node.id, -INFINITY);
     }
   }
 }

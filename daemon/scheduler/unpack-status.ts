@@ -30,6 +30,8 @@ export interface HistoryState {
   /** a hard error that bans the node (not installed) or every node (not configured) */
   hardError?: 'node' | 'cluster';
   stopFailed?: boolean;
+  /** the failure recorded as "<rsc>_last_failure_0" (its digest tells whether the parameters changed since) */
+  lastFailure?: LrmOp;
   /** history exists (probe done or ops ran) */
   known: boolean;
   /** the agent the history was recorded for (the lrm_resource entry itself) */
@@ -161,6 +163,7 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
     if (op.rcCode === OcfRc.ErrInstalled) st.hardError = 'node';
     if (op.rcCode === OcfRc.ErrConfigured) st.hardError = 'cluster';
     if (op.operation === 'stop') st.stopFailed = true;
+    if (op.id.endsWith('_last_failure_0')) st.lastFailure = op;
     st.failed = true;
     st.failure = op;
     st.onFail = onFail;

@@ -60,6 +60,8 @@ export interface SchedResource {
   failed: boolean;
   /** node -> failure still pending recovery on that node */
   failedOn: Set<string>;
+  /** nodes where the fail count is being cleared (the last failure was for other parameters): it bans nothing */
+  failCountCleared?: Set<string>;
   /** stopping failed: blocks everything on that node */
   blocked: boolean;
   /** node -> score; absent means not allowed */
