@@ -34,6 +34,7 @@ function clusterOptions(cib: Cib, now: Date): ClusterOptions {
     stonithAction: o['stonith-action'] === 'poweroff' ? 'off' : o['stonith-action'] ?? 'reboot',
     startupFencing: truthy(o['startup-fencing'], true),
     leaseFencing: false,
+    haveWatchdog: truthy(o['have-watchdog'], false),
   };
 }
 

@@ -18,9 +18,12 @@ export function markUnclean(node: SchedNode, reason: string): void {
   node.fenceReason = reason;
 }
 
-/** A fencing mechanism exists: a stonith-class resource, or vigil's lease-based self-fencing. */
+/**
+ * A fencing mechanism exists: a stonith-class resource, watchdog self-fencing (SBD: have-watchdog=true),
+ * or vigil's lease-based self-fencing.
+ */
 export function hasFencingDevice(ws: WorkingSet): boolean {
-  return ws.options.leaseFencing || ws.primitives.some((p) => p.def?.class === 'stonith');
+  return ws.options.leaseFencing || ws.options.haveWatchdog || ws.primitives.some((p) => p.def?.class === 'stonith');
 }
 
 /**

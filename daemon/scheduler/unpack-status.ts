@@ -17,6 +17,10 @@ export interface HistoryState {
   monitors?: Map<number, LrmOp>;
   /** last op was a successful migrate_to towards this node */
   migratedTo?: string;
+  /** when that migrate_to completed (epoch s) */
+  migrateToAt?: number;
+  /** the source was stopped right after a successful migrate_to towards `target` */
+  stoppedAfterMigrateTo?: { target?: string; at?: number };
   /** a successful migrate_from from this source made the resource active here */
   migratedFrom?: string;
   /** a migrate_to towards this node failed: the resource may be active there */
@@ -104,7 +108,11 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
     }
     const probe = op.operation === 'monitor' && !recurring;
     if (!probe) st.acted = true;
-    if (op.operation !== 'migrate_to' && !recurring) st.migratedTo = undefined;
+    if (op.operation !== 'migrate_to' && !recurring) {
+      // A stop right after a successful migrate_to: the migration may still have left the resource on the target.
+      st.stoppedAfterMigrateTo = op.operation === 'stop' && st.migratedTo !== undefined ? { target: st.migratedTo, at: st.migrateToAt } : undefined;
+      st.migratedTo = undefined;
+    }
     // Monitors for role="Stopped" expect "not running": finding the resource active there is a failure.
     const stoppedMonitor = recurring && def?.ops.some((o) => o.name === 'monitor' && o.intervalMs === op.intervalMs && /^stopped$/i.test(o.role ?? ''));
     if (stoppedMonitor && op.opStatus === OpStatus.Done) {
@@ -137,7 +145,10 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
       } else {
         st.role = activeRoleFor(op, st.role);
         if (op.operation !== 'monitor' || st.lastStart === undefined) st.lastStart = op;
-        if (op.operation === 'migrate_to') st.migratedTo = op.migrateTarget;
+        if (op.operation === 'migrate_to') {
+          st.migratedTo = op.migrateTarget;
+          st.migrateToAt = op.lastRcChange;
+        }
         if (op.operation === 'migrate_from') st.migratedFrom = op.migrateSource;
       }
       st.failed = false;

@@ -162,6 +162,8 @@ export interface ClusterOptions {
   startupFencing: boolean;
   /** vigil's lease-based self-fencing stands in for a fencing device (the runtime sets this) */
   leaseFencing: boolean;
+  /** have-watchdog: nodes fence themselves by watchdog (SBD), which also counts as a fencing device */
+  haveWatchdog: boolean;
 }
 
 export interface WorkingSet {

@@ -86,6 +86,11 @@ describe('fencing', () => {
     ]));
   });
 
+  it('watchdog self-fencing (have-watchdog=true, SBD) counts as a fencing device', () => {
+    const t = run(cib({ node2: 'lost', device: false, props: '<nvpair id="o2" name="have-watchdog" value="true"/>' }));
+    expect(t.summary.map((l) => l.replace(/\s+/g, ' '))).toContain("* Fence (reboot) node2 'peer is no longer part of the cluster'");
+  });
+
   it('with fencing disabled an offline node is never fenced and its history is not trusted', () => {
     const t = run(cib({ node2: 'lost', props: '' }).replace('name="stonith-enabled" value="true"', 'name="stonith-enabled" value="false"'));
     expect(t.actions.some((a) => a.kind === 'fence')).toBe(false);
