@@ -25,6 +25,8 @@ node -e '
     if (!fs.existsSync(f)) { failed++; continue; }   // a project that crashed before reporting
     const r = JSON.parse(fs.readFileSync(f, "utf8"));
     passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + (r.numTodoTests || 0);
+    // a file whose setup (beforeAll) failed fails none of its tests (they are skipped): count the file
+    for (const t of r.testResults) if (t.status === "failed" && !t.assertionResults.some((a) => a.status === "failed")) failed++;
   }
   console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
 ' $(for p in "${projects[@]}"; do echo "$results/$p.json"; done)

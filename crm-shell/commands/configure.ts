@@ -6,7 +6,7 @@ import { element, writeXml, type XmlElement } from '../../daemon/cib/xml.js';
 import { VigilError } from '../../daemon/util/errors.js';
 import { allResources, cibDocument, elementsWithId, keepNodes, REFERENCE_ELEMENTS, resourcesUnder, section } from '../configure/configuration.js';
 import { STATEMENT_PARSERS } from '../configure/parser.js';
-import { configurationWarnings } from '../configure/warnings.js';
+import { configurationWarnings, quorumPolicyWarning } from '../configure/warnings.js';
 import { writeCrm } from '../configure/write-crm.js';
 import { configurationFromCrm, configurationFromText, readConfigurationFile, readConfigurationText, validateConfiguration } from '../configuration-file.js';
 import { EXIT } from '../exit-codes.js';
@@ -60,7 +60,13 @@ function statementCommand(keyword: string): ShellCommand {
   return {
     summary: `define ${what}`,
     usage: grammar,
-    run: (session, args) => change(session, (conf) => configurationFromCrm(quoteArgs([keyword, ...args]), '<command line>', conf)),
+    run: (session, args) =>
+      change(session, (conf) => {
+        const next = configurationFromCrm(quoteArgs([keyword, ...args]), '<command line>', conf);
+        const policy = keyword === 'property' && args.some((a) => /^no-quorum-policy=/i.test(a)) ? quorumPolicyWarning(next) : undefined;
+        if (policy !== undefined) session.err(`warning: ${policy}`);
+        return next;
+      }),
     complete: (session, args) => completeStatement(session, [keyword, ...args]),
   };
 }

@@ -20,3 +20,23 @@ export function configurationWarnings(configuration: XmlElement): string[] {
   }
   return warnings;
 }
+
+/**
+ * no-quorum-policy=freeze|ignore cannot be honoured: vigil's quorum is etcd's majority, and a
+ * node cut off from it loses its lease and stops its resources (self-fence) whatever the CIB
+ * says, because the quorate side recovers them once that lease has expired. Keeping them
+ * running (freeze, ignore) would mean two copies. stop, demote and suicide all end the same way.
+ */
+export function quorumPolicyWarning(configuration: XmlElement): string | undefined {
+  for (const set of section(configuration, 'crm_config').children) {
+    const policy = set.children.find((p) => p.name === 'nvpair' && p.attrs.name === 'no-quorum-policy')?.attrs.value?.toLowerCase();
+    if (policy === 'freeze' || policy === 'ignore') {
+      return (
+        `no-quorum-policy=${policy} is not honoured: a node cut off from etcd's majority loses its lease and stops all its ` +
+        `resources (self-fence) whatever this property says, since the rest of the cluster recovers them once the lease expires ` +
+        `(it only changes what 'simulate' shows for a CIB without quorum)`
+      );
+    }
+  }
+  return undefined;
+}

@@ -3,15 +3,12 @@
  * number means seconds) or ISO 8601 durations such as "PT30S" / "P1DT2H".
  * Returns milliseconds, or undefined when the text is not a valid interval.
  */
+const UNIT_MS = new Map([['ms', 1], ['msec', 1], ['us', 0.001], ['usec', 0.001], ['s', 1000], ['sec', 1000], ['m', 60_000], ['min', 60_000], ['h', 3_600_000], ['hr', 3_600_000], ['d', 86_400_000]]);
+
 export function parseInterval(text: string): number | undefined {
   const t = text.trim();
   const simple = /^(\d+(?:\.\d+)?)\s*(ms|msec|s|sec|m|min|h|hr|d|us|usec)?$/i.exec(t);
-  if (simple) {
-    const n = Number(simple[1]);
-    const unit = (simple[2] ?? 's').toLowerCase();
-    const factor: Record<string, number> = { ms: 1, msec: 1, us: 0.001, usec: 0.001, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, hr: 3_600_000, d: 86_400_000 };
-    return Math.round(n * factor[unit]);
-  }
+  if (simple) return Math.round(Number(simple[1]) * UNIT_MS.get((simple[2] ?? 's').toLowerCase())!);
   const d = parseIsoDuration(t);
   return d === undefined ? undefined : d.seconds * 1000 + d.months * 30 * 86_400_000;
 }

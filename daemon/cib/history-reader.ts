@@ -48,20 +48,35 @@ export class HistoryReader {
     throw new CibValidationError(`<${element}${id !== undefined ? ` id="${id}"` : ''}>`, detail, this.file ? { file: this.file } : undefined);
   }
 
-  /** One lrm_resource, its history still empty. */
-  lrmResource(a: XmlAttributes): LrmResource {
-    const r: LrmResource = { id: '', class: undefined, provider: undefined, type: undefined, container: undefined, ops: [] };
+  // The lrm_resource being read: its object is made when it ends, with its history (no field set twice).
+  private resourceId = '';
+  private resourceClass?: string;
+  private resourceProvider?: string;
+  private resourceType?: string;
+  private resourceContainer?: string;
+
+  /** An lrm_resource starts: its attributes, kept until endResource. */
+  beginResource(a: XmlAttributes): void {
+    this.resourceId = '';
+    this.resourceClass = this.resourceProvider = this.resourceType = this.resourceContainer = undefined;
     for (let k = 0; k < a.count; k++) {
       switch (this.code(a, k)) {
-        case ID: r.id = a.value(k); break;
-        case CLASS: r.class = this.shared(a, k); break;
-        case PROVIDER: r.provider = this.shared(a, k); break;
-        case TYPE: r.type = this.shared(a, k); break;
-        case CONTAINER: r.container = a.value(k); break;
+        case ID: this.resourceId = a.value(k); break;
+        case CLASS: this.resourceClass = this.shared(a, k); break;
+        case PROVIDER: this.resourceProvider = this.shared(a, k); break;
+        case TYPE: this.resourceType = this.shared(a, k); break;
+        case CONTAINER: this.resourceContainer = a.value(k); break;
       }
     }
-    if (r.id === '') this.fail('lrm_resource', undefined, 'missing required attribute "id"');
-    return r;
+    if (this.resourceId === '') this.fail('lrm_resource', undefined, 'missing required attribute "id"');
+  }
+
+  /** The lrm_resource begun last, with its history entries in `ops` (taken as they are). */
+  endResource(ops: LrmOp[]): LrmResource {
+    return {
+      id: this.resourceId, class: this.resourceClass, provider: this.resourceProvider, type: this.resourceType,
+      container: this.resourceContainer, ops,
+    };
   }
 
   /** One lrm_rsc_op. */

@@ -29,7 +29,8 @@ export function parseCib(input: string | XmlElement, file?: string): Cib {
 class CibTreeBuilder extends XmlTreeBuilder {
   /** depth inside a streamed lrm_resource (0: not in one) */
   private depth = 0;
-  private resource?: LrmResource;
+  /** where the streamed resource goes: its lrm_resources element's list */
+  private resources: LrmResource[] = [];
   /** the streamed resource's entries so far (its ops array is made to measure when it closes) */
   private readonly ops: LrmOp[] = [];
 
@@ -43,10 +44,10 @@ class CibTreeBuilder extends XmlTreeBuilder {
       return;
     }
     const parent = this.current;
-    if (name === 'lrm_resource' && parent?.name === 'lrm_resources') {
+    if (name === 'lrm_resource' && parent !== undefined && parent.name === 'lrm_resources') {
       this.depth = 1;
-      this.resource = this.parser.history.lrmResource(attrs);
-      this.parser.addPrebuiltResource(parent, this.resource);
+      this.resources = this.parser.prebuiltResources(parent);
+      this.parser.history.beginResource(attrs);
       return;
     }
     super.open(name, attrs);
@@ -55,7 +56,7 @@ class CibTreeBuilder extends XmlTreeBuilder {
   override close(name: string, text: string | undefined): void {
     if (this.depth > 0) {
       if (--this.depth === 0) {
-        this.resource!.ops = this.ops.length === 1 ? [this.ops[0]] : this.ops.slice();
+        this.resources.push(this.parser.history.endResource(this.ops.length === 1 ? [this.ops[0]] : this.ops.slice()));
         this.ops.length = 0;
       }
       return;
@@ -63,6 +64,10 @@ class CibTreeBuilder extends XmlTreeBuilder {
     super.close(name, text);
   }
 }
+
+/** attributes of <op> with a meaning of their own (any other is op meta, like start-delay) */
+const OP_FIELDS = new Set(['id', 'name', 'interval', 'timeout', 'role', 'on-fail', 'enabled', 'record-pending', 'description']);
+const ON_FAIL = new Set(['ignore', 'block', 'stop', 'restart', 'standby', 'fence', 'demote', 'restart-container', 'reset']);
 
 const describe = (el: XmlElement) => `<${el.name}${el.attrs.id !== undefined ? ` id="${el.attrs.id}"` : ''}>`;
 const isTrue = (v: string | undefined, dflt: boolean) =>
@@ -352,12 +357,12 @@ class CibParser {
     if (interval === undefined) this.fail(el, 'missing required attribute "interval"');
     const meta: Record<string, string> = {};
     for (const s of childrenNamed(el, 'meta_attributes')) for (const p of this.attributeSet(s).pairs) meta[p.name] = p.value;
-    for (const [k, v] of Object.entries(el.attrs)) if (!['id', 'name', 'interval', 'timeout', 'role', 'on-fail', 'enabled', 'record-pending', 'description'].includes(k)) meta[k] = v;
+    for (const k in el.attrs) if (!OP_FIELDS.has(k)) meta[k] = el.attrs[k];
     const timeoutText = el.attrs.timeout ?? meta.timeout;
     const timeout = timeoutText !== undefined ? parseInterval(timeoutText) : undefined;
     if (timeoutText !== undefined && timeout === undefined) this.fail(el, `invalid timeout "${timeoutText}"`);
     const onFail = el.attrs['on-fail'] ?? meta['on-fail'];
-    if (onFail !== undefined && !['ignore', 'block', 'stop', 'restart', 'standby', 'fence', 'demote', 'restart-container', 'reset'].includes(onFail)) this.fail(el, `invalid on-fail "${onFail}"`);
+    if (onFail !== undefined && !ON_FAIL.has(onFail)) this.fail(el, `invalid on-fail "${onFail}"`);
     const enabled = el.attrs.enabled ?? meta.enabled;
     const recordPending = el.attrs['record-pending'] ?? meta['record-pending'];
     return {
@@ -443,9 +448,8 @@ class CibParser {
     const lrmResources = lrm ? firstChild(lrm, 'lrm_resources') : undefined;
     const resources: LrmResource[] = (lrmResources && this.prebuilt.get(lrmResources)) || [];
     for (const r of lrmResources ? childrenNamed(lrmResources, 'lrm_resource') : []) {
-      const res = this.history.lrmResource(attributesOf(r.attrs));
-      for (const o of childrenNamed(r, 'lrm_rsc_op')) res.ops.push(this.history.lrmOp(attributesOf(o.attrs)));
-      resources.push(res);
+      this.history.beginResource(attributesOf(r.attrs));
+      resources.push(this.history.endResource(childrenNamed(r, 'lrm_rsc_op').map((o) => this.history.lrmOp(attributesOf(o.attrs)))));
     }
     return {
       // Old status entries may carry only the node's name: Pacemaker then finds the node by uname.
@@ -457,7 +461,10 @@ class CibParser {
   /** lrm_resource entries built while scanning, per lrm_resources element */
   private readonly prebuilt = new Map<XmlElement, LrmResource[]>();
 
-  addPrebuiltResource(lrmResources: XmlElement, r: LrmResource): void {
-    (this.prebuilt.get(lrmResources) ?? this.prebuilt.set(lrmResources, []).get(lrmResources)!).push(r);
+  /** The list of lrm_resource entries built while scanning for `lrmResources`. */
+  prebuiltResources(lrmResources: XmlElement): LrmResource[] {
+    let list = this.prebuilt.get(lrmResources);
+    if (list === undefined) this.prebuilt.set(lrmResources, (list = []));
+    return list;
   }
 }

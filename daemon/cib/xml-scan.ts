@@ -105,16 +105,20 @@ function grown(a: Int32Array<ArrayBuffer>, fill: number): Int32Array<ArrayBuffer
 }
 
 
+/** size of the name hint table (a power of two) */
+const HINTS = 4096;
+
 class Scanner implements XmlAttributes {
   private i = 0;
   count = 0;
   /** per attribute slot of the current element: name, and where its value begins and ends */
-  private readonly names: string[] = [];
-  private keys = new Int32Array(32);
-  private begins = new Int32Array(32);
-  private ends = new Int32Array(32);
+  private readonly names: string[] = new Array<string>(64).fill('');
+  // Sized so that they rarely grow: optimized code takes a field never reassigned for a constant.
+  private keys = new Int32Array(64);
+  private begins = new Int32Array(64);
+  private ends = new Int32Array(64);
   /** per attribute slot: the decoded value when it holds a reference ('&' is rare, so decoded while scanning) */
-  private readonly decoded: (string | undefined)[] = [];
+  private readonly decoded: (string | undefined)[] = new Array<string | undefined>(64).fill(undefined);
   /** the first '<' after the current tag's own: a value reaching it holds a '<' */
   private tagLimit = -1;
   /** no '&' lies between the last value checked and here (s.length: none left) */
@@ -128,10 +132,16 @@ class Scanner implements XmlAttributes {
   private readonly nameById: string[] = [];
   private readonly nameByText = new Map<string, number>();
   private nameId = 0;
-  /** per name id: the element it last appeared in as an attribute (duplicate check) */
-  private seenIn = new Int32Array(64);
-  /** per name id: the name id scanned right after it last time (-1: none yet); only a hint, checked on use */
-  private nextName = new Int32Array(64).fill(-1);
+  /** per name id: the element it last appeared in as an attribute (duplicate check; sized so that it rarely grows, see keys) */
+  private seenIn = new Int32Array(1024);
+  /**
+   * Which name came next last time, per context (the element's name and the
+   * attribute before, hashed into a small table): attributes come in the same
+   * order element after element. Only a hint, checked on use.
+   */
+  private readonly nextName = new Int32Array(HINTS).fill(-1);
+  /** the name id of the element being scanned */
+  private elementName = 0;
   private element = 0;
 
   constructor(
@@ -222,7 +232,8 @@ class Scanner implements XmlAttributes {
     const s = this.s;
     const start = this.i;
     // Attributes come in the same order element after element: try the name that followed last time.
-    const guess = this.nextName[this.nameId];
+    const context = (Math.imul(this.elementName, 0x9e3779b1) ^ this.nameId) & (HINTS - 1);
+    const guess = this.nextName[context];
     if (guess >= 0) {
       const g = this.nameById[guess];
       const len = g.length;
@@ -243,7 +254,7 @@ class Scanner implements XmlAttributes {
     h = (h + Math.imul(len, 0x9e3779b1)) | 0;
     let id = this.nameByHash.get(h);
     if (id === undefined || !this.sameName(this.nameById[id], start, len)) id = this.intern(s.slice(start, i), h, id === undefined);
-    this.nextName[this.nameId] = id;
+    this.nextName[context] = id;
     this.nameId = id;
     return this.nameById[id];
   }
@@ -263,94 +274,124 @@ class Scanner implements XmlAttributes {
       const key: Record<string, true> = { [text]: true };
       for (const k in key) this.nameById.push(k);
       this.nameByText.set(text, id);
-      if (id >= this.seenIn.length) {
-        this.seenIn = grown(this.seenIn, 0);
-        this.nextName = grown(this.nextName, -1);
-      }
+      if (id >= this.seenIn.length) this.seenIn = grown(this.seenIn, 0);
     }
     if (hashFree) this.nameByHash.set(hash, id);
     return id;
   }
 
+  // Open elements as parallel stacks (no object per element): name, text so far, child count.
+  private readonly openNames: string[] = [];
+  private readonly openTexts: string[] = [];
+  private readonly openChildren: number[] = [];
+  private depth = 0;
+  private rootSeen = false;
+
+  /**
+   * The document loop only finds the next markup; each tag is its own method,
+   * so that the hot ones are optimized as functions early on and a late
+   * first (e.g. the first status entry) deoptimizes one tag, not the loop.
+   */
   document(): void {
+    // In slices of tags: each slice is a call, optimized like any hot function (see above).
+    while (this.tags(512));
+    if (this.depth > 0) this.fail(`unclosed element <${this.openNames[this.depth - 1]}>`);
+    if (!this.rootSeen) this.fail('no root element');
+  }
+
+  /** Up to `budget` pieces of markup; false at the end of the text. */
+  private tags(budget: number): boolean {
     const s = this.s;
-    // Open elements as parallel stacks (no object per element): name, text so far, child count.
-    const openNames: string[] = [];
-    const openTexts: string[] = [];
-    const openChildren: number[] = [];
-    let depth = 0;
-    let rootSeen = false;
-    while (this.i < s.length) {
+    for (let n = 0; n < budget; n++) {
+      if (this.i >= s.length) return false;
       // An element's tag already found the next '<' (see tagLimit).
       const lt = this.tagLimit >= this.i ? this.tagLimit : s.indexOf('<', this.i);
       const textEnd = lt === -1 || lt >= s.length ? s.length : lt;
-      if (textEnd > this.i) {
-        // Text matters only in elements without children (see XmlElement.text).
-        if (depth > 0 && openChildren[depth - 1] === 0) openTexts[depth - 1] += s.slice(this.i, textEnd);
-        else if (depth === 0 && s.slice(this.i, textEnd).trim() !== '') this.fail('text outside the root element');
-      }
-      if (textEnd === s.length) break;
+      if (textEnd > this.i) this.textUpTo(textEnd);
+      if (textEnd === s.length) return false;
       this.i = lt;
       const next = s.charCodeAt(lt + 1);
-      if (next === 63 /* ? */) this.skipPast('?>', 'processing instruction');
-      else if (s.startsWith('<!--', lt)) this.skipPast('-->', 'comment');
-      else if (s.startsWith('<![CDATA[', lt)) {
-        const end = s.indexOf(']]>', lt);
-        if (end === -1) this.fail('unterminated CDATA section');
-        if (depth === 0) this.fail('CDATA outside the root element');
-        openTexts[depth - 1] += s.slice(lt + 9, end).replace(/&/g, '&amp;');
-        this.i = end + 3;
-      } else if (next === 33 /* ! */) this.skipPast('>', 'declaration');
-      else if (next === 47 /* / */) {
-        this.i = lt + 2;
-        const name = this.scanName();
-        let c = s.charCodeAt(this.i);
-        while (c <= 32) c = s.charCodeAt(++this.i);
-        if (c !== 62) this.fail(`expected ">" to close </${name}>`);
-        this.i++;
-        if (depth === 0) this.fail(`closing tag </${name}> without an open element`, lt);
-        const open = openNames[--depth];
-        if (open !== name) this.fail(`closing tag </${name}> does not match <${open}>`, lt);
-        this.handler.close(name, openChildren[depth] > 0 ? undefined : this.text(openTexts[depth]));
-      } else {
-        if (rootSeen && depth === 0) this.fail('more than one root element', lt);
-        rootSeen = true;
-        this.i = lt + 1;
-        const name = this.scanName();
-        const limit = s.indexOf('<', this.i);
-        this.tagLimit = limit === -1 ? s.length : limit;
-        this.element++;
-        let count = 0;
-        let selfClosing = false;
-        for (;;) {
-          let c = s.charCodeAt(this.i);
-          while (c <= 32) c = s.charCodeAt(++this.i);
-          if (c === 62) {
-            this.i++;
-            break;
-          }
-          if (c === 47 && s.charCodeAt(this.i + 1) === 62) {
-            this.i += 2;
-            selfClosing = true;
-            break;
-          }
-          if (Number.isNaN(c)) this.fail(`unterminated tag <${name}>`, lt);
-          this.attribute(count++);
-        }
-        if (depth > 0) openChildren[depth - 1]++;
-        this.count = count;
-        this.handler.open(name, this);
-        if (selfClosing) this.handler.close(name, undefined);
-        else {
-          openNames[depth] = name;
-          openTexts[depth] = '';
-          openChildren[depth] = 0;
-          depth++;
-        }
-      }
+      if (next === 47 /* / */) this.endTag(lt);
+      else if (next === 33 /* ! */ || next === 63 /* ? */) this.markup(lt);
+      else this.startTag(lt);
     }
-    if (depth > 0) this.fail(`unclosed element <${openNames[depth - 1]}>`);
-    if (!rootSeen) this.fail('no root element');
+    return true;
+  }
+
+  /** Text between the cursor and `end`: it matters only in elements without children (see XmlElement.text). */
+  private textUpTo(end: number): void {
+    const depth = this.depth;
+    if (depth > 0 && this.openChildren[depth - 1] === 0) this.openTexts[depth - 1] += this.s.slice(this.i, end);
+    else if (depth === 0 && this.s.slice(this.i, end).trim() !== '') this.fail('text outside the root element');
+  }
+
+  /** A processing instruction, comment, CDATA section or declaration at `lt`. */
+  private markup(lt: number): void {
+    const s = this.s;
+    if (s.charCodeAt(lt + 1) === 63 /* ? */) this.skipPast('?>', 'processing instruction');
+    else if (s.startsWith('<!--', lt)) this.skipPast('-->', 'comment');
+    else if (s.startsWith('<![CDATA[', lt)) {
+      const end = s.indexOf(']]>', lt);
+      if (end === -1) this.fail('unterminated CDATA section');
+      if (this.depth === 0) this.fail('CDATA outside the root element');
+      this.openTexts[this.depth - 1] += s.slice(lt + 9, end).replace(/&/g, '&amp;');
+      this.i = end + 3;
+    } else this.skipPast('>', 'declaration');
+  }
+
+  private endTag(lt: number): void {
+    const s = this.s;
+    this.i = lt + 2;
+    const name = this.scanName();
+    let c = s.charCodeAt(this.i);
+    while (c <= 32) c = s.charCodeAt(++this.i);
+    if (c !== 62) this.fail(`expected ">" to close </${name}>`);
+    this.i++;
+    if (this.depth === 0) this.fail(`closing tag </${name}> without an open element`, lt);
+    const depth = --this.depth;
+    const open = this.openNames[depth];
+    if (open !== name) this.fail(`closing tag </${name}> does not match <${open}>`, lt);
+    this.handler.close(name, this.openChildren[depth] > 0 ? undefined : this.text(this.openTexts[depth]));
+  }
+
+  private startTag(lt: number): void {
+    const s = this.s;
+    if (this.rootSeen && this.depth === 0) this.fail('more than one root element', lt);
+    this.rootSeen = true;
+    this.i = lt + 1;
+    const name = this.scanName();
+    this.elementName = this.nameId;
+    const limit = s.indexOf('<', this.i);
+    this.tagLimit = limit === -1 ? s.length : limit;
+    this.element++;
+    let count = 0;
+    let selfClosing = false;
+    for (;;) {
+      let c = s.charCodeAt(this.i);
+      while (c <= 32) c = s.charCodeAt(++this.i);
+      if (c === 62) {
+        this.i++;
+        break;
+      }
+      if (c === 47 && s.charCodeAt(this.i + 1) === 62) {
+        this.i += 2;
+        selfClosing = true;
+        break;
+      }
+      if (Number.isNaN(c)) this.fail(`unterminated tag <${name}>`, lt);
+      this.attribute(count++);
+    }
+    const depth = this.depth;
+    if (depth > 0) this.openChildren[depth - 1]++;
+    this.count = count;
+    this.handler.open(name, this);
+    if (selfClosing) this.handler.close(name, undefined);
+    else {
+      this.openNames[depth] = name;
+      this.openTexts[depth] = '';
+      this.openChildren[depth] = 0;
+      this.depth = depth + 1;
+    }
   }
 
   /** name="value" (or 'value') at the cursor, into slot k. */

@@ -1,8 +1,11 @@
-import type { Campaign, ElectionObserver, Etcd3 } from 'etcd3';
+import { Election, type Campaign, type Etcd3, type Watcher } from 'etcd3';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DC_ELECTION } from '../cib/store-keys.js';
 import type { Lifecycle } from '../util/lifecycle.js';
 import type { Logger } from '../util/logger.js';
+
+/** Where etcd3's election API keeps the campaign keys of the DC election (Election.prefix/name/). */
+const CAMPAIGN_PREFIX = `${Election.prefix}/${DC_ELECTION}/`;
 
 export interface DcElectionOptions {
   client: Etcd3;
@@ -20,7 +23,10 @@ export interface DcElectionOptions {
  */
 export class DcElection implements Lifecycle {
   private campaign?: Campaign;
-  private observer?: ElectionObserver;
+  private watcher?: Watcher;
+  /** The leader as last read, and the etcd revision it was read at (older reads are ignored). */
+  private leader?: string;
+  private leaderRevision = -1;
   private elected = false;
   private stopped = false;
 
@@ -31,16 +37,34 @@ export class DcElection implements Lifecycle {
   }
 
   get dc(): string | undefined {
-    return this.observer?.leader();
+    return this.leader;
   }
 
   async start(): Promise<void> {
     this.stopped = false;
-    const election = this.o.client.election(DC_ELECTION, this.o.ttlS);
-    this.observer = await election.observe();
-    this.observer.on('change', () => this.observed());
-    this.observer.on('error', (err) => this.o.log.warn({ err: err.message }, 'DC observer error'));
+    // Not etcd3's ElectionObserver: with no leader yet it takes the last of several campaign
+    // keys created in one watch batch as the leader (the newest, not the oldest), so the real
+    // DC saw "another node holds the DC role" and stepped down. The leader is re-read instead:
+    // the campaign key with the lowest create revision, as etcd's own election defines it.
+    this.watcher = await this.o.client.watch().prefix(CAMPAIGN_PREFIX).create();
+    const reread = () =>
+      void this.readLeader().catch((err: unknown) => this.o.log.warn({ err: (err as Error).message }, 'cannot read the DC; retrying on the next change'));
+    this.watcher.on('put', reread);
+    this.watcher.on('delete', reread);
+    this.watcher.on('connected', reread);
+    await this.readLeader();
     this.campaignFor();
+  }
+
+  private async readLeader(): Promise<void> {
+    const res = await this.o.client.getAll().prefix(CAMPAIGN_PREFIX).sort('Create', 'Ascend').limit(1).exec();
+    const revision = Number(res.header.revision);
+    if (revision < this.leaderRevision || this.stopped) return;
+    this.leaderRevision = revision;
+    const leader = res.kvs[0]?.value.toString();
+    if (leader === this.leader) return;
+    this.leader = leader;
+    this.observed();
   }
 
   /**
@@ -49,7 +73,7 @@ export class DcElection implements Lifecycle {
    * so two controllers never run side by side.
    */
   private observed(): void {
-    const leader = this.observer?.leader();
+    const leader = this.leader;
     this.o.log.info({ dc: leader ?? null }, 'DC changed');
     if (this.elected && leader !== undefined && leader !== this.o.node) {
       this.o.log.warn({ dc: leader }, 'another node holds the DC role: stepping down');
@@ -100,6 +124,6 @@ export class DcElection implements Lifecycle {
     this.campaign = undefined;
     this.depose();
     await campaign?.resign().catch(() => undefined);
-    await this.observer?.cancel().catch(() => undefined);
+    await this.watcher?.cancel().catch(() => undefined);
   }
 }

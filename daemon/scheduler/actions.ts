@@ -18,6 +18,8 @@ export function getAction(ws: WorkingSet, rsc: SchedResource | undefined, task: 
   const a: SchedAction = {
     id: ws.actions.length, key, task, rsc, node, intervalMs: opts.intervalMs ?? 0, pseudo: opts.pseudo ?? false, optional: opts.optional,
     runnable: opts.runnable ?? (opts.pseudo ? true : node !== undefined), meta: {}, before: [], afterEdges: [],
+    // Set later on some actions only: present from the start so that all actions share one object shape.
+    reason: undefined, probe: undefined, requiresAny: undefined,
   };
   ws.actions.push(a);
   ws.actionByKey.set(fullKey, a);

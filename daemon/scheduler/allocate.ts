@@ -17,7 +17,7 @@ function sortWeights(ws: WorkingSet, r: SchedResource): Map<string, number> {
     return new Map([...(first?.allowed ?? [])].map(([id, score]) => [id, score <= -INFINITY ? -INFINITY : 0]));
   }
   const lead = r.kind === 'group' ? r.children[0] : r;
-  return mergeColocatedScores(ws, lead, new Map(lead.allowed), 1, new Set(), true);
+  return mergeColocatedScores(ws, lead, lead.allowed, 1, new Set(), true);
 }
 
 /**
@@ -85,7 +85,7 @@ export function assignPrimitive(ws: WorkingSet, r: SchedResource, extraFilter?: 
   } else if (r.nextRole === 'Stopped' || r.targetRole === 'Stopped' || r.blocked) {
     assignTo(ws, r, r.blocked ? cur : undefined);
   } else {
-    const scores = mergeColocatedScores(ws, r, new Map(r.allowed), 1, new Set());
+    const scores = mergeColocatedScores(ws, r, r.allowed, 1, new Set());
     const chosen = chooseNode(ws, r, scores, { filter: extraFilter, prefer, current: cur });
     if (preferOnly && chosen !== prefer) {
       r.assigning = false;

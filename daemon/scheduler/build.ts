@@ -77,6 +77,9 @@ function newResource(f: ResourceFactory, id: string, kind: SchedResource['kind']
     running: new Map(), failed: false, failedOn: new Set(), blocked: false, allowed: new Map(), provisional: true, assigning: false,
     withPrimaries: [], withDependents: [], restartFor: new Map(), danglingOn: new Set(), migrating: false, activeMonitors: new Map(),
     utilization: {},
+    // Every optional field from the start: one object shape for all resources keeps the scheduler's property reads monomorphic.
+    def: undefined, groupDef: undefined, cloneDef: undefined, assignedTo: undefined, nextRole: undefined, stopReason: undefined,
+    startBlockedReason: undefined, instance: undefined, orphan: undefined,
   };
   f.ws.resourceById.set(id, r);
   return r;

@@ -81,11 +81,15 @@ export function applyColocation(ws: WorkingSet, col: SchedColocation, target: Sc
   if (col.dependentRole === 'Promoted' || col.dependentRole === 'Unpromoted' || col.primaryRole === 'Unpromoted') return;
   // Promotion is not modelled yet: a promoted primary is taken to stay promoted where it is now.
   const where = col.primaryRole === 'Promoted' ? assignedNodes(col.primary).filter((n) => promotedOn(col.primary, n)) : assignedNodes(col.primary);
-  const values = new Set(where.map((n) => attrOf(n, col.nodeAttribute)));
   if (where.length === 0 && col.score < 0) return;
+  // Node names are unique: colocation by #uname matches exactly the primary's nodes (flagged by position).
+  const byName = col.nodeAttribute === '#uname';
+  const onPrimary = byName ? new Uint8Array(ws.nodes.length) : undefined;
+  if (onPrimary) for (const n of where) onPrimary[n.index] = 1;
+  const values = byName ? undefined : new Set(where.map((n) => attrOf(n, col.nodeAttribute)));
   for (const [nodeId, score] of target.allowed) {
     const node = ws.nodeById.get(nodeId)!;
-    const match = values.has(attrOf(node, col.nodeAttribute));
+    const match = onPrimary ? onPrimary[node.index] === 1 : values!.has(attrOf(node, col.nodeAttribute));
     if (col.score >= INFINITY) {
       if (!match) target.allowed.set(nodeId, -INFINITY);
     } else if (col.score <= -INFINITY) {
@@ -95,7 +99,8 @@ export function applyColocation(ws: WorkingSet, col: SchedColocation, target: Sc
 }
 
 /**
- * Folds colocated resources' node preferences into `scores`, scaled by
+ * Folds colocated resources' node preferences into a copy of `scores` (which
+ * is returned itself when nothing is folded in, never changed), scaled by
  * score/INFINITY and recursively: a primary's dependents (how Pacemaker lets
  * dependents pull their primary) or, forwards, a dependent's primaries (used to
  * order resources for assignment). A contribution that would leave no usable

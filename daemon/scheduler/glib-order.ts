@@ -93,19 +93,24 @@ export function hashTableOrder(keys: readonly string[]): string[] {
   return t.slots.filter((k): k is string => k !== undefined);
 }
 
+/** A comparison of list positions (an object, so that each user's comparison is one class: calls to it stay monomorphic). */
+export interface PositionOrder {
+  compare(a: number, b: number): number;
+}
+
 /**
- * The item g_list_sort would put first, without sorting the rest: a merge
- * takes the left run's head unless the right one's compares before it, so the
- * head of a merged run is the winner of its two halves' heads. Splitting as
- * g_list_sort does decides ties (and non-transitive comparisons) exactly as
- * the full sort would, in n - 1 comparisons instead of n log n. `order` holds
- * the items (from..to-1, at least one) in list order.
+ * The list position g_list_sort would put first, without sorting the rest: a
+ * merge takes the left run's head unless the right one's compares before it,
+ * so the head of a merged run is the winner of its two halves' heads.
+ * Splitting as g_list_sort does decides ties (and non-transitive comparisons)
+ * exactly as the full sort would, in n - 1 comparisons instead of n log n.
+ * Items are identified by their list positions from..to-1 (at least one).
  */
-export function listSortHead(order: Int32Array, compare: (a: number, b: number) => number, from = 0, to = order.length): number {
+export function listSortHead(from: number, to: number, order: PositionOrder): number {
   const n = to - from;
-  if (n === 1) return order[from];
+  if (n === 1) return from;
   const mid = from + (n >> 1);
-  const left = listSortHead(order, compare, from, mid);
-  const right = listSortHead(order, compare, mid, to);
-  return compare(left, right) <= 0 ? left : right;
+  const left = listSortHead(from, mid, order);
+  const right = listSortHead(mid, to, order);
+  return order.compare(left, right) <= 0 ? left : right;
 }

@@ -131,7 +131,7 @@ export function propagateOrderings(ws: WorkingSet): void {
   const anyOf = ws.actions.filter((a) => a.requiresAny);
   let queue: SchedAction[] = [...ws.actions];
   for (;;) {
-    propagateFrom(queue);
+    propagateFrom(ws, queue);
     // A "requires any" action is unrunnable only once none of its predecessors can run.
     queue = anyOf.filter((a) => a.runnable && a.before.length > 0 && a.before.every((e) => !e.first.runnable));
     if (queue.length === 0) return;
@@ -139,18 +139,21 @@ export function propagateOrderings(ws: WorkingSet): void {
   }
 }
 
-function propagateFrom(initial: SchedAction[]): void {
+function propagateFrom(ws: WorkingSet, initial: SchedAction[]): void {
+  // A FIFO read from a moving head (shift() is linear in the queue's length), flags indexed by action id.
   const queue = [...initial];
-  const queued = new Set(queue);
+  let head = 0;
+  const queued = new Uint8Array(ws.actions.length);
+  for (const a of queue) queued[a.id] = 1;
   const push = (a: SchedAction) => {
-    if (!queued.has(a)) {
-      queued.add(a);
+    if (queued[a.id] === 0) {
+      queued[a.id] = 1;
       queue.push(a);
     }
   };
-  while (queue.length) {
-    const a = queue.shift()!;
-    queued.delete(a);
+  while (head < queue.length) {
+    const a = queue[head++];
+    queued[a.id] = 0;
     for (const e of a.afterEdges) {
       const t = e.then;
       const blocks = !t.requiresAny && (e.flags.runnableFirst || (e.flags.runnableFirstIfStopped && startsAnew(t)));

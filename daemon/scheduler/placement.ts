@@ -1,5 +1,5 @@
 import { INFINITY } from '../cib/score.js';
-import { hashTableOrder, listSortHead } from './glib-order.js';
+import { hashTableOrder, listSortHead, type PositionOrder } from './glib-order.js';
 import { colocatedUtilization, compareCapacity, fits } from './utilization.js';
 import { nodeAvailable, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
@@ -27,66 +27,90 @@ const byName = (a: SchedNode, b: SchedNode) => (a.uname < b.uname ? -1 : a.uname
  */
 export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string, number>, hints: PlacementHints = {}): SchedNode | undefined {
   const strategy = ws.options.placementStrategy;
-  const nodes = candidateOrder(ws, scores);
+  // Positions in list order; weight[p] is the score of nodes[p] (bans included), effective[p] also -INFINITY where unavailable.
+  const nodes = candidateList(ws, scores);
   const m = nodes.length;
-  // Positions in hash order; weight[p] is the score of nodes[p] (bans included).
+  if (m === 0) return undefined;
   const weight = new Float64Array(m);
-  for (let p = 0; p < m; p++) weight[p] = hints.filter && !hints.filter(nodes[p]) ? -INFINITY : scores.get(nodes[p].id)!;
-  const usable = (p: number) => nodeAvailable(nodes[p]) && weight[p] >= 0;
+  const effective = new Float64Array(m);
+  for (let p = 0; p < m; p++) {
+    const n = nodes[p];
+    weight[p] = hints.filter && !hints.filter(n) ? BANNED : scores.get(n.id)!;
+    effective[p] = nodeAvailable(n) ? weight[p] : BANNED;
+  }
   if (strategy !== 'default') {
     const together = colocatedUtilization(r);
     let need = r.utilization;
-    for (let p = 0; p < m; p++) if (usable(p) && fits(nodes[p], together)) need = together;
-    for (let p = 0; p < m; p++) if (usable(p) && !fits(nodes[p], need)) weight[p] = -INFINITY;
+    for (let p = 0; p < m; p++) if (effective[p] >= 0 && fits(nodes[p], together)) need = together;
+    for (let p = 0; p < m; p++) if (effective[p] >= 0 && !fits(nodes[p], need)) weight[p] = effective[p] = BANNED;
   }
-  if (m === 0) return undefined;
-  // g_hash_table_get_values lists the table backwards.
-  const listed = new Int32Array(m);
-  for (let p = 0; p < m; p++) listed[p] = m - 1 - p;
-  // The comparison runs for every candidate: work out availability once per node.
-  const effective = new Float64Array(m);
-  for (let p = 0; p < m; p++) effective[p] = nodeAvailable(nodes[p]) ? weight[p] : -INFINITY;
   // Only the node the sort would list first matters (the order itself is by effective score first).
-  const best = listSortHead(listed, (pa, pb) => {
-    const wa = effective[pa];
-    const wb = effective[pb];
+  const best = listSortHead(0, m, new CandidateRanking(nodes, effective, strategy, hints.current));
+  const preferAt = hints.prefer ? nodes.indexOf(hints.prefer) : -1;
+  if (preferAt >= 0 && weight[preferAt] >= weight[best] && effective[preferAt] >= 0) return nodes[preferAt];
+  let chosen = best;
+  const uniqueInstance = r.parent?.kind === 'clone' && /^(true|on|yes|y|1)$/i.test(r.parent.meta['globally-unique'] ?? '');
+  const curAt = hints.current ? nodes.indexOf(hints.current) : -1;
+  // The current node is kept when it ties with the best: the sorted list starts with every node of the best score.
+  if (!uniqueInstance && effective[best] > 0 && curAt >= 0 && effective[curAt] === effective[best]) chosen = curAt;
+  return effective[chosen] >= 0 ? nodes[chosen] : undefined;
+}
+
+/** Pacemaker's node order for placement: score (unavailable nodes last), free capacity, resources placed, the current node, name. */
+class CandidateRanking implements PositionOrder {
+  constructor(
+    private readonly nodes: SchedNode[],
+    private readonly effective: Float64Array,
+    private readonly strategy: string,
+    private readonly current: SchedNode | undefined,
+  ) {}
+
+  compare(pa: number, pb: number): number {
+    const wa = this.effective[pa];
+    const wb = this.effective[pb];
     if (wa !== wb) return wa > wb ? -1 : 1;
-    const a = nodes[pa];
-    const b = nodes[pb];
-    if (strategy === 'minimal') return byName(a, b);
-    if (strategy === 'balanced') {
+    const a = this.nodes[pa];
+    const b = this.nodes[pb];
+    if (this.strategy === 'minimal') return byName(a, b);
+    if (this.strategy === 'balanced') {
       const c = compareCapacity(a, b);
       if (c !== 0) return c < 0 ? -1 : 1;
     }
     if (a.assignedCount !== b.assignedCount) return a.assignedCount < b.assignedCount ? -1 : 1;
-    if (hints.current === a) return -1;
-    if (hints.current === b) return 1;
+    if (this.current === a) return -1;
+    if (this.current === b) return 1;
     return byName(a, b);
-  });
-  const preferAt = hints.prefer ? nodes.indexOf(hints.prefer) : -1;
-  let chosen = preferAt >= 0 && weight[preferAt] >= weight[best] && usable(preferAt) ? preferAt : -1;
-  if (chosen < 0) {
-    chosen = best;
-    const uniqueInstance = r.parent?.kind === 'clone' && /^(true|on|yes|y|1)$/i.test(r.parent.meta['globally-unique'] ?? '');
-    const curAt = hints.current ? nodes.indexOf(hints.current) : -1;
-    // The current node is kept when it ties with the best: the sorted list starts with every node of the best score.
-    if (!uniqueInstance && weight[best] > 0 && nodeAvailable(nodes[best]) && curAt >= 0 && usable(curAt) && weight[curAt] === weight[best]) chosen = curAt;
   }
-  return usable(chosen) ? nodes[chosen] : undefined;
 }
 
-const orderMemo = new WeakMap<WorkingSet, Map<string, SchedNode[]>>();
+/** A score no node can be chosen with (a constant, so that optimised code need not negate INFINITY). */
+const BANNED = -INFINITY;
 
-/** A resource's candidate nodes in Pacemaker's table order; most resources share one node set, so it is worked out once per set. */
-function candidateOrder(ws: WorkingSet, scores: Map<string, number>): SchedNode[] {
+interface CandidateList {
+  ids: string[];
+  nodes: SchedNode[];
+}
+
+const listMemo = new WeakMap<WorkingSet, CandidateList[]>();
+
+/**
+ * A resource's candidate nodes as g_hash_table_get_values lists them (table
+ * order, backwards). Most resources share one node set, in the same order, so
+ * each distinct sequence of node ids is worked out once.
+ */
+function candidateList(ws: WorkingSet, scores: Map<string, number>): SchedNode[] {
+  let known = listMemo.get(ws);
+  if (!known) listMemo.set(ws, (known = []));
+  for (const c of known) if (sameSequence(c.ids, scores)) return c.nodes;
   const ids = [...scores.keys()];
-  const key = ids.join('\0');
-  let memo = orderMemo.get(ws);
-  if (!memo) orderMemo.set(ws, (memo = new Map()));
-  let nodes = memo.get(key);
-  if (!nodes) {
-    nodes = hashTableOrder(ids).map((id) => ws.nodeById.get(id)).filter((n): n is SchedNode => n !== undefined);
-    memo.set(key, nodes);
-  }
+  const nodes = hashTableOrder(ids).reverse().map((id) => ws.nodeById.get(id)).filter((n): n is SchedNode => n !== undefined);
+  known.push({ ids, nodes });
   return nodes;
+}
+
+function sameSequence(ids: string[], scores: Map<string, number>): boolean {
+  if (ids.length !== scores.size) return false;
+  let i = 0;
+  for (const id of scores.keys()) if (ids[i++] !== id) return false;
+  return true;
 }

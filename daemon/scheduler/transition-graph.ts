@@ -24,33 +24,43 @@ function actionMeta(ws: WorkingSet, a: SchedAction, timeoutMs: number): Record<s
   return meta;
 }
 
+/**
+ * Adds to `out` the new ids of the included actions `a` waits for, directly or
+ * through actions left out (whose lists are memoised in `through`). One
+ * self-recursive function rather than two closures calling each other: the
+ * optimising compiler inlined those into each other, and compiling that cost
+ * more than the whole graph build.
+ */
+function waitsFor(a: SchedAction, newId: Int32Array, through: (number[] | undefined)[], out: Set<number>): void {
+  for (const e of a.before) {
+    const f = e.first;
+    const id = newId[f.id];
+    if (id >= 0) {
+      out.add(id);
+      continue;
+    }
+    let list = through[f.id];
+    if (!list) {
+      through[f.id] = []; // cycle guard
+      const found = new Set<number>();
+      waitsFor(f, newId, through, found);
+      through[f.id] = list = [...found];
+    }
+    for (const p of list) out.add(p);
+  }
+}
+
 /** Mandatory, runnable actions with ordering edges (through skipped pseudo actions), in creation order. */
 export function buildTransitionActions(ws: WorkingSet): Action[] {
   const chosen = ws.actions.filter(included);
-  const newId = new Map(chosen.map((a, i) => [a, i]));
+  // Indexed by SchedAction.id (its position in ws.actions): the new id, -1 for actions left out.
+  const newId = new Int32Array(ws.actions.length).fill(-1);
+  for (let i = 0; i < chosen.length; i++) newId[chosen[i].id] = i;
   // Orderings pass through actions that will not run: memoise, per skipped action, the included actions it waits for.
-  const through = new Map<SchedAction, number[]>();
-  const predecessors = (a: SchedAction, out: Set<number>) => {
-    for (const e of a.before) {
-      const f = e.first;
-      const id = newId.get(f);
-      if (id !== undefined) out.add(id);
-      else for (const p of passThrough(f)) out.add(p);
-    }
-  };
-  const passThrough = (f: SchedAction): number[] => {
-    let list = through.get(f);
-    if (list) return list;
-    through.set(f, []); // cycle guard
-    const out = new Set<number>();
-    predecessors(f, out);
-    list = [...out];
-    through.set(f, list);
-    return list;
-  };
+  const through: (number[] | undefined)[] = new Array(ws.actions.length);
   return chosen.map((a, i) => {
     const after = new Set<number>();
-    predecessors(a, after);
+    waitsFor(a, newId, through, after);
     after.delete(i);
     const rsc = a.rsc;
     const def = rsc?.def;
@@ -75,27 +85,48 @@ export function buildTransitionActions(ws: WorkingSet): Action[] {
   });
 }
 
-/** Execution order: a topological order of the graph, earliest-created first among ready actions. */
+/**
+ * Execution order: a topological order of the graph, earliest-created first
+ * among ready actions. Each action counts its unmet predecessors; the edges
+ * to its dependents sit in one flat array (offsets per action).
+ */
 export function executionOrder(actions: Action[]): Action[] {
-  const remaining = new Map(actions.map((a) => [a.id, new Set(a.after)]));
-  const dependents = new Map<number, number[]>();
-  for (const a of actions) for (const b of a.after) (dependents.get(b) ?? dependents.set(b, []).get(b)!).push(a.id);
+  const n = actions.length;
+  const position = new Map<number, number>();
+  for (let i = 0; i < n; i++) position.set(actions[i].id, i);
+  const waiting = new Int32Array(n);
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    for (const b of actions[i].after) {
+      waiting[i]++;
+      // A predecessor that is not in the list never completes: the action waits for ever (listed at the end).
+      const j = position.get(b);
+      if (j !== undefined) start[j + 1]++;
+    }
+  }
+  for (let j = 0; j < n; j++) start[j + 1] += start[j];
+  const dependents = new Int32Array(start[n]);
+  const fill = start.slice(0, n);
+  for (let i = 0; i < n; i++) {
+    for (const b of actions[i].after) {
+      const j = position.get(b);
+      if (j !== undefined) dependents[fill[j]++] = i;
+    }
+  }
   const ready = new MinHeap();
-  for (const a of actions) if (a.after.length === 0) ready.push(a.id);
+  for (let i = 0; i < n; i++) if (waiting[i] === 0) ready.push(actions[i].id);
   const out: Action[] = [];
-  const listed = new Set<Action>();
-  const byId = new Map(actions.map((a) => [a.id, a]));
+  const listed = new Uint8Array(n);
   for (let id = ready.pop(); id !== undefined; id = ready.pop()) {
-    const a = byId.get(id)!;
-    out.push(a);
-    listed.add(a);
-    for (const d of dependents.get(id) ?? []) {
-      const deps = remaining.get(d)!;
-      deps.delete(id);
-      if (deps.size === 0) ready.push(d);
+    const i = position.get(id)!;
+    out.push(actions[i]);
+    listed[i] = 1;
+    for (let k = start[i]; k < start[i + 1]; k++) {
+      const d = dependents[k];
+      if (--waiting[d] === 0) ready.push(actions[d].id);
     }
   }
   // Cycles (should not happen) still list every action once.
-  for (const a of actions) if (!listed.has(a)) out.push(a);
+  for (let i = 0; i < n; i++) if (!listed[i]) out.push(actions[i]);
   return out;
 }

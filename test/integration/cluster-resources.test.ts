@@ -100,7 +100,8 @@ describe('resources on a 3-node cluster', () => {
     // the DC moved them (stop here, then start there) while the node was still a member, not a
     // failover after lease expiry: the leaving node's log shows it stopped none on its own, and
     // each stop there came before the start elsewhere (no time limit: CI machines may be loaded)
-    await cluster.waitFor(() => moved.every((id) => cluster.activeNodes(id).length === 1), 10_000, 'moved resources running elsewhere');
+    // settled, not just live placeholders: the agent makes its placeholder before its start returns and is logged
+    await cluster.waitFor(() => cluster.settled(moved), 10_000, 'moved resources running elsewhere');
     for (const id of moved) {
       const ops = cluster.agentActions().filter((a) => a.resource === id && a.at >= t0 && (a.action === 'stop' || a.action === 'start'));
       expect(ops.map((a) => `${a.action}@${a.node === leaving ? 'leaving' : 'other'}`)).toEqual(['stop@leaving', 'start@other']);

@@ -107,6 +107,18 @@ describe('bad input never changes the CIB', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('configure property no-quorum-policy=ignore|freeze is stored but warns that it cannot be honoured', async () => {
+    for (const policy of ['ignore', 'freeze']) {
+      const out = await vigil(['--yes', 'configure', 'property', `no-quorum-policy=${policy}`]);
+      expect(out.code).toBe(0);
+      expect(out.stderr).toContain(`warning: no-quorum-policy=${policy} is not honoured: a node cut off from etcd's majority loses its lease and stops all its resources`);
+      expect((await snapshot()).configuration).toContain(`name="no-quorum-policy" value="${policy}"`);
+    }
+    const stop = await vigil(['--yes', 'configure', 'property', 'no-quorum-policy=stop']);
+    expect(stop.code).toBe(0);
+    expect(stop.stderr).not.toContain('warning');
+  });
+
   it('configure edit re-validates what the editor saved before anything is written', async () => {
     const edit = (script: string) => vigil(['--yes', 'configure', 'edit'], undefined, { EDITOR: script, VISUAL: script });
     const before = await snapshot();

@@ -75,8 +75,10 @@ export class LocalCluster {
         return infos.every((i) => i && i.members.length === names.length && i.dc !== undefined);
       }, 30_000, 'all nodes joined with a DC');
     } catch (err) {
+      // what each node was doing: a cluster that never formed is otherwise undiagnosable once its dir is gone
+      const tails = names.map((n) => `--- ${n} (last log lines)\n${readText(join(dir, n, 'vigild.log')).trimEnd().split('\n').slice(-12).join('\n')}`);
       await cluster.stop();
-      throw err;
+      throw new Error(`${(err as Error).message}\n${tails.join('\n')}`, { cause: err });
     }
     return cluster;
   }
