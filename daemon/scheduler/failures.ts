@@ -1,4 +1,4 @@
-import { INFINITY, parseScore } from '../cib/score.js';
+import { addScores, INFINITY, parseScore } from '../cib/score.js';
 import { parseInterval } from '../cib/duration.js';
 import { operationDigest } from '../cib/op-digest.js';
 import { paramsFor } from './location.js';
@@ -50,6 +50,7 @@ export function failCount(ws: WorkingSet, r: SchedResource, node: SchedNode): nu
 /** Applies what the status section says to the resources: placement, failures, bans, digests. */
 export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void {
   for (const { rsc, node, state } of histories) {
+    restartContainerFor(ws, rsc, node, state);
     const active = state.role !== 'Stopped' && state.role !== 'Unknown';
     if (active) rsc.running.set(node.id, state.role);
     // On a node being fenced the fencing stops the resource: its failure there needs no recovery of its own.
@@ -86,6 +87,37 @@ export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void
       else if (state.lastStart?.opDigest && digestComparable(state.lastStart.featureSet) && operationDigest(paramsHere()) !== state.lastStart.opDigest) rsc.restartFor.set(node.id, 'resource definition change');
     }
   }
+}
+
+/**
+ * A resource inside a container (meta container=<resource>) fails by default with on-fail=restart-container:
+ * the container is restarted on that node, and a failed stop counts as done — restarting the container stops it.
+ */
+function restartContainerFor(ws: WorkingSet, rsc: SchedResource, node: SchedNode, state: HistoryState): void {
+  const id = rsc.meta.container;
+  const op = state.failure;
+  if (!state.failed || !op || id === undefined || id === rsc.id) return;
+  // Only when the operation's on-fail is left to its default (or is restart-container).
+  const configured = rsc.def?.ops.find((o) => o.name === op.operation && o.intervalMs === op.intervalMs)?.onFail;
+  if (configured !== undefined && configured !== 'restart-container') return;
+  const container = ws.resourceById.get(id);
+  if (!container || container.kind !== 'primitive') return;
+  container.restartFor.set(node.id, '');
+  if (op.operation === 'stop') {
+    state.failed = false;
+    state.failure = undefined;
+    state.stopFailed = false;
+    state.role = 'Stopped';
+    // A failure treated as success does not count towards migration-threshold either.
+    (rsc.failCountCleared ??= new Set()).add(node.id);
+  }
+}
+
+/** Fail counts of the resources inside a container (meta container=) add to the container's own. */
+function fillerFailCount(ws: WorkingSet, container: SchedResource, node: SchedNode): number {
+  let total = 0;
+  for (const r of ws.primitives) if (r.meta.container === container.id && r !== container) total = addScores(total, failCount(ws, r, node));
+  return total;
 }
 
 /**
@@ -128,12 +160,14 @@ export function defaultTimeoutMs(ws: WorkingSet): number {
 
 /** Bans nodes where a resource reached migration-threshold failures. */
 export function applyFailCounts(ws: WorkingSet): void {
+  const containers = new Set<string>();
+  for (const r of ws.primitives) if (r.meta.container !== undefined && r.meta.container !== r.id) containers.add(r.meta.container);
   for (const node of ws.nodes) {
     const names = nodeFailures(node).counts;
     if (names.size === 0) continue;
     for (const r of ws.primitives) {
-      if (!names.has(failCountName(r))) continue;
-      const fc = failCount(ws, r, node);
+      if (!names.has(failCountName(r)) && !containers.has(r.id)) continue;
+      const fc = containers.has(r.id) ? addScores(failCount(ws, r, node), fillerFailCount(ws, r, node)) : failCount(ws, r, node);
       if (fc > 0 && fc >= r.migrationThreshold && !r.failCountCleared?.has(node.id)) r.allowed.set(node.id, -INFINITY);
     }
   }
