@@ -1,5 +1,6 @@
 import type { OrderConstraint } from '../cib/model.js';
 import { findActions, getAction, order } from './actions.js';
+import { containedResources } from './colocation.js';
 import { primitivesOf, type EdgeFlags, type SchedAction, type SchedResource, type WorkingSet } from './working-set.js';
 
 /** start -> stop etc.: the action that undoes another, for symmetrical orderings. */
@@ -81,6 +82,14 @@ function orderPair(ws: WorkingSet, seen: OrderedPairs, c: OrderConstraint, first
   if (!c.symmetrical || !inverse[firstTask] || !inverse[thenTask]) return;
   const invFlags: EdgeFlags = mandatory ? { impliesFirst: true } : {};
   for (const a of firstAction(ws, then, inverse[thenTask])) for (const b of thenAction(ws, first, inverse[firstTask])) orderOnce(seen, a, b, invFlags);
+}
+
+/** A contained resource starts after its container and stops before it (Pacemaker's implicit container orderings). */
+export function containerOrderings(ws: WorkingSet): void {
+  for (const [r, container] of containedResources(ws)) {
+    for (const a of firstAction(ws, container, 'start')) for (const b of thenAction(ws, r, 'start')) order(a, b, { impliesThen: true, runnableFirst: true });
+    for (const a of firstAction(ws, r, 'stop')) for (const b of thenAction(ws, container, 'stop')) order(a, b, { impliesFirst: true });
+  }
 }
 
 /** Applies rsc_order constraints (pairs and resource sets). */

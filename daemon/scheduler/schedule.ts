@@ -7,7 +7,7 @@ import { applyLocationConstraints, initAllowedNodes } from './location.js';
 import { unpackColocations } from './colocation.js';
 import { assignAll } from './allocate.js';
 import { createPrimitiveActions } from './actions.js';
-import { applyOrderConstraints, collectiveOrderings, propagateOrderings } from './ordering.js';
+import { applyOrderConstraints, collectiveOrderings, containerOrderings, propagateOrderings } from './ordering.js';
 import { createProbes } from './probes.js';
 import { createOrphanDeletes } from './orphans.js';
 import { fenceSummaryLine, requireFencingDevice, scheduleFencing } from './fencing.js';
@@ -60,6 +60,7 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   const plans = ws.primitives.map((r) => createPrimitiveActions(ws, r));
   for (const r of ws.resources) collectiveOrderings(ws, r);
   applyOrderConstraints(ws);
+  containerOrderings(ws);
   createProbes(ws, histories);
   createOrphanDeletes(ws, histories);
   const fencing = scheduleFencing(ws);
