@@ -6,11 +6,34 @@
 const UNIT_MS = new Map([['ms', 1], ['msec', 1], ['us', 0.001], ['usec', 0.001], ['s', 1000], ['sec', 1000], ['m', 60_000], ['min', 60_000], ['h', 3_600_000], ['hr', 3_600_000], ['d', 86_400_000]]);
 
 export function parseInterval(text: string): number | undefined {
+  const plain = plainInterval(text);
+  if (plain !== undefined) return plain;
   const t = text.trim();
   const simple = /^(\d+(?:\.\d+)?)\s*(ms|msec|s|sec|m|min|h|hr|d|us|usec)?$/i.exec(t);
   if (simple) return Math.round(Number(simple[1]) * UNIT_MS.get((simple[2] ?? 's').toLowerCase())!);
   const d = parseIsoDuration(t);
   return d === undefined ? undefined : d.seconds * 1000 + d.months * 30 * 86_400_000;
+}
+
+/**
+ * The common spellings, digits then nothing, "s" or "ms" (every op of a large
+ * CIB has two), read without a regular expression; undefined for anything else.
+ */
+function plainInterval(text: string): number | undefined {
+  const len = text.length;
+  let n = 0;
+  let i = 0;
+  for (; i < len && i < 15; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    n = n * 10 + d;
+  }
+  if (i === 0) return undefined;
+  if (i === len) return n * 1000;
+  const c = text.charCodeAt(i);
+  if (c === 115 /* s */ && i + 1 === len) return n * 1000;
+  if (c === 109 /* m */ && i + 2 === len && text.charCodeAt(i + 1) === 115 /* s */) return n;
+  return undefined;
 }
 
 /** An ISO 8601 duration split into calendar months and plain seconds (months vary in length). */

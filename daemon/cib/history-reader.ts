@@ -29,8 +29,6 @@ export class HistoryReader {
   private readonly keyCodes: number[] = [];
   /** the kept copy of each value that repeats across entries (operation names, agents, node names, feature sets) */
   private readonly values = new Map<string, string>();
-  /** the first few of them, compared in place before any string is cut for a lookup */
-  private readonly commonValues: string[] = [];
 
   constructor(private readonly file?: string) {}
 
@@ -149,13 +147,11 @@ export class HistoryReader {
 
   /** The kept copy of the value in slot k: a large CIB would otherwise hold hundreds of thousands of copies. */
   private shared(a: XmlAttributes, k: number): string {
-    const common = this.commonValues;
-    for (let j = 0; j < common.length; j++) if (a.valueIs(k, common[j])) return common[j];
+    // A Map lookup of a cut string beats comparing in place against a list of candidates (measured).
     const v = a.value(k);
     const kept = this.values.get(v);
     if (kept !== undefined) return kept;
     this.values.set(v, v);
-    if (common.length < 16) common.push(v);
     return v;
   }
 }

@@ -11,9 +11,12 @@ export interface RuleContext {
 }
 
 export function evaluateRule(rule: Rule, ctx: RuleContext): boolean {
-  if (rule.conditions.length === 0) return true;
-  const test = (c: Condition) => evaluateCondition(c, ctx);
-  return rule.booleanOp === 'or' ? rule.conditions.some(test) : rule.conditions.every(test);
+  // Location rules run once per constraint and node: a plain loop, no closure per evaluation.
+  const any = rule.booleanOp === 'or';
+  const conditions = rule.conditions;
+  if (conditions.length === 0) return true;
+  for (let i = 0; i < conditions.length; i++) if (evaluateCondition(conditions[i], ctx) === any) return any;
+  return !any;
 }
 
 function evaluateCondition(c: Condition, ctx: RuleContext): boolean {
@@ -45,8 +48,10 @@ function compareVersions(a: string, b: string): number {
 }
 
 /** Without an explicit type, ordering comparisons on numeric-looking values compare numbers. */
+const ORDERING = new Set(['lt', 'gt', 'lte', 'gte']);
+
 function effectiveType(e: AttributeExpression): ValueType {
-  if (e.typeGiven || !['lt', 'gt', 'lte', 'gte'].includes(e.operation) || e.value === undefined) return e.type;
+  if (e.typeGiven || !ORDERING.has(e.operation) || e.value === undefined) return e.type;
   if (/^[+-]?\d+$/.test(e.value.trim())) return 'integer';
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(e.value.trim())) return 'number';
   return 'string';

@@ -25,8 +25,6 @@ export interface XmlAttributes {
   value(k: number): string;
   /** The k-th value as Number() reads it, without making a string when it is a plain integer; NaN when empty. */
   number(k: number): number;
-  /** Whether the k-th value is `text` (compared in place). */
-  valueIs(k: number, text: string): boolean;
 }
 
 export interface XmlEvents {
@@ -80,7 +78,6 @@ export function attributesOf(record: Record<string, string>): XmlAttributes {
     key: (k) => treeKeys.get(names[k]) ?? treeKeys.set(names[k], treeKeys.size).size - 1,
     value: (k) => record[names[k]],
     number: (k) => (record[names[k]] === '' ? NaN : Number(record[names[k]])),
-    valueIs: (k, text) => record[names[k]] === text,
   };
 }
 
@@ -184,17 +181,6 @@ class Scanner implements XmlAttributes {
 
   private numberOf(text: string): number {
     return text === '' ? NaN : Number(text);
-  }
-
-  valueIs(k: number, text: string): boolean {
-    if (this.decoded[k] !== undefined) return this.decoded[k] === text;
-    const s = this.s;
-    const begin = this.begins[k];
-    const end = this.ends[k];
-    const len = text.length;
-    if (end - begin !== len) return false;
-    for (let j = 0; j < len; j++) if (s.charCodeAt(begin + j) !== text.charCodeAt(j)) return false;
-    return true;
   }
 
   private cut(begin: number, end: number): string {

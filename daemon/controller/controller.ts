@@ -197,15 +197,24 @@ export class Controller implements Lifecycle {
     if (transition.actions.length === 0) return this.o.recheckMs ?? 15_000;
     const run = new TransitionRun(++this.transitionCounter, transition);
     this.run = run;
-    this.planIncarnations = new Map(snapshot.members.flatMap((n) => (incarnationOf(snapshot, n) ? [[n, incarnationOf(snapshot, n)!] as const] : [])));
+    this.planIncarnations = new Map();
+    for (const n of snapshot.members) {
+      const incarnation = incarnationOf(snapshot, n);
+      if (incarnation !== undefined) this.planIncarnations.set(n, incarnation);
+    }
     this.log.info({ transition: run.id, actions: transition.actions.length, summary: transition.summary }, 'transition started');
+    this.reportInvariants(run);
+    return this.follow(run, snapshot);
+  }
+
+  /** A graph breaking an invariant the controller enforces anyway: a scheduler bug to be seen (see probeEdges). */
+  private reportInvariants(run: TransitionRun): void {
     for (const { action, probes } of run.missingProbeEdges) {
       this.log.error(
         { event: 'transition.invariant', invariant: 'probes-before-activation', transition: run.id, action: action.key, target: action.node, resource: action.resource, op: action.operation, probes: probes.map((p) => `${p.key}@${p.node}`) },
         'transition.invariant: graph does not order an activating action after the probes of its resource; the controller holds it anyway',
       );
     }
-    return this.follow(run, snapshot);
   }
 
   /** Marks nodes down whose lease expired at least the fencing margin ago (lease-based fencing). */

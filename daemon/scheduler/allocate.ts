@@ -37,7 +37,8 @@ export function sortForAssignment(ws: WorkingSet): SchedResource[] {
     const cur = lead ? currentNode(ws, lead) : undefined;
     // Observed with crm_simulate 2.1.5 (not derived from documentation): a resource on a standby node
     // ranks as if it ran nowhere, one on a node shutting down keeps its score there.
-    const byNode = Float64Array.from(nodes, (n) => weights.get(n.id) ?? -INFINITY);
+    const byNode = new Float64Array(nodes.length);
+    for (let i = 0; i < nodes.length; i++) byNode[i] = weights.get(nodes[i].id) ?? -INFINITY;
     return { r, byNode, curWeight: cur && !cur.standby ? (weights.get(cur.id) ?? -INFINITY) : -INFINITY };
   });
   keyed.sort((a, b) => {

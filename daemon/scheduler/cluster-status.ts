@@ -1,7 +1,7 @@
 import type { Cib } from '../cib/model.js';
 import { buildWorkingSet } from './build.js';
 import { unpackNodeStates } from './node-state.js';
-import { unpackStatus, type UnpackedHistory } from './unpack-status.js';
+import { unpackStatus, type StatusHistories } from './unpack-status.js';
 import { applyHistory } from './failures.js';
 import { reconcileMigrations } from './migration.js';
 import type { SchedNode, SchedResource, WorkingSet } from './working-set.js';
@@ -67,16 +67,16 @@ export function describeCluster(cib: Cib, now: Date = new Date()): ClusterDescri
   const ws = buildWorkingSet(cib, now);
   unpackNodeStates(ws);
   const histories = unpackStatus(ws);
-  applyHistory(ws, histories);
-  reconcileMigrations(ws, histories);
+  applyHistory(ws, histories.notable);
+  reconcileMigrations(ws, histories.all);
   return describeWorkingSet(ws, histories);
 }
 
 /** Describes an already unpacked working set (status is not changed by scheduling). */
-export function describeWorkingSet(ws: WorkingSet, histories: UnpackedHistory[]): ClusterDescription {
+export function describeWorkingSet(ws: WorkingSet, histories: StatusHistories): ClusterDescription {
   const uname = (id: string) => ws.nodeById.get(id)?.uname ?? id;
   const failedActions: FailedAction[] = [];
-  for (const h of histories) {
+  for (const h of histories.notable) {
     const f = h.state.failure;
     if (h.state.failed && f) failedActions.push({ resource: h.rsc.id, operation: f.operationKey, node: h.node.uname, rc: f.rcCode, status: f.opStatus, reason: f.exitReason || undefined });
   }

@@ -47,7 +47,7 @@ export function failCount(ws: WorkingSet, r: SchedResource, node: SchedNode): nu
   return total;
 }
 
-/** Applies what the status section says to the resources: placement, failures, bans, digests. */
+/** Applies what the status section says to the resources: placement, failures, bans, digests (inactive, healthy histories change nothing). */
 export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void {
   for (const { rsc, node, state } of histories) {
     restartContainerFor(ws, rsc, node, state);

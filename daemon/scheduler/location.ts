@@ -1,5 +1,5 @@
 import type { LocationConstraint } from '../cib/model.js';
-import { evaluateRule, resolveAttributes } from '../cib/rules.js';
+import { evaluateRule, resolveAttributes, type RuleContext } from '../cib/rules.js';
 import { addScores, parseScore } from '../cib/score.js';
 import { primitivesOf, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
@@ -29,15 +29,17 @@ export function initAllowedNodes(ws: WorkingSet): void {
 
 /** Applies rsc_location constraints (node scores and rules) to every primitive they cover. */
 export function applyLocationConstraints(ws: WorkingSet): void {
+  // What rules see of each node, made once (rules run for every constraint and node).
+  const contexts: RuleContext[] = ws.nodes.map((n) => ({ nodeAttributes: n.attrs, now: ws.now }));
   for (const c of ws.cib.configuration.constraints) {
     if (c.kind !== 'location') continue;
     // Role-specific locations only steer promotion, not placement.
     if (c.role !== undefined && !/^started$/i.test(c.role)) continue;
-    for (const target of constrainedResources(ws, c)) applyLocation(ws, c, primitivesOf(target));
+    for (const target of constrainedResources(ws, c)) applyLocation(ws, c, primitivesOf(target), contexts);
   }
 }
 
-function applyLocation(ws: WorkingSet, c: LocationConstraint, prims: SchedResource[]): void {
+function applyLocation(ws: WorkingSet, c: LocationConstraint, prims: SchedResource[], contexts: RuleContext[]): void {
   if (c.node !== undefined) {
     const node = ws.nodeByName.get(c.node);
     if (node && c.score !== undefined) for (const p of prims) addNodeScore(p, node, c.score);
@@ -46,8 +48,7 @@ function applyLocation(ws: WorkingSet, c: LocationConstraint, prims: SchedResour
   for (const rule of c.rules) {
     if (rule.role !== undefined && !/^started$/i.test(rule.role)) continue;
     for (const node of ws.nodes) {
-      const ctx = { nodeAttributes: node.attrs, now: ws.now };
-      if (!evaluateRule(rule, ctx)) continue;
+      if (!evaluateRule(rule, contexts[node.index])) continue;
       let score = rule.score ?? 0;
       if (rule.scoreAttribute !== undefined) {
         const v = node.attrs[rule.scoreAttribute];

@@ -19,7 +19,7 @@ import { buildTransitionActions } from './transition-graph.js';
 import { applyClusterPolicies } from './cluster-policy.js';
 import { decideMigrations, reconcileMigrations, settleMigration } from './migration.js';
 import type { Transition } from './transition.js';
-import type { UnpackedHistory } from './unpack-status.js';
+import type { StatusHistories } from './unpack-status.js';
 import { describeWorkingSet, type ClusterDescription } from './cluster-status.js';
 import type { WorkingSet } from './working-set.js';
 
@@ -37,15 +37,15 @@ function executionDate(cib: Cib): Date | undefined {
 }
 
 /** The whole pipeline, exposed for tools that want the intermediate state (e.g. simulate's status view). */
-export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws: WorkingSet; histories: UnpackedHistory[]; summary: string[] } {
+export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws: WorkingSet; histories: StatusHistories; summary: string[] } {
   const ws = buildWorkingSet(expandTags(cib), options.now ?? executionDate(cib) ?? new Date());
   ws.options.leaseFencing = options.leaseFencing ?? false;
   unpackNodeStates(ws);
   initAllowedNodes(ws);
   const histories = unpackStatus(ws);
   requireFencingDevice(ws);
-  applyHistory(ws, histories);
-  reconcileMigrations(ws, histories);
+  applyHistory(ws, histories.notable);
+  reconcileMigrations(ws, histories.all);
   applyMultipleActive(ws);
   applyNodeMaintenance(ws);
   applyLocationConstraints(ws);
@@ -61,8 +61,8 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   for (const r of ws.resources) collectiveOrderings(ws, r);
   applyOrderConstraints(ws);
   containerOrderings(ws);
-  createProbes(ws, histories);
-  createOrphanDeletes(ws, histories);
+  createProbes(ws, histories.all);
+  createOrphanDeletes(ws, histories.notable);
   const fencing = scheduleFencing(ws);
   propagateOrderings(ws);
   for (const p of plans) settleMigration(p);

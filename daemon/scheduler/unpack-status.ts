@@ -126,8 +126,8 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
       st.onFail = onFailFor(ws, def, op);
       continue;
     }
-    const expected = expectedRc(op);
-    const ok = op.opStatus === OpStatus.Done && (op.rcCode === OcfRc.Success || (op.operation === 'monitor' && op.rcCode === OcfRc.RunningPromoted && (!recurring || expected === OcfRc.RunningPromoted || st.role === 'Promoted')) || (op.rcCode === OcfRc.NotRunning && (probe || op.operation === 'stop' || expected === OcfRc.NotRunning)));
+    // The expected rc (parsed from the transition key) is read only where the rc alone does not decide.
+    const ok = op.opStatus === OpStatus.Done && (op.rcCode === OcfRc.Success || (op.operation === 'monitor' && op.rcCode === OcfRc.RunningPromoted && (!recurring || st.role === 'Promoted' || expectedRc(op) === OcfRc.RunningPromoted)) || (op.rcCode === OcfRc.NotRunning && (probe || op.operation === 'stop' || expectedRc(op) === OcfRc.NotRunning)));
     if (ok) {
       if (recurring && op.rcCode === OcfRc.NotRunning) {
         st.role = 'Stopped';
@@ -189,8 +189,7 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
  * instances are recorded under the primitive's id (or any instance number):
  * map them to an instance already placed on this node or to a free one.
  */
-function resolveInstance(ws: WorkingSet, id: string, node: SchedNode, active: boolean, used: Map<SchedResource, Set<string>>): SchedResource | undefined {
-  const direct = ws.resourceById.get(id);
+function resolveInstance(ws: WorkingSet, id: string, direct: SchedResource | undefined, node: SchedNode, active: boolean, used: Map<SchedResource, Set<string>>): SchedResource | undefined {
   if (direct && direct.kind === 'primitive' && (!cloneOf(direct) || !isAnonymous(direct))) return direct;
   const base = id.replace(/:\d+$/, '');
   const candidates = ws.instancesByBase.get(base) ?? [];
@@ -240,9 +239,17 @@ export interface UnpackedHistory {
   state: HistoryState;
 }
 
+/** A status section's histories: every one, and the few that say more than "probed: not running here". */
+export interface StatusHistories {
+  all: UnpackedHistory[];
+  /** active, failed, with a hard error, or of an orphan: all that placement, failures, orphan deletes and the status view read */
+  notable: UnpackedHistory[];
+}
+
 /** Reads the status section: where each resource runs, failures, pending ops. */
-export function unpackStatus(ws: WorkingSet): UnpackedHistory[] {
-  const result: UnpackedHistory[] = [];
+export function unpackStatus(ws: WorkingSet): StatusHistories {
+  const all: UnpackedHistory[] = [];
+  const notable: UnpackedHistory[] = [];
   const used = new Map<SchedResource, Set<string>>();
   for (const ns of ws.cib.status) {
     const node = ws.nodeById.get(ns.id) ?? (ns.uname ? ws.nodeByName.get(ns.uname) : undefined);
@@ -251,14 +258,17 @@ export function unpackStatus(ws: WorkingSet): UnpackedHistory[] {
     // it is read, and a resource still active there gets the node fenced (see fenceForHistory).
     if (!node.online && !ws.options.stonithEnabled) continue;
     for (const lrm of ns.resources) {
-      const base = ws.resourceById.get(lrm.id) ?? ws.resourceById.get(lrm.id.replace(/:\d+$/, '') + ':0');
+      const direct = ws.resourceById.get(lrm.id);
+      const base = direct ?? ws.resourceById.get(lrm.id.replace(/:\d+$/, '') + ':0');
       const state = replayHistory(ws, base?.def, lrm);
       const active = state.role !== 'Stopped' && state.role !== 'Unknown';
       // Remote nodes' liveness is not modelled: orphans are recognised on cluster nodes only.
-      const rsc = resolveInstance(ws, lrm.id, node, active, used) ?? (base || node.attrs['#kind'] !== 'cluster' ? undefined : orphanOf(ws, lrm));
+      const rsc = resolveInstance(ws, lrm.id, direct, node, active, used) ?? (base || node.attrs['#kind'] !== 'cluster' ? undefined : orphanOf(ws, lrm));
       if (!rsc) continue;
-      result.push({ rsc, node, state });
+      const entry = { rsc, node, state };
+      all.push(entry);
+      if (active || state.failed || state.hardError !== undefined || state.lastFailure !== undefined || rsc.orphan) notable.push(entry);
     }
   }
-  return result;
+  return { all, notable };
 }

@@ -1,5 +1,5 @@
 import { INFINITY } from '../cib/score.js';
-import type { SchedNode, SchedResource } from './working-set.js';
+import type { SchedColocation, SchedNode, SchedResource } from './working-set.js';
 
 /** Whether a node's remaining capacity holds this much (missing capacity counts as 0). */
 export function fits(n: SchedNode, need: Record<string, number>): boolean {
@@ -19,15 +19,21 @@ export function colocatedUtilization(r: SchedResource): Record<string, number> {
   while (stack.length) {
     const x = stack.pop()!;
     if (x === r || x.provisional) for (const k in x.utilization) total[k] = (total[k] ?? 0) + x.utilization[k];
-    for (const c of [...x.withDependents, ...x.withPrimaries]) {
-      if (c.score < INFINITY) continue;
-      const other = c.dependent === x ? c.primary : c.dependent;
-      if (other.kind !== 'primitive' || seen.has(other) || !other.provisional) continue;
-      seen.add(other);
-      stack.push(other);
-    }
+    follow(x, x.withDependents, seen, stack);
+    follow(x, x.withPrimaries, seen, stack);
   }
   return total;
+}
+
+/** Queues the unplaced primitives mandatorily colocated with `x` through `colocations`. */
+function follow(x: SchedResource, colocations: SchedColocation[], seen: Set<SchedResource>, stack: SchedResource[]): void {
+  for (const c of colocations) {
+    if (c.score < INFINITY) continue;
+    const other = c.dependent === x ? c.primary : c.dependent;
+    if (other.kind !== 'primitive' || seen.has(other) || !other.provisional) continue;
+    seen.add(other);
+    stack.push(other);
+  }
 }
 
 export function consumeCapacity(n: SchedNode, r: SchedResource): void {

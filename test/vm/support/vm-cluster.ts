@@ -147,7 +147,8 @@ export class VmCluster implements Lifecycle {
       .join('\n');
     const warnings = [...this.nodes.values()].map((n) => {
       const lines = readFileSync(join(n.dir, 'vigild.log'), 'utf8').split('\n');
-      const warnings = lines.filter((l) => /"level":(40|50|60)/.test(l)).slice(-15);
+      // and what is not a log event at all: a crash's stack trace (e.g. a module that failed to load)
+      const warnings = lines.filter((l) => /"level":(40|50|60)/.test(l) || (l !== '' && !l.startsWith('{'))).slice(-15);
       const controller = lines.filter((l) => /"component":"controller"/.test(l)).slice(-12);
       return `--- ${n.name} warnings:\n${warnings.join('\n')}\n--- ${n.name} last controller events:\n${controller.join('\n')}`;
     });
