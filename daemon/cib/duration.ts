@@ -42,16 +42,13 @@ export interface IsoDuration {
   seconds: number;
 }
 
-/**
- * Pacemaker also reads hours and seconds without the "T" (e.g. "P10S"); only "M" needs it to mean
- * minutes rather than months.
- */
 export function parseIsoDuration(text: string): IsoDuration | undefined {
-  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?|(?:(\d+)H)?(?:(\d+(?:\.\d+)?)S)?)$/.exec(text.trim());
+  // Pacemaker also takes hours and seconds before the T ("P10S"): only M needs T to mean minutes.
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:(\d+)H)?(?:(\d+(?:\.\d+)?)S)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text.trim());
   if (!m || text.trim() === 'P' || text.trim().endsWith('T')) return undefined;
   const n = (i: number) => Number(m[i] ?? 0);
   return {
     months: n(1) * 12 + n(2),
-    seconds: n(3) * 604_800 + n(4) * 86_400 + (n(5) + n(8)) * 3600 + n(6) * 60 + n(7) + n(9),
+    seconds: n(3) * 604_800 + n(4) * 86_400 + (n(5) + n(7)) * 3600 + n(8) * 60 + n(6) + n(9),
   };
 }

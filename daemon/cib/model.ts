@@ -188,27 +188,15 @@ export interface OrderConstraint {
   thenAction: string;
   orderKind: OrderKind;
   symmetrical: boolean;
+  /** require-all="false" on a clone-to-clone order: the then clone needs only one first instance */
+  requireAll?: boolean;
   sets: ResourceSetRef[];
 }
 
 export interface TicketConstraint {
   kind: 'ticket';
   id: string;
-  /** the ticket the resources depend on */
-  ticket: string;
-  rsc?: string;
-  rscRole?: string;
-  /** what losing the ticket does: stop, demote, fence or freeze (default: demote for rsc-role Promoted, else stop) */
-  lossPolicy?: string;
-  sets: ResourceSetRef[];
   source: XmlElement;
-}
-
-/** A ticket's state from the status section (multi-site clusters grant and revoke tickets). */
-export interface TicketState {
-  id: string;
-  granted: boolean;
-  standby: boolean;
 }
 
 export type Constraint = LocationConstraint | ColocationConstraint | OrderConstraint | TicketConstraint;
@@ -222,7 +210,7 @@ export interface Configuration {
   constraints: Constraint[];
   rscDefaults: AttributeSet[];
   opDefaults: AttributeSet[];
-  /** tag id -> the resource ids it names (constraints may refer to a tag instead of a resource) */
+  /** <tags>: tag id -> the ids it names (constraints may name a tag instead of a resource) */
   tags?: Record<string, string[]>;
 }
 
@@ -276,7 +264,12 @@ export interface Cib {
   attrs: Record<string, string>;
   configuration: Configuration;
   status: NodeState[];
-  /** ticket states (status/tickets); a ticket not listed is not granted */
-  tickets?: TicketState[];
+  /** <status><tickets>: ticket id -> state (a ticket not listed is not granted) */
+  tickets?: Record<string, TicketState>;
   file?: string;
+}
+
+export interface TicketState {
+  granted: boolean;
+  standby: boolean;
 }

@@ -135,10 +135,8 @@ class CibParser {
     const idByName = new Map(configuration.nodes.map((n) => [n.uname, n.id]));
     const status = statusEl ? childrenNamed(statusEl, 'node_state').map((n) => this.nodeState(n, idByName)) : [];
     const ticketsEl = statusEl ? firstChild(statusEl, 'tickets') : undefined;
-    const tickets = ticketsEl
-      ? childrenNamed(ticketsEl, 'ticket_state').map((t) => ({ id: this.required(t, 'id'), granted: isTrue(t.attrs.granted, false), standby: isTrue(t.attrs.standby, false) }))
-      : [];
-    return { attrs: { ...root.attrs }, configuration, status, tickets, file: this.file };
+    const tickets = ticketsEl ? Object.fromEntries(childrenNamed(ticketsEl, 'ticket_state').map((t) => [t.attrs.id ?? '', { granted: isTrue(t.attrs.granted, false), standby: isTrue(t.attrs.standby, false) }])) : undefined;
+    return { attrs: { ...root.attrs }, configuration, status, ...(tickets ? { tickets } : {}), file: this.file };
   }
 
   private configuration(conf: XmlElement): Configuration {
@@ -162,6 +160,8 @@ class CibParser {
       rscDefaults: sets(firstChild(conf, 'rsc_defaults'), 'meta_attributes'),
       opDefaults: sets(firstChild(conf, 'op_defaults'), 'meta_attributes'),
     };
+    const tagsEl = firstChild(conf, 'tags');
+    if (tagsEl) configuration.tags = Object.fromEntries(childrenNamed(tagsEl, 'tag').map((t) => [t.attrs.id ?? '', childrenNamed(t, 'obj_ref').map((o) => o.attrs.id ?? '')]));
     const known = new Set<string>();
     const visit = (r: Resource) => {
       if (known.has(r.id)) throw new CibValidationError(`<${r.kind} id="${r.id}">`, 'duplicate resource id', this.file ? { file: this.file } : undefined);
@@ -171,12 +171,10 @@ class CibParser {
       if (r.kind === 'bundle' && r.primitive) visit(r.primitive);
     };
     resources.forEach(visit);
-    // A constraint may name a tag or a template (standing for the primitives made from it).
-    const tags = new Set<string>(templates.map((t) => t.id));
-    for (const t of childrenNamed(firstChild(conf, 'tags') ?? { name: 'tags', attrs: {}, children: [] }, 'tag')) {
-      tags.add(t.attrs.id);
-      (configuration.tags ??= {})[t.attrs.id] = childrenNamed(t, 'obj_ref').map((r) => this.required(r, 'id'));
-    }
+    const tags = new Set<string>();
+    for (const t of childrenNamed(firstChild(conf, 'tags') ?? { name: 'tags', attrs: {}, children: [] }, 'tag')) tags.add(t.attrs.id);
+    // A constraint may also name a template: it applies to every primitive made from it.
+    for (const t of templates) tags.add(t.id);
     for (const el of firstChild(conf, 'constraints')?.children ?? []) {
       const c = this.constraint(el);
       if (c) {
@@ -401,7 +399,7 @@ class CibParser {
       case 'rsc_colocation': {
         const sets = this.resourceSets(el);
         const score = this.score(el, 'score');
-        if (score === undefined && el.attrs['score-attribute'] === undefined && !sets.some((s) => s.score !== undefined)) this.fail(el, 'missing "score"');
+        // Without a score Pacemaker takes 0: the colocation is accepted and has no effect.
         const rsc = el.attrs.rsc ?? el.attrs.from;
         const withRsc = el.attrs['with-rsc'] ?? el.attrs.to;
         if (sets.length === 0 && (rsc === undefined || withRsc === undefined)) this.fail(el, 'needs "rsc" and "with-rsc" or resource sets');
@@ -425,14 +423,13 @@ class CibParser {
           kind: 'order', id, first, then, firstAction: el.attrs['first-action'] ?? el.attrs.action ?? 'start',
           thenAction: el.attrs['then-action'] ?? el.attrs['first-action'] ?? el.attrs.action ?? 'start',
           orderKind: k, symmetrical: isTrue(el.attrs.symmetrical, k !== 'Serialize'), sets,
+          ...(el.attrs['require-all'] !== undefined ? { requireAll: isTrue(el.attrs['require-all'], true) } : {}),
         };
       }
       case 'rsc_ticket': {
         const lossPolicy = el.attrs['loss-policy'];
         if (lossPolicy !== undefined && !['stop', 'demote', 'fence', 'freeze'].includes(lossPolicy)) this.fail(el, `invalid loss-policy "${lossPolicy}" (expected stop, demote, fence or freeze)`);
-        const sets = this.resourceSets(el);
-        if (sets.length === 0 && el.attrs.rsc === undefined) this.fail(el, 'needs "rsc" or resource sets');
-        return { kind: 'ticket', id, ticket: this.required(el, 'ticket'), rsc: el.attrs.rsc, rscRole: el.attrs['rsc-role'], lossPolicy, sets, source: el };
+        return { kind: 'ticket', id, source: el };
       }
       default:
         return undefined;

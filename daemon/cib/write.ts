@@ -16,7 +16,9 @@ export function writeCib(cib: Cib): XmlElement {
   ]);
   if (c.rscDefaults.length) configuration.children.push(element('rsc_defaults', {}, c.rscDefaults.map((s) => attributeSet('meta_attributes', s))));
   if (c.opDefaults.length) configuration.children.push(element('op_defaults', {}, c.opDefaults.map((s) => attributeSet('meta_attributes', s))));
-  return element('cib', cib.attrs, [configuration, element('status', {}, cib.status.map(nodeState))]);
+  if (c.tags) configuration.children.push(element('tags', {}, Object.entries(c.tags).map(([id, refs]) => element('tag', { id }, refs.map((ref) => element('obj_ref', { id: ref }))))));
+  const tickets = cib.tickets ? [element('tickets', {}, Object.entries(cib.tickets).map(([id, t]) => element('ticket_state', { id, granted: String(t.granted), ...(t.standby ? { standby: 'true' } : {}) })))] : [];
+  return element('cib', cib.attrs, [configuration, element('status', {}, [...cib.status.map(nodeState), ...tickets])]);
 }
 
 function attributeSet(name: string, s: AttributeSet): XmlElement {

@@ -13,6 +13,9 @@ export interface ActionRequest {
   incarnation: string;
 }
 
-/** The rc the DC expects: probes look for "not running", everything else for success. */
-export const expectedRc = (action: Action): number =>
-  action.operation === 'monitor' && action.intervalMs === 0 && action.probe ? OcfRc.NotRunning : OcfRc.Success;
+/** The rc the DC expects: probes look for "not running", monitors of a promoted instance for "running promoted", everything else for success. */
+export function expectedRc(action: Action): number {
+  if (action.operation !== 'monitor') return OcfRc.Success;
+  if (action.intervalMs === 0 && action.probe) return OcfRc.NotRunning;
+  return action.meta.role === 'Promoted' ? OcfRc.RunningPromoted : OcfRc.Success;
+}

@@ -1,6 +1,8 @@
 import { defaultTimeoutMs } from './failures.js';
 import { continuesMigration } from './migration.js';
 import { parseInterval } from '../cib/duration.js';
+import { parseRole } from './build.js';
+import { currentRole, nextRoleOf, promotableParent } from './roles.js';
 import type { EdgeFlags, SchedAction, SchedNode, SchedResource, WorkingSet } from './working-set.js';
 
 /** Pacemaker's action key: <rsc>_<task>_<interval>. */
@@ -55,6 +57,9 @@ export interface PrimitivePlan {
   dangling: SchedAction[];
   migrateTo?: SchedAction;
   migrateFrom?: SchedAction;
+  /** promotable clone instances: role changes (role-actions.ts) */
+  promote?: SchedAction;
+  demote?: SchedAction;
 }
 
 export function createPrimitiveActions(ws: WorkingSet, r: SchedResource): PrimitivePlan {
@@ -111,12 +116,17 @@ export function createPrimitiveActions(ws: WorkingSet, r: SchedResource): Primit
 /** Recurring monitors on the node a resource will run on, unless already active with a current digest. */
 function createMonitors(ws: WorkingSet, r: SchedResource, node: SchedNode, start: SchedAction | undefined): void {
   const active = r.activeMonitors.get(node.id);
+  // An instance of a promotable clone runs the monitors of the role it will have; a role change restarts monitoring.
+  const role = promotableParent(r) ? nextRoleOf(r) : 'Started';
+  const roleChange = role !== 'Started' && currentRole(r) !== role;
   for (const op of r.def?.ops ?? []) {
     if (op.name !== 'monitor' || op.intervalMs === 0 || !op.enabled) continue;
-    if (op.role !== undefined && !/^started$/i.test(op.role)) continue;
-    const restarting = start !== undefined && !start.optional;
+    const opRole = op.role === undefined ? undefined : parseRole(op.role);
+    if (opRole !== undefined && opRole !== 'Started' && opRole !== role) continue;
+    const restarting = (start !== undefined && !start.optional) || roleChange;
     if (!restarting && active?.has(`monitor:${op.intervalMs}`)) continue;
     const mon = getAction(ws, r, 'monitor', node, { optional: false, intervalMs: op.intervalMs });
+    if (opRole === 'Promoted') mon.meta.role = 'Promoted';
     if (start) order(start, mon, { runnableFirst: true });
   }
 }

@@ -2,6 +2,7 @@ import { INFINITY } from '../cib/score.js';
 import { applyColocation, mergeColocatedScores } from './colocation.js';
 import { consumeCapacity } from './utilization.js';
 import { chooseNode } from './placement.js';
+import { addPromotionScores, promotionPriority, setInstanceRoles } from './promotion.js';
 import { nodeAvailable, primitivesOf, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
 const currentNode = (ws: WorkingSet, r: SchedResource): SchedNode | undefined => {
@@ -66,6 +67,15 @@ function unassign(ws: WorkingSet, r: SchedResource): void {
   if (!node) return;
   node.assignedCount--;
   if (ws.options.placementStrategy !== 'default') for (const [k, need] of Object.entries(r.utilization)) node.remaining[k] = (node.remaining[k] ?? 0) + need;
+}
+
+/** Leaves a clone instance (every primitive in it) with no node after all (an interleaved order's inhibition). */
+export function unassignInstance(ws: WorkingSet, inst: SchedResource): void {
+  for (const p of primitivesOf(inst)) {
+    unassign(ws, p);
+    p.provisional = false;
+  }
+  inst.assignedTo = undefined;
 }
 
 /**
@@ -140,8 +150,10 @@ function assignClone(ws: WorkingSet, clone: SchedResource): void {
     if (cur === undefined) return 1;
     return cloneScore(leadOf(inst), cur) >= 0 ? 0 : 2;
   };
+  addPromotionScores(ws, clone);
   const rank = new Map(clone.children.map((inst) => [inst, keeps(inst)]));
-  const instances = [...clone.children].sort((a, b) => rank.get(a)! - rank.get(b)! || (a.instance ?? 0) - (b.instance ?? 0));
+  // Within a rank, a promotable clone's instances with higher promotion scores go first.
+  const instances = [...clone.children].sort((a, b) => rank.get(a)! - rank.get(b)! || promotionPriority(b) - promotionPriority(a) || (a.instance ?? 0) - (b.instance ?? 0));
   // The clone's own colocations bind every instance: place the primaries first, then restrict each instance.
   for (const col of clone.withPrimaries) {
     assignResource(ws, col.primary);
@@ -149,7 +161,13 @@ function assignClone(ws: WorkingSet, clone: SchedResource): void {
   }
   const nodeMax = Number(clone.meta['clone-node-max'] ?? 1);
   const perNode = new Map<string, number>();
-  const room = (n: SchedNode) => (perNode.get(n.id) ?? 0) < nodeMax;
+  // Keeping current nodes is limited to an even share per usable node (clone-max / nodes, at least 1), so
+  // instances piled on one node spread out again (Pacemaker's first assignment pass).
+  const first = clone.children[0] ? leadOf(clone.children[0]) : undefined;
+  const usableNodes = first ? ws.nodes.filter((n) => nodeAvailable(n) && cloneScore(first, n) >= 0).length : 0;
+  const share = Math.max(1, Math.floor(clone.children.length / Math.max(1, usableNodes)));
+  let limit = Math.min(nodeMax, share);
+  const room = (n: SchedNode) => (perNode.get(n.id) ?? 0) < limit;
   const place = (inst: SchedResource, prefer?: SchedNode) => {
     const lead = leadOf(inst);
     // An instance may use only nodes where the clone itself may run (its own stickiness does not count).
@@ -171,7 +189,9 @@ function assignClone(ws: WorkingSet, clone: SchedResource): void {
     if (!cur || !lead.provisional || primitivesOf(inst).some((p) => p.failed)) continue;
     if (nodeAvailable(cur)) place(inst, cur);
   }
+  limit = nodeMax;
   for (const inst of instances) if (leadOf(inst).provisional) place(inst);
+  setInstanceRoles(ws, clone);
   clone.provisional = false;
   clone.assigning = false;
 }

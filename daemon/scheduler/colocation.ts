@@ -1,6 +1,7 @@
 import type { ColocationConstraint } from '../cib/model.js';
 import { INFINITY, addScores, clampScore } from '../cib/score.js';
 import { parseRole } from './build.js';
+import { nextRoleOf } from './roles.js';
 import { nodeAvailable, type SchedColocation, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
 function link(ws: WorkingSet, id: string, dependent: SchedResource, primary: SchedResource, score: number, c?: ColocationConstraint): void {
@@ -73,16 +74,18 @@ export function assignedNodes(r: SchedResource): SchedNode[] {
   return list;
 }
 
-function promotedOn(r: SchedResource, n: SchedNode): boolean {
-  if (r.kind === 'primitive') return r.running.get(n.id) === 'Promoted';
-  return r.children.some((c) => promotedOn(c, n));
+/** Whether some instance of a (promotable) primary will have `role` on node `n`. */
+function hasRoleOn(r: SchedResource, n: SchedNode, role: 'Promoted' | 'Unpromoted'): boolean {
+  if (r.kind === 'primitive') return r.assignedTo === n && nextRoleOf(r) === role;
+  return r.children.some((c) => hasRoleOn(c, n, role));
 }
 
-/** Dependent side: restrict/boost the dependent's nodes by where the primary went. */
+/** Dependent side: restrict/boost the dependent's nodes by where the primary went (in the role asked for). */
 export function applyColocation(ws: WorkingSet, col: SchedColocation, target: SchedResource = col.dependent): void {
-  if (col.dependentRole === 'Promoted' || col.dependentRole === 'Unpromoted' || col.primaryRole === 'Unpromoted') return;
-  // Promotion is not modelled yet: a promoted primary is taken to stay promoted where it is now.
-  const where = col.primaryRole === 'Promoted' ? assignedNodes(col.primary).filter((n) => promotedOn(col.primary, n)) : assignedNodes(col.primary);
+  // A role of the dependent steers its promotion (promotion.ts), not its placement.
+  if (col.dependentRole === 'Promoted' || col.dependentRole === 'Unpromoted') return;
+  const role = col.primaryRole;
+  const where = role === 'Promoted' || role === 'Unpromoted' ? assignedNodes(col.primary).filter((n) => hasRoleOn(col.primary, n, role)) : assignedNodes(col.primary);
   if (where.length === 0 && col.score < 0) return;
   // Node names are unique: colocation by #uname matches exactly the primary's nodes (flagged by position).
   const byName = col.nodeAttribute === '#uname';

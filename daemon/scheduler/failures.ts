@@ -68,8 +68,8 @@ export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void
       if (state.onFail === 'standby') node.standby = true;
     }
     if (state.hardError === 'node') rsc.allowed.set(node.id, -INFINITY);
-    // A failed start counts as reaching the failure limit unless start-failure-is-fatal=false.
-    if (state.failed && state.failure?.operation === 'start' && ws.options.startFailureIsFatal && state.onFail !== 'ignore') rsc.allowed.set(node.id, -INFINITY);
+    // A failed start bans its node only through the fail count the controller records for it (INFINITY under
+    // start-failure-is-fatal): a history without that count is recovered in place, as Pacemaker does.
     if (state.hardError === 'cluster') for (const n of ws.nodes) rsc.allowed.set(n.id, -INFINITY);
     if (!active) continue;
     // Both digest checks hash the same parameters: resolve them once, and only when a digest is compared.

@@ -1,6 +1,10 @@
 import type { OrderConstraint } from '../cib/model.js';
 import { findActions, getAction, order } from './actions.js';
 import { containedResources } from './colocation.js';
+import { promotableOrderings } from './role-actions.js';
+import { cloneMinimum, orderAfterEnoughInstances } from './clone-min.js';
+import { colocationBlocker, type Blocker } from './colocation-blocking.js';
+import { compatibleInstance, instanceNode, interleaves } from './interleave.js';
 import { primitivesOf, type EdgeFlags, type SchedAction, type SchedResource, type WorkingSet } from './working-set.js';
 
 /** start -> stop etc.: the action that undoes another, for symmetrical orderings. */
@@ -44,6 +48,7 @@ export function collectiveOrderings(ws: WorkingSet, r: SchedResource): void {
     for (const cs of thenAction(ws, c, 'stop')) order(stop, cs, { impliesThen: true });
     for (const cs of firstAction(ws, c, 'stop')) order(cs, stopped, { impliesThen: true });
   }
+  if (r.kind === 'clone') promotableOrderings(ws, r, (inst, task) => (inst.kind === 'primitive' ? findActions(ws, inst, task, 0) : [thenAction(ws, inst, task)[0]]));
   if (r.kind === 'clone') {
     running.runnable = r.children.some((c) => c.assignedTo !== undefined || c.children.some((g) => g.assignedTo !== undefined));
   }
@@ -78,10 +83,25 @@ function orderPair(ws: WorkingSet, seen: OrderedPairs, c: OrderConstraint, first
   // An asymmetric order into an active collective must not stop its running members, yet still blocks
   // the members that would start: order into each member rather than the collective's own start.
   const thens = mandatory && !c.symmetrical && then.kind !== 'primitive' && isActive(then) ? primitivesOf(then) : [then];
-  for (const a of firstAction(ws, first, firstTask)) for (const t of thens) for (const b of thenAction(ws, t, thenTask)) orderOnce(seen, a, b, flags);
+  const min = mandatory && firstTask === 'start' ? cloneMinimum(first, c) : undefined;
+  if (min !== undefined) orderAfterEnoughInstances(ws, c.id, first, min, thens.flatMap((t) => thenAction(ws, t, thenTask)), (inst) => firstAction(ws, inst, 'start'));
+  else if (interleaves(first, then, thenTask, c)) orderInstances(ws, seen, first, firstTask, then, thenTask, flags);
+  else for (const a of firstAction(ws, first, firstTask)) for (const t of thens) for (const b of thenAction(ws, t, thenTask)) orderOnce(seen, a, b, flags);
   if (!c.symmetrical || !inverse[firstTask] || !inverse[thenTask]) return;
   const invFlags: EdgeFlags = mandatory ? { impliesFirst: true } : {};
-  for (const a of firstAction(ws, then, inverse[thenTask])) for (const b of thenAction(ws, first, inverse[firstTask])) orderOnce(seen, a, b, invFlags);
+  if (interleaves(then, first, inverse[firstTask], c)) orderInstances(ws, seen, then, inverse[thenTask], first, inverse[firstTask], invFlags);
+  else for (const a of firstAction(ws, then, inverse[thenTask])) for (const b of thenAction(ws, first, inverse[firstTask])) orderOnce(seen, a, b, invFlags);
+}
+
+/** An interleaved order: each then-instance after the first clone's instance on its node (now, for stops and demotes). */
+function orderInstances(ws: WorkingSet, seen: OrderedPairs, first: SchedResource, firstTask: string, then: SchedResource, thenTask: string, flags: EdgeFlags): void {
+  const current = thenTask === 'stop' || thenTask === 'demote';
+  for (const t of then.children) {
+    const node = instanceNode(ws, t, current);
+    const f = node && compatibleInstance(ws, first, node, current);
+    if (!f) continue;
+    for (const a of firstAction(ws, f, firstTask)) for (const b of thenAction(ws, t, thenTask)) orderOnce(seen, a, b, flags);
+  }
 }
 
 /** A contained resource starts after its container and stops before it (Pacemaker's implicit container orderings). */
@@ -139,16 +159,17 @@ const label = (a: SchedAction) => (a.rsc ? `${a.rsc.id} ${a.task}` : a.task);
 export function propagateOrderings(ws: WorkingSet): void {
   const anyOf = ws.actions.filter((a) => a.requiresAny);
   let queue: SchedAction[] = [...ws.actions];
+  const blockDependents = colocationBlocker(ws);
   for (;;) {
-    propagateFrom(ws, queue);
+    propagateFrom(ws, queue, blockDependents);
     // A "requires any" action is unrunnable only once none of its predecessors can run.
-    queue = anyOf.filter((a) => a.runnable && a.before.length > 0 && a.before.every((e) => !e.first.runnable));
+    queue = anyOf.filter((a) => a.runnable && a.before.length > 0 && a.before.filter((e) => e.first.runnable).length < (a.requiresAtLeast ?? 1));
     if (queue.length === 0) return;
     for (const a of queue) a.runnable = false;
   }
 }
 
-function propagateFrom(ws: WorkingSet, initial: SchedAction[]): void {
+function propagateFrom(ws: WorkingSet, initial: SchedAction[], blockDependents: Blocker): void {
   // A FIFO read from a moving head (shift() is linear in the queue's length), flags indexed by action id.
   const queue = [...initial];
   let head = 0;
@@ -163,6 +184,7 @@ function propagateFrom(ws: WorkingSet, initial: SchedAction[]): void {
   while (head < queue.length) {
     const a = queue[head++];
     queued[a.id] = 0;
+    blockDependents(a, push);
     for (const e of a.afterEdges) {
       const t = e.then;
       const blocks = !t.requiresAny && (e.flags.runnableFirst || (e.flags.runnableFirstIfStopped && startsAnew(t)));
@@ -174,7 +196,7 @@ function propagateFrom(ws: WorkingSet, initial: SchedAction[]): void {
       }
       // A live-migrating resource's start is a formality: it restarts nothing after it.
       const migrationStart = a.pseudo && a.task === 'start' && a.rsc?.migrating === true;
-      if (e.flags.impliesThen && !a.optional && t.optional && a.runnable && !migrationStart && !(t.rsc && t.rsc.kind === 'primitive' && t.node === undefined)) {
+      if (e.flags.impliesThen && !a.optional && t.optional && !migrationStart && !(t.rsc && t.rsc.kind === 'primitive' && t.node === undefined)) {
         t.optional = false;
         // A member required through its own collective's start names what required the collective.
         t.reason ??= a.pseudo && a.rsc && a.rsc.kind !== 'primitive' && t.rsc?.parent === a.rsc ? a.reason : `required ${label(a)}`;

@@ -38,15 +38,19 @@ export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string,
     weight[p] = hints.filter && !hints.filter(n) ? BANNED : scores.get(n.id)!;
     effective[p] = nodeAvailable(n) ? weight[p] : BANNED;
   }
+  // When no node has room for the resource and all it brings, Pacemaker prefers the node with most free capacity
+  // (the first such in table order, which is this list backwards).
+  let mostCapable = -1;
   if (strategy !== 'default') {
     const together = colocatedUtilization(r);
     let need = r.utilization;
     for (let p = 0; p < m; p++) if (effective[p] >= 0 && fits(nodes[p], together)) need = together;
+    if (need !== together) for (let p = m - 1; p >= 0; p--) if (effective[p] >= 0 && (mostCapable < 0 || compareCapacity(nodes[p], nodes[mostCapable]) < 0)) mostCapable = p;
     for (let p = 0; p < m; p++) if (effective[p] >= 0 && !fits(nodes[p], need)) weight[p] = effective[p] = BANNED;
   }
   // Only the node the sort would list first matters (the order itself is by effective score first).
   const best = listSortHead(0, m, new CandidateRanking(nodes, effective, strategy, hints.current));
-  const preferAt = hints.prefer ? nodes.indexOf(hints.prefer) : -1;
+  const preferAt = hints.prefer ? nodes.indexOf(hints.prefer) : mostCapable;
   if (preferAt >= 0 && weight[preferAt] >= weight[best] && effective[preferAt] >= 0) return nodes[preferAt];
   let chosen = best;
   const uniqueInstance = r.parent?.kind === 'clone' && /^(true|on|yes|y|1)$/i.test(r.parent.meta['globally-unique'] ?? '');

@@ -1,12 +1,14 @@
 import type { PrimitivePlan } from './actions.js';
 import type { SchedAction } from './working-set.js';
+import { currentRole, promotableParent } from './roles.js';
+import { summarizeWithRoles } from './role-summary.js';
 
 /** crm_simulate's column layout: change word padded to 10, then resource, then the location part. */
-function line(change: string, rsc: string, where: string, reason: string): string {
+export function line(change: string, rsc: string, where: string, reason: string): string {
   return `* ${change.padEnd(10)} ${rsc.padEnd(8)} ( ${where} )${reason ? `  ${reason}` : ''}`;
 }
 
-function reasonText(source: SchedAction | undefined, action: SchedAction | undefined): string {
+export function reasonText(source: SchedAction | undefined, action: SchedAction | undefined): string {
   const a = action ?? source;
   if (!source && !a) return '';
   const why = source?.reason;
@@ -21,6 +23,8 @@ export function summarizePrimitive(plan: PrimitivePlan): string[] {
   const { rsc, next } = plan;
   // A blocked resource is left as it is: nothing to report (its unrunnable stop only blocks others).
   if (rsc.blocked) return [];
+  // Roles show for promotable clone instances, and for anything found running promoted.
+  if (promotableParent(rsc) || currentRole(rsc) === 'Promoted') return summarizeWithRoles(plan);
   // Stopping a resource active on several nodes: one line per node.
   if (!next && plan.stops.length > 1) {
     return plan.stops.filter((s) => !s.optional && s.node).map((s) => line('Stop', rsc.id, s.node!.uname, reasonText(s, s)));

@@ -1,70 +1,85 @@
-import type { TicketConstraint } from '../cib/model.js';
+import { childrenNamed } from '../cib/xml.js';
 import { INFINITY } from '../cib/score.js';
 import { parseRole } from './build.js';
-import { markUnclean } from './fencing.js';
+import { currentRole } from './roles.js';
+import { referenceGroups, resolveTag } from './tags.js';
 import { primitivesOf, type Role, type SchedResource, type WorkingSet } from './working-set.js';
+import { markUnclean } from './fencing.js';
 
 /**
- * rsc_ticket (Pacemaker Explained, "Multi-Site Clusters and Tickets"): resources that
- * depend on a ticket may run only while it is granted and not in standby. Losing a
- * ticket while the resource is active applies the loss-policy — stop it, demote it,
- * fence the nodes it is active on, or freeze it where it is.
+ * rsc_ticket (Pacemaker Explained, "Multi-Site Clusters and Tickets"): a
+ * resource may run only while its ticket is granted and not in standby. When
+ * the ticket is missing, loss-policy decides: stop (default) bans the
+ * resource everywhere; demote only keeps it from being promoted; freeze leaves
+ * what runs alone (unmanaged) and starts nothing; fence bans it and fences the
+ * nodes it is active on ("deadman ticket was lost", see fencing.ts).
  */
-export function applyTickets(ws: WorkingSet): void {
-  const states = new Map((ws.cib.tickets ?? []).map((t) => [t.id, t]));
+interface TicketDependency {
+  rsc: SchedResource;
+  ticket: string;
+  role?: Role;
+  lossPolicy: string;
+}
+
+function dependencies(ws: WorkingSet): TicketDependency[] {
+  const out: TicketDependency[] = [];
   for (const c of ws.cib.configuration.constraints) {
     if (c.kind !== 'ticket') continue;
-    const state = states.get(c.ticket);
-    const granted = state?.granted ?? false;
-    if (granted && !state?.standby) continue;
-    for (const { rsc, role } of dependents(ws, c)) {
-      const policy = lossPolicy(ws, c.lossPolicy, role);
-      for (const p of primitivesOf(rsc)) applyLoss(ws, p, role, policy, granted);
+    const el = c.source;
+    const ticket = el.attrs.ticket ?? '';
+    const lossPolicy = el.attrs['loss-policy'] ?? 'stop';
+    const add = (ref: string | undefined, role: string | undefined) => {
+      for (const id of ref === undefined ? [] : resolveTag(referenceGroups(ws.cib), ref)) {
+        const rsc = ws.resourceById.get(id);
+        if (rsc) out.push({ rsc, ticket, role: parseRole(role), lossPolicy });
+      }
+    };
+    add(el.attrs.rsc, el.attrs['rsc-role']);
+    for (const set of childrenNamed(el, 'resource_set')) for (const ref of childrenNamed(set, 'resource_ref')) add(ref.attrs.id, set.attrs.role);
+  }
+  return out;
+}
+
+const ticketHeld = (ws: WorkingSet, id: string) => {
+  const t = ws.cib.tickets?.[id];
+  return t !== undefined && t.granted && !t.standby;
+};
+
+const ban = (r: SchedResource) => {
+  for (const p of primitivesOf(r)) for (const id of p.allowed.keys()) p.allowed.set(id, -INFINITY);
+};
+
+/**
+ * Applies the loss policies of tickets not held (before assignment), per
+ * primitive as Pacemaker does for each clone instance and group member. A
+ * ticket in standby is given up gracefully: no loss policy, only the ban.
+ */
+export function applyTickets(ws: WorkingSet): void {
+  for (const d of dependencies(ws)) {
+    const t = ws.cib.tickets?.[d.ticket];
+    if (t !== undefined && t.granted && !t.standby) continue;
+    const promotedOnly = d.role === 'Promoted';
+    for (const p of primitivesOf(d.rsc)) {
+      // fence and freeze concern only what is in the dependency's role now.
+      const inRole = d.role === undefined || d.role === 'Started' || currentRole(p) === d.role;
+      if (t?.granted || p.running.size === 0) {
+        // Revoked with nothing running here, or in standby: nothing may run (a Promoted-role dependency only blocks promotion).
+        if (!promotedOnly || d.lossPolicy === 'stop') ban(p);
+        continue;
+      }
+      if (d.lossPolicy === 'freeze') {
+        if (inRole) p.managed = false;
+      } else if (d.lossPolicy === 'fence') {
+        if (!inRole) continue;
+        ban(p);
+        // Without fencing Pacemaker falls back to stop; with it, the nodes the resource is active on are fenced.
+        if (ws.options.stonithEnabled) for (const id of p.running.keys()) markUnclean(ws.nodeById.get(id)!, 'deadman ticket was lost');
+      } else if (d.lossPolicy !== 'demote' || !promotedOnly) ban(p);
     }
   }
 }
 
-function dependents(ws: WorkingSet, c: TicketConstraint): Array<{ rsc: SchedResource; role?: Role }> {
-  const refs = c.rsc !== undefined ? [{ id: c.rsc, role: c.rscRole }] : c.sets.flatMap((s) => s.resources.map((id) => ({ id, role: s.role ?? c.rscRole })));
-  return refs.flatMap(({ id, role }) => {
-    const rsc = ws.resourceById.get(id);
-    return rsc ? [{ rsc, role: parseRole(role) }] : [];
-  });
-}
-
-/** Without fencing, loss-policy=fence cannot be honoured: Pacemaker falls back to stop. */
-function lossPolicy(ws: WorkingSet, configured: string | undefined, role: Role | undefined): string {
-  if (configured === 'fence' && !ws.options.stonithEnabled) return 'stop';
-  return configured ?? (role === 'Promoted' ? 'demote' : 'stop');
-}
-
-const banEverywhere = (ws: WorkingSet, r: SchedResource) => {
-  for (const n of ws.nodes) r.allowed.set(n.id, -INFINITY);
-};
-
-/** Whether the loss applies to this resource: it is active in the role the ticket constrains (any role if none). */
-const inRole = (r: SchedResource, role: Role | undefined) => role === undefined || [...r.running.values()].includes(role);
-
-function applyLoss(ws: WorkingSet, r: SchedResource, role: Role | undefined, policy: string, granted: boolean): void {
-  // A ticket that was never granted (or is in standby) keeps the resource from starting; only a
-  // promoted-role dependency with a policy other than stop merely keeps it from being promoted.
-  if (granted || r.running.size === 0) {
-    if (role !== 'Promoted' || policy === 'stop') banEverywhere(ws, r);
-    return;
-  }
-  switch (policy) {
-    case 'demote':
-      if (role !== 'Promoted') banEverywhere(ws, r);
-      return;
-    case 'fence':
-      if (!inRole(r, role)) return;
-      banEverywhere(ws, r);
-      for (const id of r.running.keys()) markUnclean(ws.nodeById.get(id)!, 'deadman ticket was lost');
-      return;
-    case 'freeze':
-      if (inRole(r, role)) r.managed = false;
-      return;
-    default:
-      banEverywhere(ws, r);
-  }
+/** Whether a promotable clone may not promote any instance for want of a ticket. */
+export function promotionTicketMissing(ws: WorkingSet, clone: SchedResource): boolean {
+  return dependencies(ws).some((d) => d.rsc === clone && d.role === 'Promoted' && !ticketHeld(ws, d.ticket));
 }

@@ -72,6 +72,8 @@ const activeRoleFor = (op: LrmOp, current: Role): Role => {
   switch (op.operation) {
     case 'promote': return 'Promoted';
     case 'demote': return 'Unpromoted';
+    // A start (re)creates the resource in its base role, whatever an earlier probe found.
+    case 'start': case 'migrate_from': return 'Started';
     case 'monitor': return op.rcCode === OcfRc.RunningPromoted ? 'Promoted' : current === 'Promoted' || current === 'Unpromoted' ? current : 'Started';
     default: return current === 'Promoted' || current === 'Unpromoted' ? current : 'Started';
   }
@@ -98,6 +100,9 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
     if (op.opStatus === OpStatus.Cancelled) continue;
     // Old histories mark "rc differs from 0" as an error even when it was the expected rc.
     if (op.opStatus === OpStatus.Error && op.rcCode === expectedRc(op)) op = { ...op, opStatus: OpStatus.Done };
+    // Degraded results count as their healthy counterparts (running / running promoted).
+    if (op.rcCode === OcfRc.Degraded) op = { ...op, rcCode: OcfRc.Success };
+    else if (op.rcCode === OcfRc.DegradedPromoted) op = { ...op, rcCode: OcfRc.RunningPromoted };
     const recurring = op.intervalMs > 0;
     if (op.opStatus === OpStatus.Pending) {
       // An operation in flight counts as done for planning, so that it is never scheduled twice.
@@ -143,6 +148,11 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
         st.monitors = undefined;
         st.lastStart = undefined;
       } else {
+        // A demote does not clear an earlier failure (Pacemaker: only on-fail=demote's own).
+        if (op.operation === 'demote' && st.failed && st.onFail !== 'demote') {
+          st.role = activeRoleFor(op, st.role);
+          continue;
+        }
         st.role = activeRoleFor(op, st.role);
         if (op.operation !== 'monitor' || st.lastStart === undefined) st.lastStart = op;
         if (op.operation === 'migrate_to') {
@@ -156,6 +166,12 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
       st.stopFailed = false;
       continue;
     }
+    // A probe finding the agent not installed means "not running here" (and banned from the node), not a failure.
+    if (probe && op.rcCode === OcfRc.ErrInstalled) {
+      st.role = 'Stopped';
+      st.hardError = 'node';
+      continue;
+    }
     const onFail = onFailFor(ws, def, op);
     if (onFail === 'ignore') {
       if (op.operation !== 'stop') st.role = activeRoleFor(op, st.role);
@@ -167,7 +183,8 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
     } else if (op.rcCode === OcfRc.NotRunning && op.operation === 'start') {
       st.role = 'Started';
     } else {
-      st.role = op.operation === 'demote' ? 'Promoted' : activeRoleFor(op, st.role === 'Unknown' || st.role === 'Stopped' ? 'Started' : st.role);
+      // A failed demote leaves the resource promoted only under on-fail=block; else it is recovered as unpromoted (Pacemaker).
+      st.role = op.operation === 'demote' ? (onFail === 'block' ? 'Promoted' : 'Unpromoted') : activeRoleFor(op, st.role === 'Unknown' || st.role === 'Stopped' ? 'Started' : st.role);
     }
     if (op.operation === 'migrate_to') st.failedMigrateTo = { target: op.migrateTarget, at: op.lastRcChange };
     if (op.operation === 'migrate_from') st.failedMigrateFrom = op.migrateSource;
@@ -237,6 +254,8 @@ export interface UnpackedHistory {
   rsc: SchedResource;
   node: SchedNode;
   state: HistoryState;
+  /** the id the history was recorded under (an anonymous clone instance's may differ from the instance's) */
+  name: string;
 }
 
 /** A status section's histories: every one, and the few that say more than "probed: not running here". */
@@ -265,7 +284,7 @@ export function unpackStatus(ws: WorkingSet): StatusHistories {
       // Remote nodes' liveness is not modelled: orphans are recognised on cluster nodes only.
       const rsc = resolveInstance(ws, lrm.id, direct, node, active, used) ?? (base || node.attrs['#kind'] !== 'cluster' ? undefined : orphanOf(ws, lrm));
       if (!rsc) continue;
-      const entry = { rsc, node, state };
+      const entry = { rsc, node, state, name: lrm.id };
       all.push(entry);
       if (active || state.failed || state.hardError !== undefined || state.lastFailure !== undefined || rsc.orphan) notable.push(entry);
     }

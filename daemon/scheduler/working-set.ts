@@ -118,6 +118,8 @@ export interface SchedAction {
   probe?: boolean;
   /** runnable while any predecessor is ("one or more" resource sets) */
   requiresAny?: boolean;
+  /** with requiresAny: how many predecessors must be runnable (a clone's clone-min; default 1) */
+  requiresAtLeast?: number;
   meta: Record<string, string>;
   /** ordering edges: actions that must happen before this one */
   before: ActionEdge[];

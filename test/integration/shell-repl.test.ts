@@ -50,7 +50,8 @@ describe('vigil interactive shell in a terminal', () => {
     await term.waitFor((s) => lastLine(s).endsWith('group app web db'));
     await term.type('', 'Enter');
     await term.type('show', 'Enter');
-    const shown = await term.waitFor(/group app web db/);
+    // the group line of show's output, not the typed statement still on screen ("vigil(configure)# group app web db")
+    const shown = await term.waitFor(/^group app web db$/m);
     expect(shown).toContain('primitive web ocf:heartbeat:Dummy \\\n    params fake=hello \\\n    op monitor interval=10s');
     expect(shown).toContain('primitive db ocf:heartbeat:Dummy');
   });

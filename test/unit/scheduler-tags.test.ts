@@ -1,34 +1,40 @@
-import { describe, expect, it } from 'vitest';
-import { parseCib } from '../../daemon/cib/index.js';
+import { describe, it, expect } from 'vitest';
+import { parseCib, writeCib } from '../../daemon/cib/index.js';
+import { writeXml } from '../../daemon/cib/xml.js';
 import { schedule } from '../../daemon/scheduler/index.js';
 
-const dummy = (id: string) => `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy"/>`;
-
+/** Constraints that name a tag or a template apply to every resource it stands for. */
 function cib(constraints: string): string {
-  const node = (id: string) => `<node_state id="${id}" uname="${id}" in_ccm="true" crmd="online" join="member" expected="member"/>`;
-  return `<cib epoch="1" admin_epoch="0" num_updates="1" have-quorum="1"><configuration>
+  return `<cib epoch="1" admin_epoch="0" num_updates="0" have-quorum="1"><configuration>
     <crm_config><cluster_property_set id="o"><nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
-    <nodes><node id="node1" uname="node1"/><node id="node2" uname="node2"/></nodes>
-    <resources>${['rsc1', 'rsc2', 'rsc3'].map(dummy).join('')}</resources>
+    <nodes><node id="1" uname="node1"/><node id="2" uname="node2"/></nodes>
+    <resources>
+      <template id="tpl" class="ocf" provider="pacemaker" type="Dummy"/>
+      <primitive id="a" template="tpl"/><primitive id="b" template="tpl"/>
+      <primitive id="c" class="ocf" provider="pacemaker" type="Dummy"/><primitive id="d" class="ocf" provider="pacemaker" type="Dummy"/>
+    </resources>
     <constraints>${constraints}</constraints>
-    <tags><tag id="pair"><obj_ref id="rsc1"/><obj_ref id="rsc2"/></tag></tags>
-  </configuration><status>${node('node1')}${node('node2')}</status></cib>`;
+    <tags><tag id="cd"><obj_ref id="c"/><obj_ref id="d"/></tag></tags>
+  </configuration><status>${['node1', 'node2'].map((n, i) => `<node_state id="${i + 1}" uname="${n}" in_ccm="true" crmd="online" join="member" expected="member"/>`).join('')}</status></cib>`;
 }
 
-const summary = (xml: string) => schedule(parseCib(xml), { now: new Date('2026-01-01T00:00:00Z') }).summary.map((l) => l.replace(/\s+/g, ' ')).sort();
+const placed = (summary: string[]) => Object.fromEntries(summary.map((l) => /\* Start\s+(\S+)\s+\( (\S+) \)/.exec(l)!).map((m) => [m[1], m[2]]));
 
-describe('tags in constraints', () => {
-  it('a location on a tag applies to each tagged resource', () => {
-    expect(summary(cib('<rsc_location id="l" rsc="pair" node="node2" score="100"/><rsc_location id="l3" rsc="rsc3" node="node1" score="100"/>'))).toEqual([
-      '* Start rsc1 ( node2 )', '* Start rsc2 ( node2 )', '* Start rsc3 ( node1 )',
-    ]);
+describe('tags and templates in constraints', () => {
+  it('a location naming a tag places every tagged resource; one naming a template every primitive made from it', () => {
+    const t = schedule(parseCib(cib('<rsc_location id="l1" rsc="cd" node="node2" score="100"/><rsc_location id="l2" rsc="tpl" node="node1" score="100"/>')));
+    expect(placed(t.summary)).toEqual({ a: 'node1', b: 'node1', c: 'node2', d: 'node2' });
   });
 
-  it('a tag inside a resource set stands for its members; a colocation with a tag colocates each member', () => {
-    const xml = cib(
-      '<rsc_location id="l" node="node2" score="100"><resource_set id="s"><resource_ref id="pair"/></resource_set></rsc_location>' +
-        '<rsc_colocation id="c" rsc="rsc3" with-rsc="pair" score="INFINITY"/>',
-    );
-    expect(summary(xml)).toEqual(['* Start rsc1 ( node2 )', '* Start rsc2 ( node2 )', '* Start rsc3 ( node2 )']);
+  it('colocation and order with a tag bind each tagged resource to the other side', () => {
+    const t = schedule(parseCib(cib('<rsc_location id="l" rsc="a" node="node2" score="100"/><rsc_colocation id="co" rsc="cd" with-rsc="a" score="INFINITY"/><rsc_order id="o" first="a" then="cd"/>')));
+    expect(placed(t.summary)).toMatchObject({ a: 'node2', c: 'node2', d: 'node2' });
+    const startA = t.actions.find((x) => x.key === 'a_start_0')!;
+    for (const id of ['c', 'd']) expect(t.actions.find((x) => x.key === `${id}_start_0`)!.after).toContain(startA.id);
+  });
+
+  it('tags survive writing the CIB back', () => {
+    const again = parseCib(writeXml(writeCib(parseCib(cib('')))));
+    expect(again.configuration.tags).toEqual({ cd: ['c', 'd'] });
   });
 });
