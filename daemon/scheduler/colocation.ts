@@ -92,14 +92,16 @@ export function applyColocation(ws: WorkingSet, col: SchedColocation, target: Sc
   const onPrimary = byName ? new Uint8Array(ws.nodes.length) : undefined;
   if (onPrimary) for (const n of where) onPrimary[n.index] = 1;
   const values = byName ? undefined : new Set(where.map((n) => attrOf(n, col.nodeAttribute)));
-  for (const [nodeId, score] of target.allowed) {
-    const node = ws.nodeById.get(nodeId)!;
+  // Only existing entries change (none is added), so walking the nodes instead of the table changes nothing.
+  for (const node of ws.nodes) {
+    const score = target.allowed.get(node.id);
+    if (score === undefined) continue;
     const match = onPrimary ? onPrimary[node.index] === 1 : values!.has(attrOf(node, col.nodeAttribute));
     if (col.score >= INFINITY) {
-      if (!match) target.allowed.set(nodeId, -INFINITY);
+      if (!match) target.allowed.set(node.id, -INFINITY);
     } else if (col.score <= -INFINITY) {
-      if (match) target.allowed.set(nodeId, -INFINITY);
-    } else if (match) target.allowed.set(nodeId, addScores(score, col.score));
+      if (match) target.allowed.set(node.id, -INFINITY);
+    } else if (match) target.allowed.set(node.id, addScores(score, col.score));
   }
 }
 
@@ -128,10 +130,19 @@ export function mergeColocatedScores(ws: WorkingSet, r: SchedResource, scores: M
       work.set(nodeId, addScores(score, clampScore(s * f)));
     }
     const merged = mergeColocatedScores(ws, other, work, f, visiting, forward);
-    if ([...merged].some(([id, s]) => s >= 0 && nodeAvailable(ws.nodeById.get(id)!))) scores = merged;
+    if (anyUsable(ws, merged)) scores = merged;
   }
   visiting.delete(r);
   return scores;
+}
+
+/** Whether some available node has a non-negative score. */
+function anyUsable(ws: WorkingSet, scores: Map<string, number>): boolean {
+  for (const node of ws.nodes) {
+    const s = scores.get(node.id);
+    if (s !== undefined && s >= 0 && nodeAvailable(node)) return true;
+  }
+  return false;
 }
 
 /**

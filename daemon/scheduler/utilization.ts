@@ -37,7 +37,7 @@ function follow(x: SchedResource, colocations: SchedColocation[], seen: Set<Sche
 }
 
 export function consumeCapacity(n: SchedNode, r: SchedResource): void {
-  for (const [k, need] of Object.entries(r.utilization)) n.remaining[k] = (n.remaining[k] ?? 0) - need;
+  for (const k in r.utilization) n.remaining[k] = (n.remaining[k] ?? 0) - r.utilization[k];
 }
 
 /** balanced placement: the node with more free capacity in more attributes sorts first. */
