@@ -31,7 +31,8 @@ const parser = new XMLParser({
   attributeNamePrefix: '',
   parseAttributeValue: false,
   parseTagValue: false,
-  trimValues: true,
+  // Attribute values stay verbatim (an instance attribute's value feeds the operation digest); text is trimmed below.
+  trimValues: false,
   processEntities: true,
   commentPropName: '#comment',
 });
@@ -52,7 +53,8 @@ function convert(node: Ordered): XmlElement | undefined {
     }
   }
   const el: XmlElement = { name, attrs, children };
-  if (text !== undefined && children.length === 0) el.text = text;
+  const trimmed = text?.trim();
+  if (trimmed && children.length === 0) el.text = trimmed;
   return el;
 }
 

@@ -35,6 +35,8 @@ export function unpackColocations(ws: WorkingSet): void {
   for (const g of groups) {
     for (let i = 1; i < g.children.length; i++) link(ws, `${g.id}-internal`, g.children[i], g.children[i - 1], INFINITY);
   }
+  // A resource inside a container (meta container=) runs where its container runs.
+  for (const [r, container] of containedResources(ws)) link(ws, `${r.id}-with-container`, r, container, INFINITY);
   for (const c of ws.cib.configuration.constraints) {
     if (c.kind !== 'colocation') continue;
     if (c.sets.length === 0) {
@@ -160,4 +162,18 @@ function anyUsable(ws: WorkingSet, scores: Map<string, number>): boolean {
     if (s !== undefined && s >= 0 && nodeAvailable(node)) return true;
   }
   return false;
+}
+
+/**
+ * Primitives with meta container=<another primitive>, paired with that container — except members of
+ * the container's own group, which the group already places and orders after it.
+ */
+export function containedResources(ws: WorkingSet): Array<[SchedResource, SchedResource]> {
+  const pairs: Array<[SchedResource, SchedResource]> = [];
+  for (const r of ws.primitives) {
+    const id = r.meta.container;
+    const container = id !== undefined && id !== r.id ? ws.resourceById.get(id) : undefined;
+    if (container?.kind === 'primitive' && !(r.parent?.kind === 'group' && r.parent === container.parent)) pairs.push([r, container]);
+  }
+  return pairs;
 }

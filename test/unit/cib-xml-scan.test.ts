@@ -31,7 +31,7 @@ describe('scanXml', () => {
     expect(scanXml('<a v="&#65;&#x42;"/>').attrs.v).toBe('AB');
   });
 
-  it('reads values on demand: as numbers in place, trimmed and decoded', () => {
+  it('reads values on demand: as numbers in place, verbatim (blanks kept) and decoded', () => {
     const seen: Array<{ name: string; value: string; number: number }> = [];
     const keys = new Map<string, number>();
     scanXmlEvents('<a n="42" m="-7" e="" t=" 5 " f="1.5" x="x" d="&#120;" w="1e3" s="abc"/>', {
@@ -47,7 +47,7 @@ describe('scanXml', () => {
       { name: 'n', value: '42', number: 42 },
       { name: 'm', value: '-7', number: -7 },
       { name: 'e', value: '', number: NaN },
-      { name: 't', value: '5', number: 5 },
+      { name: 't', value: ' 5 ', number: 5 },
       { name: 'f', value: '1.5', number: 1.5 },
       { name: 'x', value: 'x', number: NaN },
       { name: 'd', value: 'x', number: NaN },
