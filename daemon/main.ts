@@ -22,7 +22,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const log = createLogger({ level: config.logLevel, node: config.node });
   const daemon = new Vigild(config, log, {
-    plan: (cibXml, now) => schedule(parseCib(cibXml), { now }),
+    // The DC fences through leases (a member is asked to fence itself, a lost node is down once its lease expired).
+    plan: (cibXml, now) => schedule(parseCib(cibXml), { now, leaseFencing: true }),
     validate: (cibXml) => void parseCib(cibXml),
   });
   let stopping: Promise<void> | undefined;

@@ -132,7 +132,8 @@ class CibParser {
     if (!conf) this.fail(root, 'missing <configuration>');
     const configuration = this.configuration(conf);
     const statusEl = firstChild(root, 'status');
-    const status = statusEl ? childrenNamed(statusEl, 'node_state').map((n) => this.nodeState(n)) : [];
+    const idByName = new Map(configuration.nodes.map((n) => [n.uname, n.id]));
+    const status = statusEl ? childrenNamed(statusEl, 'node_state').map((n) => this.nodeState(n, idByName)) : [];
     const ticketsEl = statusEl ? firstChild(statusEl, 'tickets') : undefined;
     const tickets = ticketsEl ? Object.fromEntries(childrenNamed(ticketsEl, 'ticket_state').map((t) => [t.attrs.id ?? '', { granted: isTrue(t.attrs.granted, false), standby: isTrue(t.attrs.standby, false) }])) : undefined;
     return { attrs: { ...root.attrs }, configuration, status, ...(tickets ? { tickets } : {}), file: this.file };
@@ -425,14 +426,17 @@ class CibParser {
           ...(el.attrs['require-all'] !== undefined ? { requireAll: isTrue(el.attrs['require-all'], true) } : {}),
         };
       }
-      case 'rsc_ticket':
+      case 'rsc_ticket': {
+        const lossPolicy = el.attrs['loss-policy'];
+        if (lossPolicy !== undefined && !['stop', 'demote', 'fence', 'freeze'].includes(lossPolicy)) this.fail(el, `invalid loss-policy "${lossPolicy}" (expected stop, demote, fence or freeze)`);
         return { kind: 'ticket', id, source: el };
+      }
       default:
         return undefined;
     }
   }
 
-  private nodeState(el: XmlElement): NodeState {
+  private nodeState(el: XmlElement, idByName: Map<string, string>): NodeState {
     const transient: Record<string, string> = {};
     for (const t of childrenNamed(el, 'transient_attributes')) {
       for (const s of childrenNamed(t, 'instance_attributes')) for (const p of this.attributeSet(s).pairs) transient[p.name] = p.value;
@@ -445,7 +449,8 @@ class CibParser {
       resources.push(this.history.endResource(childrenNamed(r, 'lrm_rsc_op').map((o) => this.history.lrmOp(attributesOf(o.attrs)))));
     }
     return {
-      id: this.required(el, 'id'), uname: el.attrs.uname, inCcm: el.attrs.in_ccm, crmd: el.attrs.crmd, join: el.attrs.join,
+      // Old status entries may carry only the node's name: Pacemaker then finds the node by uname.
+      id: el.attrs.id || (el.attrs.uname && idByName.get(el.attrs.uname)) || this.required(el, 'id'), uname: el.attrs.uname, inCcm: el.attrs.in_ccm, crmd: el.attrs.crmd, join: el.attrs.join,
       expected: el.attrs.expected, transient, resources,
     };
   }

@@ -1,4 +1,4 @@
-import { attributeValue, XmlSyntaxError, type XmlElement } from './xml.js';
+import { XmlSyntaxError, type XmlElement } from './xml.js';
 
 /**
  * A single-pass XML reader for CIBs: generated clusters reach hundreds of
@@ -21,7 +21,7 @@ export interface XmlAttributes {
   name(k: number): string;
   /** A small number standing for the k-th name: the same for the same name throughout one document. */
   key(k: number): number;
-  /** The k-th value as written (tabs and line ends as spaces, not trimmed), entities decoded. */
+  /** The k-th value, verbatim (blanks kept: an instance attribute's value feeds the operation digest), entities decoded. */
   value(k: number): string;
   /** The k-th value as Number() reads it, without making a string when it is a plain integer; NaN when empty. */
   number(k: number): number;
@@ -101,7 +101,6 @@ function grown(a: Int32Array<ArrayBuffer>, fill: number): Int32Array<ArrayBuffer
   return out;
 }
 
-const isSpace = (c: number) => c <= 32;
 
 /** size of the name hint table (a power of two) */
 const HINTS = 4096;
@@ -159,7 +158,7 @@ class Scanner implements XmlAttributes {
   value(k: number): string {
     const decoded = this.decoded[k];
     if (decoded !== undefined) return decoded;
-    return this.raw(this.begins[k], this.ends[k]);
+    return this.cut(this.begins[k], this.ends[k]);
   }
 
   number(k: number): number {
@@ -184,8 +183,8 @@ class Scanner implements XmlAttributes {
     return text === '' ? NaN : Number(text);
   }
 
-  private raw(begin: number, end: number): string {
-    return attributeValue(this.s.slice(begin, end));
+  private cut(begin: number, end: number): string {
+    return this.s.slice(begin, end);
   }
 
   private fail(detail: string, at = this.i): never {
@@ -413,7 +412,7 @@ class Scanner implements XmlAttributes {
       this.nextAmp = amp === -1 ? s.length : amp;
     }
     if (this.nextAmp < end) {
-      this.decoded[k] = this.decode(this.raw(begin, end), at);
+      this.decoded[k] = this.decode(this.cut(begin, end), at);
       const amp = s.indexOf('&', end);
       this.nextAmp = amp === -1 ? s.length : amp;
     } else this.decoded[k] = undefined;

@@ -31,7 +31,7 @@ const parser = new XMLParser({
   attributeNamePrefix: '',
   parseAttributeValue: false,
   parseTagValue: false,
-  // Attribute values are kept as written (Pacemaker keeps their spaces, and op digests hash them); text is trimmed in convert.
+  // Attribute values stay verbatim (an instance attribute's value feeds the operation digest); text is trimmed below.
   trimValues: false,
   processEntities: true,
   commentPropName: '#comment',
@@ -42,8 +42,7 @@ type Ordered = Record<string, unknown> & { ':@'?: Record<string, string> };
 function convert(node: Ordered): XmlElement | undefined {
   const name = Object.keys(node).find((k) => k !== ':@');
   if (name === undefined || name === '#text' || name === '#comment' || name.startsWith('?')) return undefined;
-  const attrs: Record<string, string> = {};
-  for (const [k, v] of Object.entries(node[':@'] ?? {})) attrs[k] = attributeValue(v);
+  const attrs: Record<string, string> = { ...(node[':@'] ?? {}) };
   const children: XmlElement[] = [];
   let text: string | undefined;
   for (const child of (node[name] as Ordered[]) ?? []) {
@@ -58,9 +57,6 @@ function convert(node: Ordered): XmlElement | undefined {
   if (trimmed && children.length === 0) el.text = trimmed;
   return el;
 }
-
-/** An attribute value as XML reads it (line ends and tabs become spaces), not trimmed: Pacemaker (libxml2) keeps its spaces. */
-export const attributeValue = (v: string): string => (/[\t\n\r]/.test(v) ? v.replace(/\r\n?/g, '\n').replace(/[\t\n]/g, ' ') : v);
 
 /** Parses an XML document and returns its root element; throws XmlSyntaxError with line/column. */
 export function parseXml(source: string, file?: string): XmlElement {

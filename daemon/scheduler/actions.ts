@@ -69,6 +69,10 @@ export function createPrimitiveActions(ws: WorkingSet, r: SchedResource): Primit
   const next = r.assignedTo;
   const plan: PrimitivePlan = { rsc: r, current, next, stops: [], dangling: [] };
   // Unmanaged and blocked (failed with on-fail=block, or a stop that failed without fencing) resources are left alone.
+  // A blocked one that should stop gets a stop that cannot run: whatever must stop after it is blocked too.
+  if (r.blocked && r.managed && (r.targetRole === 'Stopped' || r.nextRole === 'Stopped')) {
+    for (const n of runningNodes) plan.stops.push(getAction(ws, r, 'stop', n, { optional: false, runnable: false }));
+  }
   if (!r.managed || r.blocked) return plan;
   const multiple = runningNodes.length > 1;
   for (const n of runningNodes) {

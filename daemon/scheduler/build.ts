@@ -31,6 +31,10 @@ function clusterOptions(cib: Cib, now: Date): ClusterOptions {
     startFailureIsFatal: truthy(o['start-failure-is-fatal'], true),
     stopOrphanResources: truthy(o['stop-orphan-resources'], true),
     clusterRecheckMs: parseInterval(o['cluster-recheck-interval'] ?? '15min') ?? 900_000,
+    stonithAction: o['stonith-action'] === 'poweroff' ? 'off' : o['stonith-action'] ?? 'reboot',
+    startupFencing: truthy(o['startup-fencing'], true),
+    leaseFencing: false,
+    haveWatchdog: truthy(o['have-watchdog'], false),
   };
 }
 
@@ -83,7 +87,18 @@ function newResource(f: ResourceFactory, id: string, kind: SchedResource['kind']
 
 function metaOf(ws: WorkingSet, res: Resource, inherited: Record<string, string>): Record<string, string> {
   // Own meta wins over the parent's, which wins over rsc_defaults.
-  return { ...inherited, ...resolveAttributes(res.meta, { now: ws.now }) };
+  return { ...agentDefaults(ws, res), ...inherited, ...resolveAttributes(res.meta, { now: ws.now }) };
+}
+
+/**
+ * rsc_defaults whose rules test the agent (rsc_expression: class, provider, type) apply to the
+ * primitives they match only; ws.rscDefaults holds what applies to every resource.
+ */
+function agentDefaults(ws: WorkingSet, res: Resource): Record<string, string> {
+  if (res.kind !== 'primitive' || !ws.cib.configuration.rscDefaults.some((set) => set.rule !== undefined)) return {};
+  const matched = resolveAttributes(ws.cib.configuration.rscDefaults, { now: ws.now, rsc: { class: res.class, provider: res.provider, type: res.type } });
+  for (const k of Object.keys(ws.rscDefaults)) delete matched[k];
+  return matched;
 }
 
 function buildPrimitive(f: ResourceFactory, p: Primitive, id: string, inherited: Record<string, string>, parent?: SchedResource): SchedResource {
@@ -164,7 +179,8 @@ export function buildWorkingSet(cib: Cib, now: Date): WorkingSet {
     cib, now, options: clusterOptions(cib, now), nodes: [], nodeById: new Map(), nodeByName: new Map(), resources: [],
     resourceById: new Map(), primitives: [], colocations: [], actions: [], actionByKey: new Map(), actionsByRsc: new Map(), instancesByBase: new Map(),
     opDefaults: resolveAttributes(cib.configuration.opDefaults, { now }),
-    rscDefaults: resolveAttributes(cib.configuration.rscDefaults, { now }),
+    // Evaluated for no agent: sets whose rules test the agent apply per primitive (agentDefaults).
+    rscDefaults: resolveAttributes(cib.configuration.rscDefaults, { now, rsc: {} }),
   };
   ws.nodes = buildNodes(cib, now);
   for (const n of ws.nodes) {

@@ -1,6 +1,7 @@
 import type { ColocationConstraint } from '../cib/model.js';
 import { INFINITY, addScores, clampScore } from '../cib/score.js';
 import { parseRole } from './build.js';
+import { copyNodeTable } from './glib-order.js';
 import { nextRoleOf } from './roles.js';
 import { nodeAvailable, type SchedColocation, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
@@ -34,6 +35,8 @@ export function unpackColocations(ws: WorkingSet): void {
   for (const g of groups) {
     for (let i = 1; i < g.children.length; i++) link(ws, `${g.id}-internal`, g.children[i], g.children[i - 1], INFINITY);
   }
+  // A resource inside a container (meta container=) runs where its container runs.
+  for (const [r, container] of containedResources(ws)) link(ws, `${r.id}-with-container`, r, container, INFINITY);
   for (const c of ws.cib.configuration.constraints) {
     if (c.kind !== 'colocation') continue;
     if (c.sets.length === 0) {
@@ -85,6 +88,9 @@ export function applyColocation(ws: WorkingSet, col: SchedColocation, target: Sc
   const role = col.primaryRole;
   const where = role === 'Promoted' || role === 'Unpromoted' ? assignedNodes(col.primary).filter((n) => hasRoleOn(col.primary, n, role)) : assignedNodes(col.primary);
   if (where.length === 0 && col.score < 0) return;
+  if (target.kind === 'primitive' && target.parent?.kind !== 'clone') {
+    for (let k = tableCopies(col); k > 0; k--) target.allowed = copyNodeTable(target.allowed);
+  }
   // Node names are unique: colocation by #uname matches exactly the primary's nodes (flagged by position).
   const byName = col.nodeAttribute === '#uname';
   const onPrimary = byName ? new Uint8Array(ws.nodes.length) : undefined;
@@ -101,6 +107,21 @@ export function applyColocation(ws: WorkingSet, col: SchedColocation, target: Sc
       if (match) target.allowed.set(node.id, -INFINITY);
     } else if (match) target.allowed.set(node.id, addScores(score, col.score));
   }
+}
+
+/**
+ * How many times Pacemaker replaces the dependent's table by a copy when it
+ * applies this colocation: once per primitive primary (instance, for a clone)
+ * it is colocated with, unless that primary is unassigned and the score
+ * negative (nothing to avoid); a mandatory colocation with a whole clone only
+ * bans nodes in place.
+ */
+function tableCopies(col: SchedColocation): number {
+  const p = col.primary;
+  if (p.kind !== 'clone') return 1;
+  if (col.score >= INFINITY) return 0;
+  const instances = p.children.filter((c) => c.kind === 'primitive');
+  return col.score >= 0 ? instances.length : instances.filter((c) => c.assignedTo).length;
 }
 
 /**
@@ -121,7 +142,7 @@ export function mergeColocatedScores(ws: WorkingSet, r: SchedResource, scores: M
     const f = factor * (col.score / INFINITY);
     const otherScores = other.kind === 'group' ? other.children[0]?.allowed : other.allowed;
     if (!otherScores) continue;
-    const work = new Map(scores);
+    const work = copyNodeTable(scores);
     for (const [nodeId, score] of work) {
       const s = otherScores.get(nodeId);
       if (s === undefined) continue;
@@ -141,4 +162,18 @@ function anyUsable(ws: WorkingSet, scores: Map<string, number>): boolean {
     if (s !== undefined && s >= 0 && nodeAvailable(node)) return true;
   }
   return false;
+}
+
+/**
+ * Primitives with meta container=<another primitive>, paired with that container — except members of
+ * the container's own group, which the group already places and orders after it.
+ */
+export function containedResources(ws: WorkingSet): Array<[SchedResource, SchedResource]> {
+  const pairs: Array<[SchedResource, SchedResource]> = [];
+  for (const r of ws.primitives) {
+    const id = r.meta.container;
+    const container = id !== undefined && id !== r.id ? ws.resourceById.get(id) : undefined;
+    if (container?.kind === 'primitive' && !(r.parent?.kind === 'group' && r.parent === container.parent)) pairs.push([r, container]);
+  }
+  return pairs;
 }

@@ -1,8 +1,9 @@
-import { INFINITY, parseScore } from '../cib/score.js';
+import { addScores, INFINITY, parseScore } from '../cib/score.js';
 import { parseInterval } from '../cib/duration.js';
 import { operationDigest } from '../cib/op-digest.js';
 import { paramsFor } from './location.js';
-import { cloneOf, type UnpackedHistory } from './unpack-status.js';
+import { cloneOf, type HistoryState, type UnpackedHistory } from './unpack-status.js';
+import { fenceForHistory } from './fencing.js';
 import type { SchedNode, SchedResource, WorkingSet } from './working-set.js';
 
 /** The name fail counts are recorded under: anonymous clone instances share the primitive's id. */
@@ -49,9 +50,17 @@ export function failCount(ws: WorkingSet, r: SchedResource, node: SchedNode): nu
 /** Applies what the status section says to the resources: placement, failures, bans, digests (inactive, healthy histories change nothing). */
 export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void {
   for (const { rsc, node, state } of histories) {
+    restartContainerFor(ws, rsc, node, state);
     const active = state.role !== 'Stopped' && state.role !== 'Unknown';
     if (active) rsc.running.set(node.id, state.role);
-    if (state.failed) {
+    // On a node being fenced the fencing stops the resource: its failure there needs no recovery of its own.
+    const fenced = fenceForHistory(ws, rsc, node, state);
+    if (state.failed && failureExpired(ws, rsc, node, state)) {
+      state.failed = false;
+      state.failure = undefined;
+    }
+    if (lastFailureForOtherParameters(ws, rsc, node, state)) (rsc.failCountCleared ??= new Set()).add(node.id);
+    if (state.failed && !fenced) {
       rsc.failed = true;
       rsc.failedOn.add(node.id);
       if (state.onFail === 'block' || (state.stopFailed && !ws.options.stonithEnabled)) rsc.blocked = true;
@@ -80,6 +89,60 @@ export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void
   }
 }
 
+/**
+ * A resource inside a container (meta container=<resource>) fails by default with on-fail=restart-container:
+ * the container is restarted on that node, and a failed stop counts as done — restarting the container stops it.
+ */
+function restartContainerFor(ws: WorkingSet, rsc: SchedResource, node: SchedNode, state: HistoryState): void {
+  const id = rsc.meta.container;
+  const op = state.failure;
+  if (!state.failed || !op || id === undefined || id === rsc.id) return;
+  // Only when the operation's on-fail is left to its default (or is restart-container).
+  const configured = rsc.def?.ops.find((o) => o.name === op.operation && o.intervalMs === op.intervalMs)?.onFail;
+  if (configured !== undefined && configured !== 'restart-container') return;
+  const container = ws.resourceById.get(id);
+  if (!container || container.kind !== 'primitive') return;
+  container.restartFor.set(node.id, '');
+  if (op.operation === 'stop') {
+    state.failed = false;
+    state.failure = undefined;
+    state.stopFailed = false;
+    state.role = 'Stopped';
+    // A failure treated as success does not count towards migration-threshold either.
+    (rsc.failCountCleared ??= new Set()).add(node.id);
+  }
+}
+
+/** Fail counts of the resources inside a container (meta container=) add to the container's own. */
+function fillerFailCount(ws: WorkingSet, container: SchedResource, node: SchedNode): number {
+  let total = 0;
+  for (const r of ws.primitives) if (r.meta.container === container.id && r !== container) total = addScores(total, failCount(ws, r, node));
+  return total;
+}
+
+/**
+ * failure-timeout also expires the failed operation itself (Pacemaker's check_operation_expiry): a
+ * recurring operation's failure older than the timeout is ignored once no unexpired fail count
+ * remains — except with on-fail=block, which keeps blocking until an administrator intervenes.
+ */
+function failureExpired(ws: WorkingSet, r: SchedResource, node: SchedNode, state: HistoryState): boolean {
+  const op = state.failure;
+  if (!op || r.failureTimeoutMs <= 0 || op.intervalMs === 0 || op.lastRcChange === undefined || state.onFail === 'block') return false;
+  if (op.lastRcChange * 1000 + r.failureTimeoutMs > ws.now.getTime()) return false;
+  return (nodeFailures(node).counts.get(failCountName(r)) ?? 0) === 0 || failCount(ws, r, node) === 0;
+}
+
+/**
+ * A failed start or monitor recorded for parameters that have changed since says nothing about the
+ * resource as now configured: Pacemaker clears its fail count ("resource parameters have changed").
+ */
+function lastFailureForOtherParameters(ws: WorkingSet, r: SchedResource, node: SchedNode, state: HistoryState): boolean {
+  const op = state.lastFailure;
+  if (!op?.opDigest || (op.operation !== 'start' && op.operation !== 'monitor') || !digestComparable(op.featureSet)) return false;
+  if (op.intervalMs > 0) return !monitorDigestMatches(ws, r, () => paramsFor(ws, r, node), op.intervalMs, op.opDigest, op.featureSet);
+  return operationDigest(paramsFor(ws, r, node)) !== op.opDigest;
+}
+
 /** Controllers before feature set 2.0 hashed parameters differently: their digests cannot be compared. */
 const digestComparable = (featureSet: string | undefined) => featureSet === undefined || Number(featureSet.split('.')[0]) >= 2;
 
@@ -97,13 +160,15 @@ export function defaultTimeoutMs(ws: WorkingSet): number {
 
 /** Bans nodes where a resource reached migration-threshold failures. */
 export function applyFailCounts(ws: WorkingSet): void {
+  const containers = new Set<string>();
+  for (const r of ws.primitives) if (r.meta.container !== undefined && r.meta.container !== r.id) containers.add(r.meta.container);
   for (const node of ws.nodes) {
     const names = nodeFailures(node).counts;
     if (names.size === 0) continue;
     for (const r of ws.primitives) {
-      if (!names.has(failCountName(r))) continue;
-      const fc = failCount(ws, r, node);
-      if (fc > 0 && fc >= r.migrationThreshold) r.allowed.set(node.id, -INFINITY);
+      if (!names.has(failCountName(r)) && !containers.has(r.id)) continue;
+      const fc = containers.has(r.id) ? addScores(failCount(ws, r, node), fillerFailCount(ws, r, node)) : failCount(ws, r, node);
+      if (fc > 0 && fc >= r.migrationThreshold && !r.failCountCleared?.has(node.id)) r.allowed.set(node.id, -INFINITY);
     }
   }
 }

@@ -93,6 +93,20 @@ export function hashTableOrder(keys: readonly string[]): string[] {
   return t.slots.filter((k): k is string => k !== undefined);
 }
 
+/**
+ * A copy of a node-score table as pcmk__copy_node_table makes it: the source
+ * is iterated in table order and inserted into a fresh table. With more nodes
+ * than fill a small table without collisions (about 33 and up), the copy's
+ * layout differs from the source's, so which node the sort lists first (and
+ * wins a balanced-placement tie) depends on how many copies a resource's table
+ * went through. A Map's key order stands for the table's insertion order.
+ */
+export function copyNodeTable(scores: Map<string, number>): Map<string, number> {
+  const copy = new Map<string, number>();
+  for (const id of hashTableOrder([...scores.keys()])) copy.set(id, scores.get(id)!);
+  return copy;
+}
+
 /** A comparison of list positions (an object, so that each user's comparison is one class: calls to it stay monomorphic). */
 export interface PositionOrder {
   compare(a: number, b: number): number;

@@ -17,7 +17,7 @@ export const continuesMigration = (r: SchedResource): boolean => r.migrating && 
 export function reconcileMigrations(ws: WorkingSet, histories: UnpackedHistory[]): void {
   // Only resources with a migration in some node's history need their histories side by side.
   const migrated = new Set<SchedResource>();
-  for (const h of histories) if (h.state.migratedTo !== undefined || h.state.failedMigrateTo !== undefined) migrated.add(h.rsc);
+  for (const h of histories) if (h.state.migratedTo !== undefined || h.state.failedMigrateTo !== undefined || h.state.stoppedAfterMigrateTo !== undefined) migrated.add(h.rsc);
   if (migrated.size === 0) return;
   const byRsc = new Map<SchedResource, UnpackedHistory[]>();
   for (const h of histories) if (migrated.has(h.rsc)) (byRsc.get(h.rsc) ?? byRsc.set(h.rsc, []).get(h.rsc)!).push(h);
@@ -45,6 +45,16 @@ export function reconcileMigrations(ws: WorkingSet, histories: UnpackedHistory[]
           // Migrated towards a node that has since gone: the guest's state is unknown, recover it.
           rsc.failed = true;
           rsc.failedOn.add(h.node.id);
+        }
+      }
+      if (s.stoppedAfterMigrateTo) {
+        // Source stopped, but the target never ran migrate_from nor anything newer: the resource may be active there.
+        const { target: name, at } = s.stoppedAfterMigrateTo;
+        const th = on(name);
+        if (th && th.node.online && th.state.migratedFrom === undefined && at !== undefined && th.state.lastChange <= at) {
+          // Its state there is a guess: it is stopped and started anew if it must move, never migrated.
+          rsc.running.set(th.node.id, 'Started');
+          rsc.restartFor.set(th.node.id, '');
         }
       }
       if (s.failedMigrateTo) {

@@ -1,25 +1,34 @@
 import type { NodeState } from '../cib/model.js';
 import type { SchedNode, WorkingSet } from './working-set.js';
+import { markUnclean } from './fencing.js';
 
 const truthy = (v: string | undefined) => v !== undefined && /^(true|on|yes|y|1)$/i.test(v);
 /** in_ccm / crmd hold "true"/"online" or, in newer histories, a timestamp of when that became so. */
 const inCluster = (v: string | undefined) => truthy(v) || (v !== undefined && /^\d+$/.test(v) && v !== '0');
 const peerOnline = (v: string | undefined) => v === 'online' || (v !== undefined && /^\d+$/.test(v) && v !== '0');
 
+/** The "terminate" node attribute asks for the node to be fenced ("true" or a timestamp). */
+const terminateRequested = (v: string | undefined) => truthy(v) || (v !== undefined && /^[1-9]/.test(v));
+
 /** Pacemaker's rules when fencing is enabled: a node in an unexplained state must be fenced (unclean). */
 function withFencing(node: SchedNode, s: NodeState): void {
   const crmdOnline = peerOnline(s.crmd);
   const expected = s.expected ?? 'down';
+  const terminate = terminateRequested(node.attrs.terminate);
   if (node.shutdown) node.online = crmdOnline;
-  else if (s.inCcm === undefined) node.unclean = true;
-  else if (s.join === 'banned') node.unclean = true;
-  else if (expected === 'down') {
+  else if (s.inCcm === undefined) markUnclean(node, 'peer has not been seen by the cluster');
+  else if (s.join === 'banned') markUnclean(node, 'peer failed Pacemaker membership criteria');
+  else if (!terminate && expected === 'down') {
     if (inCluster(s.inCcm) || crmdOnline) node.pending = true;
-  } else if (!inCluster(s.inCcm)) node.unclean = true;
-  else if (!crmdOnline) node.unclean = true;
-  else if (s.join === 'member') node.online = true;
+  } else if (terminate && s.join === 'down' && !inCluster(s.inCcm) && !crmdOnline) return; // just fenced
+  else if (!inCluster(s.inCcm)) markUnclean(node, 'peer is no longer part of the cluster');
+  else if (!crmdOnline) markUnclean(node, 'peer process is no longer available');
+  else if (terminate) {
+    node.online = true;
+    markUnclean(node, 'termination was requested');
+  } else if (s.join === 'member') node.online = true;
   else if (s.join === 'pending' || s.join === 'down') node.pending = true;
-  else node.unclean = true;
+  else markUnclean(node, 'peer was in an unknown state');
 }
 
 /** Without fencing nobody can be fenced: a vanished node is offline, unclean only if it was expected up. */
@@ -43,10 +52,16 @@ export function unpackNodeStates(ws: WorkingSet): void {
     const s = states.get(node.id);
     node.standby = truthy(node.attrs.standby);
     node.maintenance = truthy(node.attrs.maintenance);
-    if (!s) continue;
+    if (!s) {
+      // A cluster node never seen since the cluster started may run anything, unless startup-fencing=false
+      // says trust it. (Remote nodes' state comes from their connection resource, which vigil does not model.)
+      if (ws.options.stonithEnabled && ws.options.startupFencing && node.attrs['#kind'] === 'cluster') node.unclean = true;
+      continue;
+    }
     const shutdown = s.transient.shutdown;
     node.shutdown = shutdown !== undefined && shutdown !== '0';
     if (ws.options.stonithEnabled) withFencing(node, s);
     else withoutFencing(node, s);
+    if (node.online && !ws.options.haveQuorum && ws.options.noQuorumPolicy === 'suicide') markUnclean(node, 'cluster does not have quorum');
   }
 }

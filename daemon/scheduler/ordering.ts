@@ -1,5 +1,6 @@
 import type { OrderConstraint } from '../cib/model.js';
 import { findActions, getAction, order } from './actions.js';
+import { containedResources } from './colocation.js';
 import { promotableOrderings } from './role-actions.js';
 import { cloneMinimum, orderAfterEnoughInstances } from './clone-min.js';
 import { colocationBlocker, type Blocker } from './colocation-blocking.js';
@@ -56,7 +57,8 @@ export function collectiveOrderings(ws: WorkingSet, r: SchedResource): void {
   if (r.kind === 'group') {
     for (let i = 1; i < r.children.length; i++) {
       for (const a of firstAction(ws, r.children[i - 1], 'start')) for (const b of thenAction(ws, r.children[i], 'start')) order(a, b, { runnableFirst: true, impliesThen: true });
-      for (const a of firstAction(ws, r.children[i], 'stop')) for (const b of thenAction(ws, r.children[i - 1], 'stop')) order(a, b, { impliesFirst: true });
+      // A member whose stop cannot run (blocked) keeps the members before it from stopping.
+      for (const a of firstAction(ws, r.children[i], 'stop')) for (const b of thenAction(ws, r.children[i - 1], 'stop')) order(a, b, { impliesFirst: true, runnableFirst: a.node !== undefined && !a.runnable });
     }
   }
 }
@@ -101,6 +103,14 @@ function orderInstances(ws: WorkingSet, seen: OrderedPairs, first: SchedResource
     const f = node && compatibleInstance(ws, first, node, current);
     if (!f) continue;
     for (const a of firstAction(ws, f, firstTask)) for (const b of thenAction(ws, t, thenTask)) orderOnce(seen, a, b, flags);
+  }
+}
+
+/** A contained resource starts after its container and stops before it (Pacemaker's implicit container orderings). */
+export function containerOrderings(ws: WorkingSet): void {
+  for (const [r, container] of containedResources(ws)) {
+    for (const a of firstAction(ws, container, 'start')) for (const b of thenAction(ws, r, 'start')) order(a, b, { impliesThen: true, runnableFirst: true });
+    for (const a of firstAction(ws, r, 'stop')) for (const b of thenAction(ws, container, 'stop')) order(a, b, { impliesFirst: true });
   }
 }
 

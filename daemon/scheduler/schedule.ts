@@ -12,10 +12,12 @@ import { applyDemoteOnFail, recordKnownNodes } from './promotion.js';
 import { applyTickets } from './tickets.js';
 import { expandTags } from './tags.js';
 import { createPrimitiveActions } from './actions.js';
-import { applyOrderConstraints, collectiveOrderings, propagateOrderings } from './ordering.js';
+import { applyOrderConstraints, collectiveOrderings, containerOrderings, propagateOrderings } from './ordering.js';
 import { createProbes } from './probes.js';
 import { createOrphanDeletes } from './orphans.js';
 import { createNotifications } from './notifications.js';
+import { fenceSummaryLine, requireFencingDevice, scheduleFencing } from './fencing.js';
+import { applyNodeHealth } from './node-health.js';
 import { summarizePrimitive } from './summary.js';
 import { buildTransitionActions } from './transition-graph.js';
 import { applyClusterPolicies } from './cluster-policy.js';
@@ -26,17 +28,27 @@ import { describeWorkingSet, type ClusterDescription } from './cluster-status.js
 import type { WorkingSet } from './working-set.js';
 
 export interface ScheduleOptions {
-  /** the time rules and failure-timeout are evaluated at (default: now) */
+  /** the time rules and failure-timeout are evaluated at (default: the CIB's execution-date, else now) */
   now?: Date;
+  /** vigil's runtime: lease-based self-fencing can fence any node, no stonith resource needed */
+  leaseFencing?: boolean;
+}
+
+/** A saved CIB's execution-date (epoch seconds): the time crm_simulate evaluates it at when given no other. */
+function executionDate(cib: Cib): Date | undefined {
+  const v = Number(cib.attrs['execution-date']);
+  return cib.attrs['execution-date'] !== undefined && Number.isFinite(v) ? new Date(v * 1000) : undefined;
 }
 
 /** The whole pipeline, exposed for tools that want the intermediate state (e.g. simulate's status view). */
 export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws: WorkingSet; histories: StatusHistories; summary: string[] } {
-  const ws = buildWorkingSet(expandTags(cib), options.now ?? new Date());
+  const ws = buildWorkingSet(expandTags(cib), options.now ?? executionDate(cib) ?? new Date());
+  ws.options.leaseFencing = options.leaseFencing ?? false;
   unpackNodeStates(ws);
   initAllowedNodes(ws);
   const histories = unpackStatus(ws);
   recordKnownNodes(ws, histories.all);
+  requireFencingDevice(ws);
   applyHistory(ws, histories.notable);
   applyDemoteOnFail(histories.notable);
   reconcileMigrations(ws, histories.all);
@@ -44,6 +56,7 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   applyNodeMaintenance(ws);
   applyLocationConstraints(ws);
   applyTickets(ws);
+  applyNodeHealth(ws);
   applyFailCounts(ws);
   applyStickiness(ws);
   applyClusterPolicies(ws);
@@ -56,12 +69,14 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   for (const p of plans) createRoleActions(ws, p);
   for (const r of ws.resources) collectiveOrderings(ws, r);
   applyOrderConstraints(ws);
+  containerOrderings(ws);
   createProbes(ws, histories.all);
   createOrphanDeletes(ws, histories.notable);
+  const fencing = scheduleFencing(ws);
   propagateOrderings(ws);
   for (const p of plans) settleMigration(p);
   createNotifications(ws);
-  const summary: string[] = [];
+  const summary: string[] = fencing.map(fenceSummaryLine);
   for (const p of plans) {
     summary.push(...summarizePrimitive(p));
   }

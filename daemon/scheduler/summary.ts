@@ -21,6 +21,8 @@ export function reasonText(source: SchedAction | undefined, action: SchedAction 
 /** The "Transition Summary" lines for one primitive (none when it does not change). */
 export function summarizePrimitive(plan: PrimitivePlan): string[] {
   const { rsc, next } = plan;
+  // A blocked resource is left as it is: nothing to report (its unrunnable stop only blocks others).
+  if (rsc.blocked) return [];
   // Roles show for promotable clone instances, and for anything found running promoted.
   if (promotableParent(rsc) || currentRole(rsc) === 'Promoted') return summarizeWithRoles(plan);
   // Stopping a resource active on several nodes: one line per node.

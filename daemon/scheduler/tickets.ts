@@ -4,14 +4,15 @@ import { parseRole } from './build.js';
 import { currentRole } from './roles.js';
 import { referenceGroups, resolveTag } from './tags.js';
 import { primitivesOf, type Role, type SchedResource, type WorkingSet } from './working-set.js';
+import { markUnclean } from './fencing.js';
 
 /**
  * rsc_ticket (Pacemaker Explained, "Multi-Site Clusters and Tickets"): a
  * resource may run only while its ticket is granted and not in standby. When
  * the ticket is missing, loss-policy decides: stop (default) bans the
  * resource everywhere; demote only keeps it from being promoted; freeze leaves
- * what runs alone (unmanaged) and starts nothing; fence bans it too (fencing
- * the nodes it ran on is not modelled: stonith-free test clusters only).
+ * what runs alone (unmanaged) and starts nothing; fence bans it and fences the
+ * nodes it is active on ("deadman ticket was lost", see fencing.ts).
  */
 interface TicketDependency {
   rsc: SchedResource;
@@ -69,7 +70,10 @@ export function applyTickets(ws: WorkingSet): void {
       if (d.lossPolicy === 'freeze') {
         if (inRole) p.managed = false;
       } else if (d.lossPolicy === 'fence') {
-        if (inRole) ban(p);
+        if (!inRole) continue;
+        ban(p);
+        // Without fencing Pacemaker falls back to stop; with it, the nodes the resource is active on are fenced.
+        if (ws.options.stonithEnabled) for (const id of p.running.keys()) markUnclean(ws.nodeById.get(id)!, 'deadman ticket was lost');
       } else if (d.lossPolicy !== 'demote' || !promotedOnly) ban(p);
     }
   }

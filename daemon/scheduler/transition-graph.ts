@@ -69,9 +69,9 @@ export function buildTransitionActions(ws: WorkingSet): Action[] {
     return {
       id: i,
       // Forgetting an orphan's history is the DC's own bookkeeping, not an agent call.
-      kind: a.pseudo ? 'pseudo' : a.task === 'delete' ? 'cluster' : 'resource',
+      kind: a.pseudo ? 'pseudo' : a.task === 'delete' ? 'cluster' : a.task === 'stonith' ? 'fence' : 'resource',
       key: a.key,
-      operation: a.task,
+      operation: a.task === 'stonith' ? a.meta.stonith_action : a.task,
       resource: rsc?.id,
       node: a.node?.uname,
       intervalMs: a.intervalMs,

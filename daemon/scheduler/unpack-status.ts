@@ -17,6 +17,10 @@ export interface HistoryState {
   monitors?: Map<number, LrmOp>;
   /** last op was a successful migrate_to towards this node */
   migratedTo?: string;
+  /** when that migrate_to completed (epoch s) */
+  migrateToAt?: number;
+  /** the source was stopped right after a successful migrate_to towards `target` */
+  stoppedAfterMigrateTo?: { target?: string; at?: number };
   /** a successful migrate_from from this source made the resource active here */
   migratedFrom?: string;
   /** a migrate_to towards this node failed: the resource may be active there */
@@ -30,6 +34,8 @@ export interface HistoryState {
   /** a hard error that bans the node (not installed) or every node (not configured) */
   hardError?: 'node' | 'cluster';
   stopFailed?: boolean;
+  /** the failure recorded as "<rsc>_last_failure_0" (its digest tells whether the parameters changed since) */
+  lastFailure?: LrmOp;
   /** history exists (probe done or ops ran) */
   known: boolean;
   /** the agent the history was recorded for (the lrm_resource entry itself) */
@@ -107,7 +113,11 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
     }
     const probe = op.operation === 'monitor' && !recurring;
     if (!probe) st.acted = true;
-    if (op.operation !== 'migrate_to' && !recurring) st.migratedTo = undefined;
+    if (op.operation !== 'migrate_to' && !recurring) {
+      // A stop right after a successful migrate_to: the migration may still have left the resource on the target.
+      st.stoppedAfterMigrateTo = op.operation === 'stop' && st.migratedTo !== undefined ? { target: st.migratedTo, at: st.migrateToAt } : undefined;
+      st.migratedTo = undefined;
+    }
     // Monitors for role="Stopped" expect "not running": finding the resource active there is a failure.
     const stoppedMonitor = recurring && def?.ops.some((o) => o.name === 'monitor' && o.intervalMs === op.intervalMs && /^stopped$/i.test(o.role ?? ''));
     if (stoppedMonitor && op.opStatus === OpStatus.Done) {
@@ -145,7 +155,10 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
         }
         st.role = activeRoleFor(op, st.role);
         if (op.operation !== 'monitor' || st.lastStart === undefined) st.lastStart = op;
-        if (op.operation === 'migrate_to') st.migratedTo = op.migrateTarget;
+        if (op.operation === 'migrate_to') {
+          st.migratedTo = op.migrateTarget;
+          st.migrateToAt = op.lastRcChange;
+        }
         if (op.operation === 'migrate_from') st.migratedFrom = op.migrateSource;
       }
       st.failed = false;
@@ -178,6 +191,7 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
     if (op.rcCode === OcfRc.ErrInstalled) st.hardError = 'node';
     if (op.rcCode === OcfRc.ErrConfigured) st.hardError = 'cluster';
     if (op.operation === 'stop') st.stopFailed = true;
+    if (op.id.endsWith('_last_failure_0')) st.lastFailure = op;
     st.failed = true;
     st.failure = op;
     st.onFail = onFail;
@@ -259,8 +273,9 @@ export function unpackStatus(ws: WorkingSet): StatusHistories {
   for (const ns of ws.cib.status) {
     const node = ws.nodeById.get(ns.id) ?? (ns.uname ? ws.nodeByName.get(ns.uname) : undefined);
     if (!node) continue;
-    // A cleanly-offline node's history is stale: its resources are stopped.
-    if (!node.online && !node.unclean) continue;
+    // Without fencing an offline node's history is not trusted (nothing could confirm it); with fencing
+    // it is read, and a resource still active there gets the node fenced (see fenceForHistory).
+    if (!node.online && !ws.options.stonithEnabled) continue;
     for (const lrm of ns.resources) {
       const direct = ws.resourceById.get(lrm.id);
       const base = direct ?? ws.resourceById.get(lrm.id.replace(/:\d+$/, '') + ':0');
@@ -271,7 +286,7 @@ export function unpackStatus(ws: WorkingSet): StatusHistories {
       if (!rsc) continue;
       const entry = { rsc, node, state, name: lrm.id };
       all.push(entry);
-      if (active || state.failed || state.hardError !== undefined || rsc.orphan) notable.push(entry);
+      if (active || state.failed || state.hardError !== undefined || state.lastFailure !== undefined || rsc.orphan) notable.push(entry);
     }
   }
   return { all, notable };

@@ -14,6 +14,8 @@ export interface SchedNode {
   uname: string;
   online: boolean;
   unclean: boolean;
+  /** why the node must be fenced: the first reason found (Pacemaker reports only that one) */
+  fenceReason?: string;
   /** joining, not yet able to run resources */
   pending: boolean;
   standby: boolean;
@@ -58,6 +60,8 @@ export interface SchedResource {
   failed: boolean;
   /** node -> failure still pending recovery on that node */
   failedOn: Set<string>;
+  /** nodes where the fail count is being cleared (the last failure was for other parameters): it bans nothing */
+  failCountCleared?: Set<string>;
   /** stopping failed: blocks everything on that node */
   blocked: boolean;
   /** node -> score; absent means not allowed */
@@ -154,6 +158,14 @@ export interface ClusterOptions {
   startFailureIsFatal: boolean;
   stopOrphanResources: boolean;
   clusterRecheckMs: number;
+  /** stonith-action: what fencing does to a node ("reboot" or "off") */
+  stonithAction: string;
+  /** startup-fencing: a node never seen since the cluster started is unclean */
+  startupFencing: boolean;
+  /** vigil's lease-based self-fencing stands in for a fencing device (the runtime sets this) */
+  leaseFencing: boolean;
+  /** have-watchdog: nodes fence themselves by watchdog (SBD), which also counts as a fencing device */
+  haveWatchdog: boolean;
 }
 
 export interface WorkingSet {

@@ -58,13 +58,14 @@ export async function crmVerify(file: string): Promise<string | undefined> {
 }
 
 /**
- * crm_simulate -S -x FILE: its Transition Summary lines, normalised. The
+ * crm_simulate -S -x FILE (or -R: schedule without simulating the run, which
+ * on hundreds of resources takes minutes): its Transition Summary lines, normalised. The
  * summary is the scheduler's decision; a non-zero exit after it only means
  * simulating the transition's execution failed ("An invalid transition was
  * produced"), which leaves the decision comparable.
  */
-export async function crmSimulateSummary(file: string): Promise<string[]> {
-  const r = await run('crm_simulate', ['-S', '-x', file]);
+export async function crmSimulateSummary(file: string, mode: '-S' | '-R' = '-S'): Promise<string[]> {
+  const r = await run('crm_simulate', [mode, '-x', file]);
   const lines = summaryBlock(r.stdout);
   if (lines === undefined) throw new ReferenceToolError('crm_simulate', file, `exit ${r.code}, ${r.stderr.trim().split('\n').pop() ?? ''}`);
   return lines;

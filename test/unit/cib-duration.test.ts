@@ -10,6 +10,12 @@ describe('parseInterval', () => {
     expect(parseInterval(text)).toBe(ms);
   });
 
+  it('reads hours and seconds without the T, as Pacemaker does, but M alone stays months', () => {
+    expect(parseInterval('P10S')).toBe(10_000);
+    expect(parseInterval('P1H40S')).toBe(3_640_000);
+    expect(parseInterval('P1M')).toBe(30 * 86_400_000);
+  });
+
   it.each(['', 's', 'ms', '10x', '10 sx', 'P', 'PT'])('rejects %j', (text) => {
     expect(parseInterval(text)).toBeUndefined();
   });

@@ -26,6 +26,8 @@ export class FakeCluster implements ControllerStore {
   readonly queue = new Map<string, { node: string; transitionKey: string; request: string }>();
   readonly executed: Executed[] = [];
   readonly markedDown: Array<{ node: string; at: number }> = [];
+  /** Nodes that fenced themselves on the DC's request (they leave the cluster, as their lease then expires). */
+  readonly selfFenced: Array<{ node: string; at: number }> = [];
   /** Requests a node withdrew unrun because they were meant for an earlier incarnation of it. */
   readonly dropped: Array<{ node: string; transitionKey: string; meantFor?: string }> = [];
   /** "resource:op@node" combinations that answer rc 1. */
@@ -174,6 +176,11 @@ export class FakeCluster implements ControllerStore {
     const { action, incarnation: meantFor } = JSON.parse(queued.request) as ActionRequest;
     if (meantFor !== this.incarnationOf(node)) {
       this.dropped.push({ node, transitionKey, meantFor }); // as the node's runner does
+      return;
+    }
+    if (action.kind === 'fence' && action.node === node) {
+      this.selfFenced.push({ node, at: Date.now() });
+      this.leave(node);
       return;
     }
     if (action.kind !== 'resource' || !action.resource || !action.agent) return;

@@ -10,8 +10,8 @@ const primitive = (id: string, stopped = false) =>
   `<primitive id="${id}" class="ocf" provider="vigil" type="Dummy">` +
   (stopped ? `<meta_attributes id="${id}-m"><nvpair id="${id}-m1" name="target-role" value="Stopped"/></meta_attributes>` : '') +
   `<operations><op id="${id}-mon" name="monitor" interval="10s" timeout="20s"/></operations></primitive>`;
-const configuration = (resources: string[], constraints = '', nodes = ['n1', 'n2', 'n3'], stopped: string[] = []) =>
-  `<configuration><crm_config><cluster_property_set id="o"><nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>` +
+const configuration = (resources: string[], constraints = '', nodes = ['n1', 'n2', 'n3'], stopped: string[] = [], stonithEnabled = false) =>
+  `<configuration><crm_config><cluster_property_set id="o"><nvpair id="o1" name="stonith-enabled" value="${stonithEnabled}"/></cluster_property_set></crm_config>` +
   `<nodes>${nodes.map((n) => `<node id="${n}" uname="${n}"/>`).join('')}</nodes><resources>${resources.map((id) => primitive(id, stopped.includes(id))).join('')}</resources>` +
   `<constraints>${constraints}</constraints><rsc_defaults><meta_attributes id="d"><nvpair id="d1" name="resource-stickiness" value="100"/></meta_attributes></rsc_defaults></configuration>`;
 
@@ -26,7 +26,7 @@ const until = async (check: () => boolean, ms = 5000) => {
 /** The DC's controller against a simulated cluster (in-memory store, nodes answering at once). */
 describe('controller scenarios', () => {
   const controllers: Controller[] = [];
-  const dc = (cluster: FakeCluster, marginMs = 300, plan: Planner = (xml, now) => schedule(parseCib(xml), { now }), log: Logger = createLogger({ level: 'silent' })) => {
+  const dc = (cluster: FakeCluster, marginMs = 300, plan: Planner = (xml, now) => schedule(parseCib(xml), { now, leaseFencing: true }), log: Logger = createLogger({ level: 'silent' })) => {
     const c = new Controller({
       node: 'n1',
       store: cluster,
@@ -115,6 +115,23 @@ describe('controller scenarios', () => {
     expect(recovery.at).toBeGreaterThanOrEqual(cluster.markedDown[0].at);
     await new Promise((r) => setTimeout(r, 200));
     expect(cluster.executed.filter((e) => e.resource === 'a' && e.op === 'start' && e.at >= leftAt)).toHaveLength(1);
+  });
+
+  it('fences a node whose stop failed through its lease: the node fences itself, and the resource starts elsewhere only once it is down', async () => {
+    const cluster = new FakeCluster(configuration(['a'], '<rsc_location id="a-n2" rsc="a" node="n2" score="100"/>', ['n1', 'n2', 'n3'], [], true), ['n1', 'n2', 'n3']);
+    cluster.failures.add('a:start@n2');
+    cluster.failures.add('a:stop@n2'); // on-fail defaults to fence for a stop once fencing is enabled
+    await dc(cluster, 300).start();
+    await until(() => cluster.activeOn('a').length === 1 && cluster.activeOn('a')[0] !== 'n2');
+    expect(cluster.selfFenced.map((f) => f.node)).toEqual(['n2']);
+    expect(cluster.markedDown.map((d) => d.node)).toEqual(['n2']);
+    // lease-based fencing: down only after the fencing margin from the node's departure
+    expect(cluster.markedDown[0].at - cluster.selfFenced[0].at).toBeGreaterThanOrEqual(300);
+    const elsewhere = cluster.executed.filter((e) => e.resource === 'a' && e.op === 'start' && e.node !== 'n2');
+    expect(elsewhere).toHaveLength(1);
+    expect(elsewhere[0].at).toBeGreaterThanOrEqual(cluster.markedDown[0].at);
+    // the failed stop is never retried on n2: the fence is what stopped it
+    expect(cluster.executed.filter((e) => e.resource === 'a' && e.op === 'stop').map((e) => `${e.node}:${e.rc}`)).toEqual(['n2:1']);
   });
 
   it("withdraws a request a node left the cluster without claiming: the node's next incarnation must not run it", async () => {

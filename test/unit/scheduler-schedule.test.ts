@@ -228,3 +228,18 @@ describe('partial migrations (migrate_to done, migrate_from never ran)', () => {
     expect(stop.after).toContain(from.id);
   });
 });
+
+describe('evaluation time', () => {
+  const xml = (executionDate: string) =>
+    cluster({
+      resources: '<primitive id="web" class="ocf" provider="heartbeat" type="Dummy"/>',
+      constraints: `<rsc_location id="before-2020" rsc="web"><rule id="r" score="100"><expression id="e" attribute="#uname" operation="eq" value="node2"/>
+        <date_expression id="d" operation="lt" end="2020-01-01 00:00:00 +00:00"/></rule></rsc_location>`,
+    }).replace('<cib ', `<cib ${executionDate} `);
+
+  it("defaults to the CIB's execution-date (as crm_simulate does); an explicit time wins", () => {
+    expect(schedule(parseCib(xml('execution-date="1568992252"'))).summary).toEqual(['* Start      web      ( node2 )']); // 2019-09-20
+    expect(schedule(parseCib(xml(''))).summary).toEqual(['* Start      web      ( node1 )']); // now: the rule has expired
+    expect(schedule(parseCib(xml('execution-date="1568992252"')), { now: new Date('2026-01-01T00:00:00Z') }).summary).toEqual(['* Start      web      ( node1 )']);
+  });
+});
