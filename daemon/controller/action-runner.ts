@@ -135,7 +135,7 @@ export class ActionRunner implements Lifecycle {
       await new Promise<void>((resolve) => {
         let first = true;
         this.executor.startRecurring(req, (result) => {
-          void this.record(req, result, ctx).finally(() => {
+          void this.record(req, result, ctx, false).finally(() => {
             if (first) resolve();
             first = false;
           });
@@ -145,7 +145,7 @@ export class ActionRunner implements Lifecycle {
     }
     const result = await this.executor.run(req);
     this.track(req, result);
-    await this.record(req, result, ctx);
+    await this.record(req, result, ctx, action.failureIsFatal === true);
   }
 
   private track(req: OperationRequest, result: ExecutedOperationResult): void {
@@ -159,8 +159,8 @@ export class ActionRunner implements Lifecycle {
     }
   }
 
-  /** Writes the result records and, for a failure, bumps the fail count (Pacemaker: start failures are fatal). */
-  private async record(req: OperationRequest, result: ExecutedOperationResult, ctx: HistoryContext): Promise<void> {
+  /** Writes the result records and, for a failure, bumps the fail count (to INFINITY when the DC marked the action fatal). */
+  private async record(req: OperationRequest, result: ExecutedOperationResult, ctx: HistoryContext, fatal: boolean): Promise<void> {
     const records = operationRecords(req, result, ctx, this.records.get(recordId(req)));
     for (const r of records) this.records.set(r.attrs.id, r);
     const expected = Number(ctx.transitionKey.split(':')[2]);
@@ -173,7 +173,7 @@ export class ActionRunner implements Lifecycle {
     if (failed && req.operation !== 'notify') {
       const suffix = `${req.resource}#${req.operation}_${req.intervalMs}`;
       const previous = Number(await this.store.transientAttribute(this.node, `fail-count-${suffix}`).catch(() => undefined)) || 0;
-      attributes[`fail-count-${suffix}`] = req.operation === 'start' ? 'INFINITY' : String(previous + 1);
+      attributes[`fail-count-${suffix}`] = fatal ? 'INFINITY' : String(previous + 1);
       attributes[`last-failure-${suffix}`] = String(Math.floor(Date.now() / 1000));
     }
     await this.withRetry('record result', () => this.store.recordOperations(this.node, req.resource, req.agent, records, attributes));

@@ -81,6 +81,7 @@ export function buildTransitionActions(ws: WorkingSet): Action[] {
       meta: a.pseudo ? {} : actionMeta(ws, a, timeoutMs),
       after: [...after].sort((x, y) => x - y),
       ...(probe ? { probe: true } : {}),
+      ...(a.task === 'start' && ws.options.startFailureIsFatal ? { failureIsFatal: true } : {}),
     } satisfies Action;
   });
 }

@@ -44,6 +44,8 @@ export interface Action {
   after: number[];
   /** Probes (monitor with interval 0 on a node where the state is unknown). */
   probe?: boolean;
+  /** A failure bans the node at once (fail count INFINITY): starts under start-failure-is-fatal (the default). */
+  failureIsFatal?: boolean;
 }
 
 export interface Transition {

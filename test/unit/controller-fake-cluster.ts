@@ -202,7 +202,7 @@ export class FakeCluster implements ControllerStore {
     for (const record of operationRecords(req, result, { node, transitionKey })) {
       history.ops.set(record.attrs.id, record);
       if (record.attrs.id.endsWith('_last_failure_0')) {
-        s.attributes.set(`fail-count-${action.resource}#${action.operation}_${action.intervalMs}`, action.operation === 'start' ? 'INFINITY' : '1');
+        s.attributes.set(`fail-count-${action.resource}#${action.operation}_${action.intervalMs}`, action.failureIsFatal ? 'INFINITY' : '1');
       }
       this.emit({ kind: 'status', node, key: { kind: 'op', node, resource: action.resource, opId: record.attrs.id }, deleted: false, value: JSON.stringify({ agent: action.agent, xml: writeXml(record) }) });
     }

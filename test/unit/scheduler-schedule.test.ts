@@ -24,6 +24,12 @@ const probedStopped = (rsc: string) => lrm(rsc, op(rsc, 'monitor', { rc: 7 }));
 const byKey = (actions: Action[], key: string, node?: string) => actions.filter((a) => a.key === key && (node === undefined || a.node === node));
 
 describe('schedule()', () => {
+  it('marks starts fatal on failure unless start-failure-is-fatal=false (the runner then counts failures one by one)', () => {
+    const startOf = (props: string) => byKey(schedule(parseCib(cluster({ resources: '<primitive id="web" class="ocf" provider="heartbeat" type="Dummy"/>', props }))).actions, 'web_start_0')[0];
+    expect(startOf('').failureIsFatal).toBe(true);
+    expect(startOf('<nvpair id="o2" name="start-failure-is-fatal" value="false"/>').failureIsFatal).toBeUndefined();
+  });
+
   it('starts a new resource, probing it first, and fills in agent, params, timeout and meta', () => {
     const t = schedule(parseCib(cluster({
       resources: `<primitive id="web" class="ocf" provider="heartbeat" type="apache">
