@@ -65,9 +65,25 @@ async function refuseIfRunningElsewhere(ctx: ActionContext, name: string): Promi
     peers.map(async ([node, uri]) => [node, await HypervisorSession.runningAt(uri, name, Math.min(PEER_CHECK_MS, ctx.budget.remainingMs() / 4))] as const),
   );
   for (const [node, running] of answers) {
-    if (running) throw new DomainRunningElsewhereError(`domain ${name} is already running on ${node}; refusing to start a second copy`);
+    if (running && (await stillRunningAt(ctx, peers.find(([n]) => n === node)![1], name))) {
+      throw new DomainRunningElsewhereError(`domain ${name} is already running on ${node}; refusing to start a second copy`);
+    }
     if (running === undefined) ctx.log.warn({ domain: name, peer: node }, 'peer hypervisor did not answer; assuming the domain is not running there');
   }
+}
+
+/** How long a start waits for a peer's copy to go away: a fenced node's guard kills its QEMU at the lease deadline, and libvirt reports it a moment later. */
+const PEER_SETTLE_MS = 10_000;
+
+/** Whether the peer still runs the domain after up to PEER_SETTLE_MS (within half the start's budget) of asking again. */
+async function stillRunningAt(ctx: ActionContext, uri: string, name: string): Promise<boolean> {
+  const until = Date.now() + Math.min(PEER_SETTLE_MS, ctx.budget.remainingMs() / 2);
+  while (Date.now() < until) {
+    await sleep(POLL_MS);
+    const running = await HypervisorSession.runningAt(uri, name, Math.min(PEER_CHECK_MS, Math.max(until - Date.now(), 100)));
+    if (running === false) return false;
+  }
+  return true;
 }
 
 const start = withDomain(async (ctx, s, d) => {
