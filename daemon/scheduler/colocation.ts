@@ -3,7 +3,7 @@ import { INFINITY, addScores, clampScore } from '../cib/score.js';
 import { parseRole } from './build.js';
 import { copyNodeTable } from './glib-order.js';
 import { nextRoleOf } from './roles.js';
-import { nodeAvailable, type SchedColocation, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
+import { nodeAvailable, primitivesOf, type SchedColocation, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
 function link(ws: WorkingSet, id: string, dependent: SchedResource, primary: SchedResource, score: number, c?: ColocationConstraint): void {
   if (dependent === primary || score === 0) return;
@@ -75,6 +75,17 @@ export function assignedNodes(r: SchedResource): SchedNode[] {
   return list;
 }
 
+/**
+ * The nodes a colocation's primary offers its dependent: where it was assigned, except that a mandatory
+ * colocation with a clone leaves out the nodes of blocked instances (Pacemaker: a blocked instance hosts no
+ * new dependents, though it stays where it is).
+ */
+function primaryNodes(col: SchedColocation): SchedNode[] {
+  const p = col.primary;
+  if (p.kind !== 'clone' || col.score < INFINITY) return assignedNodes(p);
+  return p.children.filter((c) => !primitivesOf(c).some((m) => m.blocked)).flatMap(assignedNodes);
+}
+
 /** Whether some instance of a (promotable) primary will have `role` on node `n`. */
 function hasRoleOn(r: SchedResource, n: SchedNode, role: 'Promoted' | 'Unpromoted'): boolean {
   if (r.kind === 'primitive') return r.assignedTo === n && nextRoleOf(r) === role;
@@ -86,7 +97,7 @@ export function applyColocation(ws: WorkingSet, col: SchedColocation, target: Sc
   // A role of the dependent steers its promotion (promotion.ts), not its placement.
   if (col.dependentRole === 'Promoted' || col.dependentRole === 'Unpromoted') return;
   const role = col.primaryRole;
-  const where = role === 'Promoted' || role === 'Unpromoted' ? assignedNodes(col.primary).filter((n) => hasRoleOn(col.primary, n, role)) : assignedNodes(col.primary);
+  const where = primaryNodes(col).filter((n) => role !== 'Promoted' && role !== 'Unpromoted' || hasRoleOn(col.primary, n, role));
   if (where.length === 0 && col.score < 0) return;
   if (target.kind === 'primitive' && target.parent?.kind !== 'clone') {
     for (let k = tableCopies(col); k > 0; k--) target.allowed = copyNodeTable(target.allowed);
