@@ -225,4 +225,25 @@ describe('controller scenarios', () => {
     expect(Math.min(...monitors.map((e) => cluster.executed.indexOf(e)))).toBeGreaterThan(Math.max(...notifies.map((e) => cluster.executed.indexOf(e))));
     expect(starts).toHaveLength(3); // the notify results did not make the DC plan the starts again
   });
+
+  it('a failed notify is logged and otherwise ignored, as Pacemaker does: the transition goes on, no fail count, no re-plan', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const clone = `<clone id="c"><meta_attributes id="c-m"><nvpair id="c-m1" name="notify" value="true"/></meta_attributes>${primitive('d')}</clone>`;
+    const cluster = new FakeCluster(configuration(['d']).replace(primitive('d'), clone), ['n1', 'n2', 'n3']);
+    for (const instance of ['d:0', 'd:1', 'd:2']) cluster.failures.add(`${instance}:notify@n2`);
+    await dc(cluster, undefined, undefined, log).start();
+    await until(() => cluster.executed.filter((e) => e.op === 'monitor' && e.intervalMs > 0).length === 3);
+    await new Promise((r) => setTimeout(r, 200)); // settle: nothing more may run
+    const events = lines.map((l) => JSON.parse(l) as { msg: string; level: number; target?: string; op?: string; resource?: string });
+    const failedNotify = cluster.executed.filter((e) => e.op === 'notify' && e.rc !== 0);
+    expect(failedNotify.map((e) => e.node)).toEqual(['n2']);
+    const ignored = events.filter((e) => e.msg.startsWith('notify failed'));
+    expect(ignored.map((e) => [e.level, e.target, e.resource])).toEqual([[40, 'n2', failedNotify[0]!.resource]]);
+    expect(events.filter((e) => e.msg === 'transition aborted')).toEqual([]);
+    // the monitors after the notifications ran in the same transition: one plan, never a second
+    expect(events.filter((e) => e.msg === 'transition started')).toHaveLength(1);
+    expect([...cluster.status.get('n2')!.attributes.keys()].filter((k) => k.startsWith('fail-count-'))).toEqual([]);
+    expect(cluster.executed.filter((e) => e.op === 'start')).toHaveLength(3);
+  });
 });
