@@ -7,6 +7,12 @@ import { createLogger } from '../../daemon/util/logger.js';
 import { OcfRc, OpStatus, type OperationRequest } from '../../daemon/executor/operation.js';
 import { agentSandbox, isRunning, processState, type AgentSandbox } from './executor-fixture.js';
 
+/** vigil's own Dummy agent (it keeps a state file named by its `state` parameter). */
+const dummyRequest = (sb: AgentSandbox, resource: string, operation: string, params: Record<string, string>): OperationRequest => ({
+  ...sb.request(resource, 'Dummy', operation, { params }),
+  agent: { class: 'ocf', provider: 'vigil', type: 'Dummy' },
+});
+
 /** The stop of an orphan (deleted from the configuration while running) carries no parameters. */
 describe('executor: stop without parameters', () => {
   let sb: AgentSandbox;
@@ -15,10 +21,7 @@ describe('executor: stop without parameters', () => {
   });
   afterAll(() => sb.cleanup());
 
-  const dummy = (resource: string, operation: string, params: Record<string, string>): OperationRequest => ({
-    ...sb.request(resource, 'Dummy', operation, { params }),
-    agent: { class: 'ocf', provider: 'vigil', type: 'Dummy' },
-  });
+  const dummy = (resource: string, operation: string, params: Record<string, string>) => dummyRequest(sb, resource, operation, params);
   const placeholder = (state: string) => Number(/pid=(\d+)/.exec(readFileSync(state, 'utf8'))![1]);
 
   it('runs with the parameters of the last start: the agent finds its state file and stops the resource', async () => {
@@ -71,10 +74,7 @@ describe('executor: start parameters across a daemon restart', () => {
     await e.start();
     return e;
   };
-  const dummy = (resource: string, operation: string, params: Record<string, string>): OperationRequest => ({
-    ...sb.request(resource, 'Dummy', operation, { params }),
-    agent: { class: 'ocf', provider: 'vigil', type: 'Dummy' },
-  });
+  const dummy = (resource: string, operation: string, params: Record<string, string>) => dummyRequest(sb, resource, operation, params);
   const savedFiles = () => readdirSync(join(sb.dir, 'rsctmp', START_PARAMS_DIR));
 
   it('a fresh executor on the same HA_RSCTMP stops an orphan with the parameters saved by the first, then forgets them', async () => {
