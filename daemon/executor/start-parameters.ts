@@ -49,7 +49,8 @@ export class StartParameters {
     this.byResource.set(resource, params);
     const path = join(this.dir, fileName(resource));
     try {
-      writeFileSync(`${path}.tmp`, JSON.stringify({ resource, params }));
+      // instance parameters may hold secrets (passwords of agents): readable by root only
+      writeFileSync(`${path}.tmp`, JSON.stringify({ resource, params }), { mode: 0o600 });
       renameSync(`${path}.tmp`, path);
     } catch (err) {
       throw new StartParametersError(path, 'cannot be written', { cause: err });
