@@ -244,6 +244,12 @@ export class Controller implements Lifecycle {
       if (!outcome.ok && d.incarnation !== incarnationOf(snapshot, d.action.node!)) await this.o.store.withdrawRequest(d.action.node!, key);
       this.dispatched.delete(key);
       run.complete(d.action.id, outcome.ok, outcome.why);
+      if (outcome.ignored) {
+        this.log.warn(
+          { transition: run.id, action: d.action.key, target: d.action.node, resource: d.action.resource, op: d.action.operation, why: outcome.ignored },
+          'notify failed; ignored: the transition goes on (a notification changes no state, and Pacemaker only logs its failure)',
+        );
+      }
       this.log[outcome.ok ? 'info' : 'warn'](
         { transition: run.id, action: d.action.key, target: d.action.node, resource: d.action.resource, op: d.action.operation, ok: outcome.ok, why: outcome.why },
         'action finished',
@@ -262,7 +268,8 @@ export class Controller implements Lifecycle {
     return 1000;
   }
 
-  private outcome(d: Dispatched, snapshot: CibSnapshot, now: number): { ok: boolean; why?: string } | undefined {
+  /** `ignored`: the action failed, but counts as done (a notify: see follow()). */
+  private outcome(d: Dispatched, snapshot: CibSnapshot, now: number): { ok: boolean; why?: string; ignored?: string } | undefined {
     const node = d.action.node!;
     if (d.action.kind === 'fence') {
       return !snapshot.members.includes(node) && snapshot.status.get(node)?.down ? { ok: true } : now > d.deadline ? { ok: false, why: 'fencing not confirmed in time' } : undefined;
@@ -271,8 +278,9 @@ export class Controller implements Lifecycle {
     for (const op of history?.ops.values() ?? []) {
       if (op.attrs['transition-key'] !== d.transitionKey || op.attrs['op-status'] === '-1') continue;
       const rc = Number(op.attrs['rc-code']);
-      const ok = op.attrs['op-status'] === '0' && rc === expectedRc(d.action);
-      return ok ? { ok } : { ok, why: `rc ${rc}, op-status ${op.attrs['op-status']} (expected rc ${expectedRc(d.action)})` };
+      if (op.attrs['op-status'] === '0' && rc === expectedRc(d.action)) return { ok: true };
+      const why = `rc ${rc}, op-status ${op.attrs['op-status']} (expected rc ${expectedRc(d.action)})`;
+      return d.action.operation === 'notify' ? { ok: true, ignored: why } : { ok: false, why };
     }
     if (!snapshot.members.includes(node)) return { ok: false, why: `node ${node} left the cluster` };
     const incarnation = incarnationOf(snapshot, node);

@@ -35,3 +35,15 @@ export class ExecutorConfigError extends VigilError {
     super(`executor setting ${setting}: ${detail}`, options);
   }
 }
+
+/** A resource's saved start parameters (HA_RSCTMP/start-params/<resource>.json) cannot be read, written or removed. */
+export class StartParametersError extends VigilError {
+  override readonly code = 'EXECUTOR_START_PARAMS';
+  constructor(
+    readonly file: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`start parameters file ${file}: ${detail}`, options);
+  }
+}

@@ -21,6 +21,7 @@ import { liveProcessGroups, processGroupAlive, signalGroup } from './process-gro
 import { defaultCompatDir, defaultOcfRoots } from './project-paths.js';
 import { RecurringOperation } from './recurring-operation.js';
 import { ResourceQueue } from './resource-queue.js';
+import { StartParameters } from './start-parameters.js';
 
 export interface ExecutorOptions {
   /** This node's name (logs, OCF_RESKEY_CRM_meta_on_node). */
@@ -74,7 +75,7 @@ export class Executor implements Lifecycle, AgentExecutor {
   private readonly queue = new ResourceQueue();
   private readonly recurring = new Map<string, RecurringOperation>();
   /** Parameters of each resource's last start or migration (see withStartParameters). */
-  private readonly startParameters = new Map<string, Record<string, string>>();
+  private readonly startParameters: StartParameters;
   /** Process groups of agents running now. */
   private readonly running = new Map<number, { resource: string; operation: string }>();
   /** Process groups that outlived their agent (daemons a start left behind), per resource. */
@@ -92,6 +93,7 @@ export class Executor implements Lifecycle, AgentExecutor {
     this.killGraceMs = opts.killGraceMs ?? 2000;
     this.outputTailBytes = opts.outputTailBytes ?? 4096;
     this.nextCallId = opts.firstCallId ?? 1;
+    this.startParameters = new StartParameters(this.rscTmpDir);
   }
 
   async start(): Promise<void> {
@@ -103,6 +105,11 @@ export class Executor implements Lifecycle, AgentExecutor {
       this.guardPidWatcher = watch(guardPidDir, () => this.groupsChanged());
     } catch (err) {
       throw new ExecutorConfigError('rscTmpDir', `cannot create or watch ${guardPidDir}`, { cause: err });
+    }
+    try {
+      for (const problem of this.startParameters.load()) this.log.warn({ err: problem, file: problem.file }, 'saved start parameters unusable; an orphan stop of that resource runs without them');
+    } catch (err) {
+      throw new ExecutorConfigError('rscTmpDir', 'cannot read the saved start parameters', { cause: err });
     }
     this.started = true;
     this.log.info({ ocfRoots: this.ocfRoots, compatDir: this.compatDir, rscTmpDir: this.rscTmpDir }, 'executor started');
@@ -119,17 +126,26 @@ export class Executor implements Lifecycle, AgentExecutor {
 
   /** Runs one operation after any earlier operation on the same resource has finished. */
   run(req: OperationRequest): Promise<ExecutedOperationResult> {
-    return this.enqueue(this.withStartParameters(req), () => false);
+    return this.enqueue(req, () => false);
   }
 
   /**
    * As Pacemaker's executor: the stop of a resource deleted from the configuration while it ran
    * (an orphan) comes without instance parameters, yet the agent needs them to find what it
    * runs (VirtualDomain its domain config, Dummy its state file): such a stop gets the
-   * parameters the resource was last started or migrated with here.
+   * parameters the resource was last started or migrated with here, by this daemon or an
+   * earlier one (they are saved in HA_RSCTMP). Called when the operation's turn comes, so a
+   * stop queued before a start cannot forget the start's parameters.
    */
   private withStartParameters(req: OperationRequest): OperationRequest {
-    if (ACTIVATING.has(req.operation)) this.startParameters.set(req.resource, req.params);
+    if (ACTIVATING.has(req.operation)) {
+      try {
+        this.startParameters.save(req.resource, req.params);
+      } catch (err) {
+        // only the fallback for a later orphan stop is at stake, not this operation
+        this.log.error({ err, resource: req.resource, op: req.operation }, 'start parameters not saved; a vigild restart would forget them');
+      }
+    }
     if (req.operation !== 'stop' || Object.keys(req.params).length > 0) return req;
     const params = this.startParameters.get(req.resource);
     if (params === undefined) return req;
@@ -256,7 +272,20 @@ export class Executor implements Lifecycle, AgentExecutor {
     return groups.length;
   }
 
-  private async execute(req: OperationRequest, queueMs: number): Promise<ExecutedOperationResult> {
+  private async execute(queued: OperationRequest, queueMs: number): Promise<ExecutedOperationResult> {
+    const req = this.withStartParameters(queued);
+    const result = await this.executeAgent(req, queueMs);
+    if (req.operation === 'stop' && result.status === OpStatus.Done && result.rc === OcfRc.Success) {
+      try {
+        this.startParameters.forget(req.resource);
+      } catch (err) {
+        this.log.error({ err, resource: req.resource, op: req.operation }, 'saved start parameters not removed');
+      }
+    }
+    return result;
+  }
+
+  private async executeAgent(req: OperationRequest, queueMs: number): Promise<ExecutedOperationResult> {
     const startedAt = Date.now();
     const agent = resolveAgent(req.agent, this.ocfRoots, this.opts.lsbDirs);
     if (!isResolved(agent)) {

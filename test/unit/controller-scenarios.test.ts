@@ -15,6 +15,10 @@ const configuration = (resources: string[], constraints = '', nodes = ['n1', 'n2
   `<nodes>${nodes.map((n) => `<node id="${n}" uname="${n}"/>`).join('')}</nodes><resources>${resources.map((id) => primitive(id, stopped.includes(id))).join('')}</resources>` +
   `<constraints>${constraints}</constraints><rsc_defaults><meta_attributes id="d"><nvpair id="d1" name="resource-stickiness" value="100"/></meta_attributes></rsc_defaults></configuration>`;
 
+/** A notify=true clone `c` of primitive `d` (one instance per node). */
+const notifyClone = () =>
+  configuration(['d']).replace(primitive('d'), `<clone id="c"><meta_attributes id="c-m"><nvpair id="c-m1" name="notify" value="true"/></meta_attributes>${primitive('d')}</clone>`);
+
 const until = async (check: () => boolean, ms = 5000) => {
   const deadline = Date.now() + ms;
   while (!check()) {
@@ -209,8 +213,7 @@ describe('controller scenarios', () => {
   });
 
   it('runs a notify=true clone: every started instance is told after the starts, and nothing is recorded as history', async () => {
-    const clone = `<clone id="c"><meta_attributes id="c-m"><nvpair id="c-m1" name="notify" value="true"/></meta_attributes>${primitive('d')}</clone>`;
-    const cluster = new FakeCluster(configuration(['d']).replace(primitive('d'), clone), ['n1', 'n2', 'n3']);
+    const cluster = new FakeCluster(notifyClone(), ['n1', 'n2', 'n3']);
     await dc(cluster).start();
     await until(() => cluster.executed.filter((e) => e.op === 'notify').length === 3);
     await new Promise((r) => setTimeout(r, 200)); // settle: nothing more may run
@@ -224,5 +227,25 @@ describe('controller scenarios', () => {
     expect(monitors).toHaveLength(3);
     expect(Math.min(...monitors.map((e) => cluster.executed.indexOf(e)))).toBeGreaterThan(Math.max(...notifies.map((e) => cluster.executed.indexOf(e))));
     expect(starts).toHaveLength(3); // the notify results did not make the DC plan the starts again
+  });
+
+  it('a failed notify is logged and otherwise ignored, as Pacemaker does: the transition goes on, no fail count, no re-plan', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const cluster = new FakeCluster(notifyClone(), ['n1', 'n2', 'n3']);
+    for (const instance of ['d:0', 'd:1', 'd:2']) cluster.failures.add(`${instance}:notify@n2`);
+    await dc(cluster, undefined, undefined, log).start();
+    await until(() => cluster.executed.filter((e) => e.op === 'monitor' && e.intervalMs > 0).length === 3);
+    await new Promise((r) => setTimeout(r, 200)); // settle: nothing more may run
+    const events = lines.map((l) => JSON.parse(l) as { msg: string; level: number; target?: string; op?: string; resource?: string });
+    const failedNotify = cluster.executed.filter((e) => e.op === 'notify' && e.rc !== 0);
+    expect(failedNotify.map((e) => e.node)).toEqual(['n2']);
+    const ignored = events.filter((e) => e.msg.startsWith('notify failed'));
+    expect(ignored.map((e) => [e.level, e.target, e.resource])).toEqual([[40, 'n2', failedNotify[0]!.resource]]);
+    expect(events.filter((e) => e.msg === 'transition aborted')).toEqual([]);
+    // the monitors after the notifications ran in the same transition: one plan, never a second
+    expect(events.filter((e) => e.msg === 'transition started')).toHaveLength(1);
+    expect([...cluster.status.get('n2')!.attributes.keys()].filter((k) => k.startsWith('fail-count-'))).toEqual([]);
+    expect(cluster.executed.filter((e) => e.op === 'start')).toHaveLength(3);
   });
 });
