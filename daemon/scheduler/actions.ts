@@ -1,5 +1,5 @@
 import { defaultTimeoutMs } from './failures.js';
-import { continuesMigration } from './migration.js';
+import { continuesMigration, migrationRefusal } from './migration.js';
 import { parseInterval } from '../cib/duration.js';
 import { parseRole } from './build.js';
 import { currentRole, nextRoleOf, promotableParent } from './roles.js';
@@ -81,6 +81,7 @@ export function createPrimitiveActions(ws: WorkingSet, r: SchedResource): Primit
     if (mustStop && !next) stop.reason ??= r.stopReason ?? 'node availability';
     const why = r.restartFor.get(n.id);
     if (why && n === next) stop.reason ??= why;
+    if (next && n !== next) stop.reason ??= migrationRefusal(r);
     plan.stops.push(stop);
   }
   const runningOnNext = next !== undefined && r.running.has(next.id);

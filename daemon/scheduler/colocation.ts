@@ -3,7 +3,7 @@ import { INFINITY, addScores, clampScore } from '../cib/score.js';
 import { parseRole } from './build.js';
 import { copyNodeTable } from './glib-order.js';
 import { nextRoleOf } from './roles.js';
-import { nodeAvailable, type SchedColocation, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
+import { nodeAvailable, primitivesOf, type SchedColocation, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
 function link(ws: WorkingSet, id: string, dependent: SchedResource, primary: SchedResource, score: number, c?: ColocationConstraint): void {
   if (dependent === primary || score === 0) return;
@@ -119,10 +119,16 @@ export function applyColocation(ws: WorkingSet, col: SchedColocation, target: Sc
   }
 }
 
-/** The nodes `primary` (the colocation's primary or one of its instances) was assigned to, in the role asked for. */
+/**
+ * The nodes `primary` (the colocation's primary or one of its instances) offers its dependent, in the role
+ * asked for: where it was assigned, except that a mandatory colocation with a whole clone leaves out the
+ * nodes of blocked instances (Pacemaker: a blocked instance hosts no new dependents, though it stays put).
+ */
 function primaryNodes(col: SchedColocation, primary: SchedResource): SchedNode[] {
   const role = col.primaryRole;
-  const nodes = assignedNodes(primary);
+  const nodes = primary.kind === 'clone' && col.score >= INFINITY
+    ? primary.children.filter((c) => !primitivesOf(c).some((m) => m.blocked)).flatMap(assignedNodes)
+    : assignedNodes(primary);
   return role === 'Promoted' || role === 'Unpromoted' ? nodes.filter((n) => hasRoleOn(primary, n, role)) : nodes;
 }
 

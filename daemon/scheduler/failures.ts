@@ -6,11 +6,18 @@ import { cloneOf, type HistoryState, type UnpackedHistory } from './unpack-statu
 import { fenceForHistory } from './fencing.js';
 import type { SchedNode, SchedResource, WorkingSet } from './working-set.js';
 
-/** The name fail counts are recorded under: anonymous clone instances share the primitive's id. */
-function failCountName(r: SchedResource): string {
+/**
+ * A resource's fail count and newest failure on a node, summed over the attributes it owns: an anonymous
+ * clone instance owns its primitive's id and any numbered instance of it (fail-count-<id>:<n>, as older
+ * controllers recorded them); anything else only its own id.
+ */
+function recordedFailures(r: SchedResource, node: SchedNode): { count: number; last: number } {
   const clone = cloneOf(r);
-  if (clone && !/^(true|yes|on|1)$/i.test(clone.meta['globally-unique'] ?? 'false')) return r.def?.id ?? r.id;
-  return r.id;
+  const anonymous = clone !== undefined && !/^(true|yes|on|1)$/i.test(clone.meta['globally-unique'] ?? 'false');
+  const f = nodeFailures(node);
+  if (!anonymous) return { count: f.counts.get(r.id) ?? 0, last: f.last.get(r.id) ?? 0 };
+  const name = r.def?.id ?? r.id;
+  return { count: f.anonymousCounts.get(name) ?? 0, last: f.anonymousLast.get(name) ?? 0 };
 }
 
 interface NodeFailures {
@@ -18,6 +25,9 @@ interface NodeFailures {
   counts: Map<string, number>;
   /** resource name -> newest last-failure (epoch s) */
   last: Map<string, number>;
+  /** the same, keyed by the name without an instance number (what anonymous clone instances read) */
+  anonymousCounts: Map<string, number>;
+  anonymousLast: Map<string, number>;
 }
 
 const failureMemo = new WeakMap<SchedNode, NodeFailures>();
@@ -26,12 +36,20 @@ const failureMemo = new WeakMap<SchedNode, NodeFailures>();
 function nodeFailures(node: SchedNode): NodeFailures {
   let f = failureMemo.get(node);
   if (f) return f;
-  f = { counts: new Map(), last: new Map() };
+  f = { counts: new Map(), last: new Map(), anonymousCounts: new Map(), anonymousLast: new Map() };
+  const add = (counts: Map<string, number>, name: string, v: string) => counts.set(name, Math.min(INFINITY, (counts.get(name) ?? 0) + (parseScore(v) ?? 0)));
+  const newest = (last: Map<string, number>, name: string, v: string) => last.set(name, Math.max(last.get(name) ?? 0, Number(v) || 0));
   for (const [k, v] of Object.entries(node.attrs)) {
     const m = /^(fail-count|last-failure)-(.+?)(#.*)?$/.exec(k);
     if (!m) continue;
-    if (m[1] === 'fail-count') f.counts.set(m[2], Math.min(INFINITY, (f.counts.get(m[2]) ?? 0) + (parseScore(v) ?? 0)));
-    else f.last.set(m[2], Math.max(f.last.get(m[2]) ?? 0, Number(v) || 0));
+    const base = m[2].replace(/:\d+$/, '');
+    if (m[1] === 'fail-count') {
+      add(f.counts, m[2], v);
+      add(f.anonymousCounts, base, v);
+    } else {
+      newest(f.last, m[2], v);
+      newest(f.anonymousLast, base, v);
+    }
   }
   failureMemo.set(node, f);
   return f;
@@ -39,12 +57,9 @@ function nodeFailures(node: SchedNode): NodeFailures {
 
 /** A resource's fail count on a node, 0 once failure-timeout has expired since the last failure. */
 export function failCount(ws: WorkingSet, r: SchedResource, node: SchedNode): number {
-  const name = failCountName(r);
-  const f = nodeFailures(node);
-  const total = f.counts.get(name) ?? 0;
-  const lastFailure = f.last.get(name) ?? 0;
-  if (total > 0 && r.failureTimeoutMs > 0 && lastFailure > 0 && lastFailure * 1000 + r.failureTimeoutMs <= ws.now.getTime()) return 0;
-  return total;
+  const { count, last } = recordedFailures(r, node);
+  if (count > 0 && r.failureTimeoutMs > 0 && last > 0 && last * 1000 + r.failureTimeoutMs <= ws.now.getTime()) return 0;
+  return count;
 }
 
 /** Applies what the status section says to the resources: placement, failures, bans, digests (inactive, healthy histories change nothing). */
@@ -129,7 +144,7 @@ function failureExpired(ws: WorkingSet, r: SchedResource, node: SchedNode, state
   const op = state.failure;
   if (!op || r.failureTimeoutMs <= 0 || op.intervalMs === 0 || op.lastRcChange === undefined || state.onFail === 'block') return false;
   if (op.lastRcChange * 1000 + r.failureTimeoutMs > ws.now.getTime()) return false;
-  return (nodeFailures(node).counts.get(failCountName(r)) ?? 0) === 0 || failCount(ws, r, node) === 0;
+  return recordedFailures(r, node).count === 0 || failCount(ws, r, node) === 0;
 }
 
 /**
@@ -163,10 +178,9 @@ export function applyFailCounts(ws: WorkingSet): void {
   const containers = new Set<string>();
   for (const r of ws.primitives) if (r.meta.container !== undefined && r.meta.container !== r.id) containers.add(r.meta.container);
   for (const node of ws.nodes) {
-    const names = nodeFailures(node).counts;
-    if (names.size === 0) continue;
+    if (nodeFailures(node).counts.size === 0) continue;
     for (const r of ws.primitives) {
-      if (!names.has(failCountName(r)) && !containers.has(r.id)) continue;
+      if (recordedFailures(r, node).count === 0 && !containers.has(r.id)) continue;
       const fc = containers.has(r.id) ? addScores(failCount(ws, r, node), fillerFailCount(ws, r, node)) : failCount(ws, r, node);
       if (fc > 0 && fc >= r.migrationThreshold && !r.failCountCleared?.has(node.id)) r.allowed.set(node.id, -INFINITY);
     }

@@ -5,6 +5,12 @@ import { primitivesOf, type SchedNode, type SchedResource, type WorkingSet } fro
 /** Migrations whose migrate_to succeeded but whose migrate_from never ran (per resource). */
 const partialMigrations = new WeakMap<SchedResource, { source: SchedNode; target: SchedNode }>();
 
+/** Why a migration was called off in favour of stop/start (per resource), for the summary's reason. */
+const refusedMigrations = new WeakMap<SchedResource, string>();
+
+/** The reason a resource that could have migrated stops and starts instead, if one. */
+export const migrationRefusal = (r: SchedResource): string | undefined => refusedMigrations.get(r);
+
 /** Whether the resource continues a partial migration: only migrate_from is left to do. */
 export const continuesMigration = (r: SchedResource): boolean => r.migrating && partialMigrations.has(r);
 
@@ -83,7 +89,9 @@ function migratable(ws: WorkingSet, r: SchedResource): boolean {
 /**
  * Chooses live migration (migrate_to/migrate_from) over stop/start where
  * allowed: the resource moves, is healthy, and nothing it is mandatorily
- * ordered after is itself restarting.
+ * ordered after must stop without migrating (Pacemaker: the first's stop
+ * cannot be part of a migration, so the then's migration is unrunnable; a
+ * first that only starts leaves the migration alone).
  */
 export function decideMigrations(ws: WorkingSet): void {
   for (const r of ws.primitives) {
@@ -103,13 +111,14 @@ export function decideMigrations(ws: WorkingSet): void {
     if (!first || !then) continue;
     let firstRestarts = restarts.get(first);
     if (firstRestarts === undefined) {
-      firstRestarts = primitivesOf(first).some((p) => !p.migrating && (moving(ws, p) || (p.running.size === 0 && p.assignedTo)));
+      firstRestarts = primitivesOf(first).some((p) => !p.migrating && moving(ws, p));
       restarts.set(first, firstRestarts);
     }
     if (!firstRestarts) continue;
     for (const p of primitivesOf(then)) {
       if (!p.migrating) continue;
       p.migrating = false;
+      refusedMigrations.set(p, `unrunnable ${first.id} stop`);
       restarts.clear();
     }
   }

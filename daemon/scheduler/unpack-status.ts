@@ -79,6 +79,16 @@ const activeRoleFor = (op: LrmOp, current: Role): Role => {
   }
 };
 
+/** Failures a later success of the same recurring monitor clears; the others (stop, fence, standby) stay (Pacemaker). */
+const clearedByRecovery = new Set(['block', 'ignore', 'demote', 'restart', 'restart-container']);
+
+/**
+ * Whether a successful recurring monitor supersedes the failure recorded so far: it is the same
+ * operation (a recurring monitor's results share one call id; its newer result sorts after the failure).
+ */
+const monitorRecovered = (st: HistoryState, op: LrmOp): boolean =>
+  st.failed && st.failure?.operation === 'monitor' && st.failure.intervalMs === op.intervalMs && clearedByRecovery.has(st.onFail ?? '');
+
 /** Replays one resource's history on one node in call-id order (Pacemaker's unpack_rsc_op, simplified). */
 export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | undefined, lrm: LrmResource): HistoryState {
   let lastChange = 0;
@@ -141,6 +151,11 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
       if (recurring) {
         (st.monitors ??= new Map()).set(op.intervalMs, op);
         if (st.role === 'Unknown' || st.role === 'Stopped') st.role = activeRoleFor(op, 'Started');
+        if (monitorRecovered(st, op)) {
+          st.failed = false;
+          st.failure = undefined;
+          st.onFail = undefined;
+        }
         continue;
       }
       if (op.rcCode === OcfRc.NotRunning || op.operation === 'stop') {

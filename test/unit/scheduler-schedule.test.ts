@@ -266,3 +266,59 @@ describe('evaluation time', () => {
     expect(schedule(parseCib(xml('execution-date="1568992252"')), { now: new Date('2026-01-01T00:00:00Z') }).summary).toEqual(['* Start      web      ( node1 )']);
   });
 });
+
+describe('failure history and blocking (Pacemaker semantics, verified with crm_simulate on regression-derived CIBs)', () => {
+  const dummy = (id: string, extra = '') => `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy">${extra}</primitive>`;
+  const withFailCount = (text: string, node: number, name: string) =>
+    text.replace(`<lrm id="${node}">`, `<transient_attributes id="${node}"><instance_attributes id="s${node}"><nvpair id="s${node}-fc" name="${name}" value="1"/></instance_attributes></transient_attributes><lrm id="${node}">`);
+
+  it('clears a recurring monitor failure that a newer result of the same monitor supersedes', () => {
+    // A recurring monitor's results share one call id: the newer last-rc-change decides.
+    const history = (successAt: number) => cluster({
+      resources: dummy('d', '<operations><op id="d-mon" name="monitor" interval="10s"/></operations>'),
+      lrm: {
+        node1: lrm('d', op('d', 'start', { call: 2 }), op('d', 'monitor', { interval: 10_000, call: 3, extra: `last-rc-change="${successAt}"` }),
+          '<lrm_rsc_op id="d_last_failure_0" operation_key="d_monitor_10000" operation="monitor" call-id="3" rc-code="1" op-status="0" interval="10000" last-rc-change="100"/>'),
+        node2: probedStopped('d'),
+      },
+    });
+    expect(schedule(parseCib(history(200))).summary).toEqual([]);
+    expect(schedule(parseCib(history(50))).summary).toEqual(['* Recover    d        ( node1 )']);
+  });
+
+  it("counts an anonymous clone instance's numbered fail-count (fail-count-<id>:<n>) towards migration-threshold", () => {
+    const text = (name: string) => withFailCount(cluster({
+      resources: `<clone id="c"><meta_attributes id="c-m"><nvpair id="c-m-mt" name="migration-threshold" value="1"/></meta_attributes>${dummy('p')}</clone>`,
+      lrm: { node1: lrm('p', op('p', 'start')), node2: lrm('p', op('p', 'start')) },
+    }), 1, name);
+    expect(schedule(parseCib(text('fail-count-p:0'))).summary).toEqual(['* Stop       p:0      ( node1 )  due to node availability']);
+    expect(schedule(parseCib(text('fail-count-q:0'))).summary).toEqual([]);
+  });
+
+  it('hosts no mandatory dependent of a clone on a blocked instance, but keeps one of a blocked primitive', () => {
+    const blockedMonitor = '<operations><op id="%-mon" name="monitor" interval="10s" on-fail="block"/></operations>';
+    const failedThere = (id: string) => lrm(id, op(id, 'start', { call: 2 }), op(id, 'monitor', { interval: 10_000, call: 3, rc: 1 }));
+    const clone = cluster({
+      resources: `<clone id="c"><meta_attributes id="c-m"><nvpair id="c-m-max" name="clone-max" value="1"/></meta_attributes>${dummy('p', blockedMonitor.replace('%', 'p'))}</clone>${dummy('dep')}`,
+      constraints: '<rsc_colocation id="dep-with-c" rsc="dep" with-rsc="c" score="INFINITY"/>',
+      lrm: { node1: failedThere('p') + lrm('dep', op('dep', 'start')), node2: probedStopped('p') + probedStopped('dep') },
+    });
+    expect(schedule(parseCib(clone)).summary).toEqual(['* Stop       dep      ( node1 )  due to node availability']);
+    const primitive = cluster({
+      resources: dummy('a', blockedMonitor.replace('%', 'a')) + dummy('dep'),
+      constraints: '<rsc_colocation id="dep-with-a" rsc="dep" with-rsc="a" score="INFINITY"/>',
+      lrm: { node1: failedThere('a') + lrm('dep', op('dep', 'start')), node2: probedStopped('a') + probedStopped('dep') },
+    });
+    expect(schedule(parseCib(primitive)).summary).toEqual([]);
+  });
+
+  it('calls off a live migration after a mandatory first that must stop, not after one that only starts', () => {
+    const text = (firstRunning: boolean) => cluster({
+      resources: dummy('a') + dummy('b', '<meta_attributes id="b-m"><nvpair id="b-m-am" name="allow-migrate" value="true"/></meta_attributes>'),
+      constraints: `<rsc_order id="a-then-b" first="a" then="b"/><rsc_location id="a-n2" rsc="a" node="node2" score="INFINITY"/><rsc_location id="b-n1" rsc="b" node="node1" score="INFINITY"/>`,
+      lrm: { node1: (firstRunning ? lrm('a', op('a', 'start')) : probedStopped('a')) + probedStopped('b'), node2: probedStopped('a') + lrm('b', op('b', 'start')) },
+    });
+    expect(schedule(parseCib(text(true))).summary).toEqual(['* Move       a        ( node1 -> node2 )', '* Move       b        ( node2 -> node1 )  due to unrunnable a stop']);
+    expect(schedule(parseCib(text(false))).summary).toEqual(['* Start      a        ( node2 )', '* Migrate    b        ( node2 -> node1 )']);
+  });
+});
