@@ -1,5 +1,5 @@
 import { INFINITY } from '../cib/score.js';
-import { applyColocation, mergeColocatedScores } from './colocation.js';
+import { applyColocation, colocationsInApplyOrder, mergeColocatedScores } from './colocation.js';
 import { consumeCapacity } from './utilization.js';
 import { chooseNode } from './placement.js';
 import { addPromotionScores, promotionPriority, setInstanceRoles } from './promotion.js';
@@ -85,7 +85,7 @@ export function unassignInstance(ws: WorkingSet, inst: SchedResource): void {
 export function assignPrimitive(ws: WorkingSet, r: SchedResource, extraFilter?: (n: SchedNode) => boolean, prefer?: SchedNode, preferOnly = false): void {
   if (!r.provisional || r.assigning) return;
   r.assigning = true;
-  for (const col of r.withPrimaries) {
+  for (const col of colocationsInApplyOrder(r)) {
     assignResource(ws, col.primary);
     applyColocation(ws, col);
   }

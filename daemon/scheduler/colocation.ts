@@ -75,64 +75,82 @@ export function assignedNodes(r: SchedResource): SchedNode[] {
   return list;
 }
 
-/**
- * The nodes a colocation's primary offers its dependent: where it was assigned, except that a mandatory
- * colocation with a clone leaves out the nodes of blocked instances (Pacemaker: a blocked instance hosts no
- * new dependents, though it stays where it is).
- */
-function primaryNodes(col: SchedColocation): SchedNode[] {
-  const p = col.primary;
-  if (p.kind !== 'clone' || col.score < INFINITY) return assignedNodes(p);
-  return p.children.filter((c) => !primitivesOf(c).some((m) => m.blocked)).flatMap(assignedNodes);
-}
-
 /** Whether some instance of a (promotable) primary will have `role` on node `n`. */
 function hasRoleOn(r: SchedResource, n: SchedNode, role: 'Promoted' | 'Unpromoted'): boolean {
   if (r.kind === 'primitive') return r.assignedTo === n && nextRoleOf(r) === role;
   return r.children.some((c) => hasRoleOn(c, n, role));
 }
 
-/** Dependent side: restrict/boost the dependent's nodes by where the primary went (in the role asked for). */
+const variantRank = { primitive: 0, group: 1, clone: 2 } as const;
+
+/**
+ * A resource's colocations with its primaries in the order Pacemaker applies them: higher primary
+ * priority first, then clones before groups before primitives, then by primary id; among equals the
+ * later constraint first (it is inserted before them). The order matters once an optional colocation
+ * can be rolled back: one applied after a mandatory one may find no usable node left, before it not.
+ */
+export function colocationsInApplyOrder(r: SchedResource): SchedColocation[] {
+  return [...r.withPrimaries].reverse().sort((a, b) => b.primary.priority - a.primary.priority
+    || variantRank[b.primary.kind] - variantRank[a.primary.kind]
+    || (a.primary.id < b.primary.id ? -1 : a.primary.id > b.primary.id ? 1 : 0));
+}
+
+/**
+ * Dependent side: restrict/boost the dependent's nodes by where the primary went (in the role asked for).
+ * A non-mandatory colocation with a clone is applied instance by instance. Each application that would
+ * leave the dependent no usable node is rolled back, as Pacemaker does: an optional preference never
+ * makes a resource unrunnable by itself (a -100 anti-colocation on a one-node cluster keeps it running).
+ */
 export function applyColocation(ws: WorkingSet, col: SchedColocation, target: SchedResource = col.dependent): void {
   // A role of the dependent steers its promotion (promotion.ts), not its placement.
   if (col.dependentRole === 'Promoted' || col.dependentRole === 'Unpromoted') return;
-  const role = col.primaryRole;
-  const where = primaryNodes(col).filter((n) => role !== 'Promoted' && role !== 'Unpromoted' || hasRoleOn(col.primary, n, role));
-  if (where.length === 0 && col.score < 0) return;
-  if (target.kind === 'primitive' && target.parent?.kind !== 'clone') {
-    for (let k = tableCopies(col); k > 0; k--) target.allowed = copyNodeTable(target.allowed);
+  const mandatory = col.score >= INFINITY || col.score <= -INFINITY;
+  const byInstance = col.primary.kind === 'clone' && col.score < INFINITY;
+  for (const primary of byInstance ? col.primary.children : [col.primary]) {
+    const where = primaryNodes(col, primary);
+    if (where.length === 0 && col.score < 0) continue;
+    const scores = colocatedScores(ws, col, where, target.allowed);
+    if (!mandatory && !anyUsable(ws, scores)) continue;
+    // Pacemaker replaces the dependent's table by its copy once per primitive primary (GLib order).
+    const copies = target.kind === 'primitive' && target.parent?.kind !== 'clone' && !(byInstance ? primary.kind !== 'primitive' : col.primary.kind === 'clone' && col.score >= INFINITY);
+    if (copies) target.allowed = copyNodeTable(target.allowed);
+    // Only existing entries change (none is added), so the table keeps its order.
+    for (const [nodeId, score] of scores) target.allowed.set(nodeId, score);
   }
+}
+
+/**
+ * The nodes `primary` (the colocation's primary or one of its instances) offers its dependent, in the role
+ * asked for: where it was assigned, except that a mandatory colocation with a whole clone leaves out the
+ * nodes of blocked instances (Pacemaker: a blocked instance hosts no new dependents, though it stays put).
+ */
+function primaryNodes(col: SchedColocation, primary: SchedResource): SchedNode[] {
+  const role = col.primaryRole;
+  const nodes = primary.kind === 'clone' && col.score >= INFINITY
+    ? primary.children.filter((c) => !primitivesOf(c).some((m) => m.blocked)).flatMap(assignedNodes)
+    : assignedNodes(primary);
+  return role === 'Promoted' || role === 'Unpromoted' ? nodes.filter((n) => hasRoleOn(primary, n, role)) : nodes;
+}
+
+/** `allowed` with the colocation applied for a primary on `where` (a new table, same order). */
+function colocatedScores(ws: WorkingSet, col: SchedColocation, where: SchedNode[], allowed: Map<string, number>): Map<string, number> {
+  const scores = new Map(allowed);
   // Node names are unique: colocation by #uname matches exactly the primary's nodes (flagged by position).
   const byName = col.nodeAttribute === '#uname';
   const onPrimary = byName ? new Uint8Array(ws.nodes.length) : undefined;
   if (onPrimary) for (const n of where) onPrimary[n.index] = 1;
   const values = byName ? undefined : new Set(where.map((n) => attrOf(n, col.nodeAttribute)));
-  // Only existing entries change (none is added), so walking the nodes instead of the table changes nothing.
   for (const node of ws.nodes) {
-    const score = target.allowed.get(node.id);
+    const score = scores.get(node.id);
     if (score === undefined) continue;
     const match = onPrimary ? onPrimary[node.index] === 1 : values!.has(attrOf(node, col.nodeAttribute));
     if (col.score >= INFINITY) {
-      if (!match) target.allowed.set(node.id, -INFINITY);
+      if (!match) scores.set(node.id, -INFINITY);
     } else if (col.score <= -INFINITY) {
-      if (match) target.allowed.set(node.id, -INFINITY);
-    } else if (match) target.allowed.set(node.id, addScores(score, col.score));
+      if (match) scores.set(node.id, -INFINITY);
+    } else if (match) scores.set(node.id, addScores(score, col.score));
   }
-}
-
-/**
- * How many times Pacemaker replaces the dependent's table by a copy when it
- * applies this colocation: once per primitive primary (instance, for a clone)
- * it is colocated with, unless that primary is unassigned and the score
- * negative (nothing to avoid); a mandatory colocation with a whole clone only
- * bans nodes in place.
- */
-function tableCopies(col: SchedColocation): number {
-  const p = col.primary;
-  if (p.kind !== 'clone') return 1;
-  if (col.score >= INFINITY) return 0;
-  const instances = p.children.filter((c) => c.kind === 'primitive');
-  return col.score >= 0 ? instances.length : instances.filter((c) => c.assignedTo).length;
+  return scores;
 }
 
 /**

@@ -135,6 +135,23 @@ describe('schedule()', () => {
     expect(d.resources[0]).toMatchObject({ id: 'a', role: 'Started', nodes: ['node1'], failed: true });
     expect(d.failedActions).toEqual([expect.objectContaining({ resource: 'a', operation: 'a_monitor_10000', node: 'node1', rc: 1 })]);
   });
+
+  it('rolls back an optional colocation that would leave no usable node; of two with one primary the later applies first', () => {
+    const prim = (id: string) => `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy"/>`;
+    const summary = (nodes: string[], constraints: string) => schedule(parseCib(cluster({
+      nodes, resources: prim('a') + prim('b'), constraints,
+      lrm: { node1: lrm('a', op('a', 'start')) + lrm('b', op('b', 'start', { call: 2 })) },
+    }))).summary;
+    const stopB = ['* Stop       b        ( node1 )  due to node availability'];
+    const col = (id: string, score: string) => `<rsc_colocation id="${id}" rsc="b" with-rsc="a" score="${score}"/>`;
+    // -100 on the only node would make b unrunnable: Pacemaker ignores that preference instead.
+    expect(summary(['node1'], col('c', '-100'))).toEqual([]);
+    expect(summary(['node1'], col('c', '-INFINITY'))).toEqual(stopB);
+    // Later -100 first (node2 still usable, kept), then INFINITY bans node2: b stops. In the other order
+    // the -100 finds only node1 left and is rolled back: b stays (both checked with crm_simulate).
+    expect(summary(['node1', 'node2'], col('c1', 'INFINITY') + col('c2', '-100'))).toEqual(stopB);
+    expect(summary(['node1', 'node2'], col('c2', '-100') + col('c1', 'INFINITY'))).toEqual([]);
+  });
 });
 
 describe('orphans (history without configuration)', () => {
