@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childrenNamed, firstChild, parseXml } from '../../daemon/cib/xml.js';
 import { readGuardPids } from '../../daemon/executor/guard-pid-files.js';
-import { LibvirtHost } from '../vm/support/libvirt-host.js';
+import { LibvirtHost, testHostAddress } from '../vm/support/libvirt-host.js';
 import { runAgent, vigilAgent } from '../vm/support/run-agent.js';
 import { readTicks, waitForTick, writeTickGuest, type TickGuest } from '../vm/support/tick-guest.js';
 
@@ -17,7 +17,7 @@ const params = () => ({ config: guest.configPath, hypervisor: host.uri, shutdown
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vigil-agent-vd-'));
-  host = new LibvirtHost({ name: 'n1', address: '127.0.0.2', hostUuid: '11111111-1111-4111-8111-111111111111', migrationPortMin: 49600, dir: join(dir, 'n1') });
+  host = new LibvirtHost({ name: 'n1', address: testHostAddress(2), hostUuid: '11111111-1111-4111-8111-111111111111', migrationPortMin: 49600, dir: join(dir, 'n1') });
   await host.start();
   guest = writeTickGuest(dir, 'vdtest');
 });

@@ -4,6 +4,14 @@ import { join } from 'node:path';
 import type { Lifecycle } from '../../../daemon/util/lifecycle.js';
 import { runCommandRaw } from '../../../resource-agents/lib/run-command.js';
 
+/**
+ * A loopback address of this test process's own (127.A.B.host, A.B from the pid): libvirtd listens on a
+ * fixed TCP port, so two test runs on one machine must not share an address.
+ */
+export function testHostAddress(host: number): string {
+  return `127.${((process.pid >> 8) & 0xff) || 1}.${process.pid & 0xff}.${host}`;
+}
+
 export interface LibvirtHostOptions {
   name: string;
   /** Loopback address the daemon (and its migration server) listens on, e.g. 127.0.0.2. */

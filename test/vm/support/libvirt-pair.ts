@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lifecycle } from '../../../daemon/util/lifecycle.js';
-import { LibvirtHost } from './libvirt-host.js';
+import { LibvirtHost, testHostAddress } from './libvirt-host.js';
 
 /**
- * Two libvirtd hosts, n1 on 127.0.0.2 and n2 on 127.0.0.3, under one temp base
+ * Two libvirtd hosts, n1 on 127.A.B.2 and n2 on 127.A.B.3 (testHostAddress), under one temp base
  * dir that stop() removes. Both start in parallel, so the suite pays the QEMU
  * capabilities probe (8-10 s) once, not per test.
  */
@@ -18,8 +18,8 @@ export class LibvirtPair implements Lifecycle {
     this.baseDir = mkdtempSync(join(tmpdir(), prefix));
     // Distinct port ranges per base dir so a leftover pair from a crashed run cannot collide.
     const ports = 49200 + (process.pid % 40) * 40;
-    this.n1 = new LibvirtHost({ name: 'n1', address: '127.0.0.2', hostUuid: '11111111-1111-4111-8111-111111111111', migrationPortMin: ports, dir: join(this.baseDir, 'n1') });
-    this.n2 = new LibvirtHost({ name: 'n2', address: '127.0.0.3', hostUuid: '22222222-2222-4222-8222-222222222222', migrationPortMin: ports + 20, dir: join(this.baseDir, 'n2') });
+    this.n1 = new LibvirtHost({ name: 'n1', address: testHostAddress(2), hostUuid: '11111111-1111-4111-8111-111111111111', migrationPortMin: ports, dir: join(this.baseDir, 'n1') });
+    this.n2 = new LibvirtHost({ name: 'n2', address: testHostAddress(3), hostUuid: '22222222-2222-4222-8222-222222222222', migrationPortMin: ports + 20, dir: join(this.baseDir, 'n2') });
   }
 
   get hosts(): LibvirtHost[] {
