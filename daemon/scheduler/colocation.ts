@@ -111,9 +111,9 @@ export function applyColocation(ws: WorkingSet, col: SchedColocation, target: Sc
     if (where.length === 0 && col.score < 0) continue;
     const scores = colocatedScores(ws, col, where, target.allowed);
     if (!mandatory && !anyUsable(ws, scores)) continue;
-    // Pacemaker replaces the dependent's table by its copy once per primitive primary (GLib order).
-    const copies = target.kind === 'primitive' && target.parent?.kind !== 'clone' && !(byInstance ? primary.kind !== 'primitive' : col.primary.kind === 'clone' && col.score >= INFINITY);
-    if (copies) target.allowed = copyNodeTable(target.allowed);
+    // Pacemaker replaces the dependent's table by its copy once per primitive primary (GLib order); a
+    // mandatory colocation with a whole clone bans nodes in place.
+    if (target.kind === 'primitive' && target.parent?.kind !== 'clone' && primary.kind === 'primitive') target.allowed = copyNodeTable(target.allowed);
     // Only existing entries change (none is added), so the table keeps its order.
     for (const [nodeId, score] of scores) target.allowed.set(nodeId, score);
   }
