@@ -1,8 +1,9 @@
+import type { LrmOp } from '../cib/model.js';
 import { addScores, INFINITY, parseScore } from '../cib/score.js';
 import { parseInterval } from '../cib/duration.js';
 import { operationDigest } from '../cib/op-digest.js';
 import { paramsFor } from './location.js';
-import { cloneOf, type HistoryState, type UnpackedHistory } from './unpack-status.js';
+import { cloneOf, isAnonymous, type HistoryState, type UnpackedHistory } from './unpack-status.js';
 import { fenceForHistory } from './fencing.js';
 import type { SchedNode, SchedResource, WorkingSet } from './working-set.js';
 
@@ -82,7 +83,8 @@ export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void
       if (state.onFail === 'stop') rsc.nextRole = 'Stopped';
       if (state.onFail === 'standby') node.standby = true;
     }
-    if (state.hardError === 'node') rsc.allowed.set(node.id, -INFINITY);
+    // The ban is the clone's when its instances are interchangeable (Pacemaker bans the top-level parent).
+    if (state.hardError === 'node') for (const r of isAnonymous(rsc) && rsc.def ? ws.instancesByBase.get(rsc.def.id) ?? [rsc] : [rsc]) r.allowed.set(node.id, -INFINITY);
     // A failed start bans its node only through the fail count the controller records for it (INFINITY under
     // start-failure-is-fatal): a history without that count is recovered in place, as Pacemaker does.
     if (state.hardError === 'cluster') for (const n of ws.nodes) rsc.allowed.set(n.id, -INFINITY);
@@ -142,7 +144,15 @@ function fillerFailCount(ws: WorkingSet, container: SchedResource, node: SchedNo
  */
 function failureExpired(ws: WorkingSet, r: SchedResource, node: SchedNode, state: HistoryState): boolean {
   const op = state.failure;
-  if (!op || r.failureTimeoutMs <= 0 || op.intervalMs === 0 || op.lastRcChange === undefined || state.onFail === 'block') return false;
+  return op !== undefined && op.intervalMs > 0 && state.onFail !== 'block' && failedOpExpired(ws, r, node, op);
+}
+
+/**
+ * Whether a failed operation is older than the resource's failure-timeout while no unexpired fail count
+ * says otherwise (Pacemaker's operation expiry): an expired one-off failure is ignored as if never recorded.
+ */
+export function failedOpExpired(ws: WorkingSet, r: SchedResource, node: SchedNode, op: LrmOp): boolean {
+  if (r.failureTimeoutMs <= 0 || op.lastRcChange === undefined) return false;
   if (op.lastRcChange * 1000 + r.failureTimeoutMs > ws.now.getTime()) return false;
   return recordedFailures(r, node).count === 0 || failCount(ws, r, node) === 0;
 }

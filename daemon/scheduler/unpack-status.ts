@@ -2,6 +2,8 @@ import type { LrmOp, LrmResource, OpDefinition } from '../cib/model.js';
 import { OcfRc, OpStatus } from '../executor/operation.js';
 import type { Role, SchedNode, SchedResource, WorkingSet } from './working-set.js';
 import { addOrphanInstance, addOrphanPrimitive } from './build.js';
+import { hardErrorScope, maskableProbeFailure } from './failure-severity.js';
+import { failedOpExpired } from './failures.js';
 
 /** What one node's operation history says about one resource. */
 export interface HistoryState {
@@ -90,7 +92,7 @@ const monitorRecovered = (st: HistoryState, op: LrmOp): boolean =>
   st.failed && st.failure?.operation === 'monitor' && st.failure.intervalMs === op.intervalMs && clearedByRecovery.has(st.onFail ?? '');
 
 /** Replays one resource's history on one node in call-id order (Pacemaker's unpack_rsc_op, simplified). */
-export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | undefined, lrm: LrmResource): HistoryState {
+export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | undefined, lrm: LrmResource, expired?: (op: LrmOp) => boolean): HistoryState {
   let lastChange = 0;
   let sorted = true;
   for (let k = 0; k < lrm.ops.length; k++) {
@@ -106,6 +108,7 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
   };
   // Histories are usually recorded in call-id order already: replay them without a sorted copy.
   const ops = sorted ? lrm.ops : [...lrm.ops].sort(byCallId);
+  let skipped = 0;
   for (let op of ops) {
     if (op.opStatus === OpStatus.Cancelled) continue;
     // Old histories mark "rc differs from 0" as an error even when it was the expected rc.
@@ -181,8 +184,12 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
       st.stopFailed = false;
       continue;
     }
-    // A probe finding the agent not installed means "not running here" (and banned from the node), not a failure.
-    if (probe && op.rcCode === OcfRc.ErrInstalled) {
+    // An expired one-off failure is ignored (an expired recurring one still stops the monitor: see failures.ts).
+    if (!recurring && expired?.(op)) {
+      skipped++;
+      continue;
+    }
+    if (maskableProbeFailure(op)) {
       st.role = 'Stopped';
       st.hardError = 'node';
       continue;
@@ -203,8 +210,7 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
     }
     if (op.operation === 'migrate_to') st.failedMigrateTo = { target: op.migrateTarget, at: op.lastRcChange };
     if (op.operation === 'migrate_from') st.failedMigrateFrom = op.migrateSource;
-    if (op.rcCode === OcfRc.ErrInstalled) st.hardError = 'node';
-    if (op.rcCode === OcfRc.ErrConfigured) st.hardError = 'cluster';
+    st.hardError = hardErrorScope(op) ?? st.hardError;
     if (op.operation === 'stop') st.stopFailed = true;
     if (op.id.endsWith('_last_failure_0')) st.lastFailure = op;
     st.failed = true;
@@ -212,6 +218,8 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
     st.onFail = onFail;
     st.monitors = undefined;
   }
+  // A history of expired failures only says nothing: the resource is probed again.
+  if (skipped === lrm.ops.length) st.known = false;
   if (st.role === 'Unknown' && st.known) st.role = 'Stopped';
   return st;
 }
@@ -249,7 +257,7 @@ function resolveInstance(ws: WorkingSet, id: string, direct: SchedResource | und
 
 export const cloneOf = (r: SchedResource): SchedResource | undefined => (r.parent?.kind === 'clone' ? r.parent : r.parent?.parent?.kind === 'clone' ? r.parent.parent : undefined);
 const instanceNumber = (r: SchedResource) => r.instance ?? r.parent?.instance;
-const isAnonymous = (r: SchedResource) => {
+export const isAnonymous = (r: SchedResource): boolean => {
   const c = cloneOf(r);
   return c !== undefined && !/^(true|yes|on|1)$/i.test(c.meta['globally-unique'] ?? 'false');
 };
@@ -294,7 +302,7 @@ export function unpackStatus(ws: WorkingSet): StatusHistories {
     for (const lrm of ns.resources) {
       const direct = ws.resourceById.get(lrm.id);
       const base = direct ?? ws.resourceById.get(lrm.id.replace(/:\d+$/, '') + ':0');
-      const state = replayHistory(ws, base?.def, lrm);
+      const state = replayHistory(ws, base?.def, lrm, base && base.failureTimeoutMs > 0 ? (op) => failedOpExpired(ws, base, node, op) : undefined);
       const active = state.role !== 'Stopped' && state.role !== 'Unknown';
       // Remote nodes' liveness is not modelled: orphans are recognised on cluster nodes only.
       const rsc = resolveInstance(ws, lrm.id, direct, node, active, used) ?? (base || node.attrs['#kind'] !== 'cluster' ? undefined : orphanOf(ws, lrm));

@@ -322,3 +322,32 @@ describe('failure history and blocking (Pacemaker semantics, verified with crm_s
     expect(schedule(parseCib(text(false))).summary).toEqual(['* Start      a        ( node2 )', '* Migrate    b        ( node2 -> node1 )']);
   });
 });
+
+describe('failed probes and expired failures', () => {
+  const dummy = (id: string, meta = '') => `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy">${meta}</primitive>`;
+  const prefer1 = (rsc: string) => `<rsc_location id="${rsc}-pref" rsc="${rsc}" node="node1" score="100"/>`;
+
+  it('a hard error (insufficient privileges) found by a probe is a failure to recover away from the node', () => {
+    const t = schedule(parseCib(cluster({ resources: dummy('a'), constraints: prefer1('a'), lrm: { node1: lrm('a', op('a', 'monitor', { rc: 4 })), node2: probedStopped('a') } })));
+    expect(t.summary).toEqual(['* Recover    a        ( node1 -> node2 )']);
+  });
+
+  it('a probe finding invalid parameters only means "not running here": nothing to stop, the node is banned', () => {
+    const t = schedule(parseCib(cluster({ resources: dummy('a'), constraints: prefer1('a'), lrm: { node1: lrm('a', op('a', 'monitor', { rc: 2 })), node2: probedStopped('a') } })));
+    expect(t.summary).toEqual(['* Start      a        ( node2 )']);
+  });
+
+  it('a probe finding an anonymous clone not installed bans every instance from the node', () => {
+    const t = schedule(parseCib(cluster({ resources: `<clone id="c">${dummy('a')}</clone>`, lrm: { node1: lrm('a', op('a', 'monitor', { rc: 5 })) } })));
+    expect(t.summary).toEqual(['* Start      a:0      ( node2 )']);
+  });
+
+  it('ignores a one-off failure older than failure-timeout (without a fail count), and keeps a fresh one', () => {
+    const meta = '<meta_attributes id="a-m"><nvpair id="a-m1" name="failure-timeout" value="60s"/></meta_attributes>';
+    const at = (secondsAgo: number) => `last-rc-change="${Math.floor(Date.now() / 1000) - secondsAgo}"`;
+    const text = (secondsAgo: number) => cluster({ resources: dummy('a', meta), constraints: prefer1('a'), lrm: {
+      node1: lrm('a', op('a', 'monitor', { rc: 2, extra: at(secondsAgo) })), node2: probedStopped('a') } });
+    expect(schedule(parseCib(text(3600))).summary).toEqual(['* Start      a        ( node1 )']);
+    expect(schedule(parseCib(text(5))).summary).toEqual(['* Start      a        ( node2 )']);
+  });
+});
