@@ -75,13 +75,16 @@ export function createPrimitiveActions(ws: WorkingSet, r: SchedResource): Primit
   }
   if (!r.managed || r.blocked) return plan;
   const multiple = runningNodes.length > 1;
+  // multiple-active=stop_unexpected: the healthy copy on the node the resource stays on is kept; only the others stop.
+  const keptCopy = multiple && next !== undefined && r.running.has(next.id) && !r.failedOn.has(next.id) && r.meta['multiple-active'] === 'stop_unexpected' ? next : undefined;
   for (const n of runningNodes) {
+    if (n === keptCopy) continue;
     const mustStop = n !== next || r.failedOn.has(n.id) || multiple || r.restartFor.has(n.id);
     const stop = getAction(ws, r, 'stop', n, { optional: !mustStop, runnable: !r.blocked && (n.online || n.unclean) });
     if (mustStop && !next) stop.reason ??= r.stopReason ?? 'node availability';
     const why = r.restartFor.get(n.id);
     if (why && n === next) stop.reason ??= why;
-    if (next && n !== next) stop.reason ??= migrationRefusal(r);
+    if (next && n !== next) stop.reason ??= keptCopy ? 'being multiply active' : migrationRefusal(r);
     plan.stops.push(stop);
   }
   const runningOnNext = next !== undefined && r.running.has(next.id);
@@ -92,6 +95,8 @@ export function createPrimitiveActions(ws: WorkingSet, r: SchedResource): Primit
     if (next && r.startBlockedReason && r.running.size === 0) plan.start.reason = r.startBlockedReason;
     const why = next ? r.restartFor.get(next.id) : undefined;
     if (why) plan.start.reason ??= why;
+    // The kept copy runs already: its start only stands for it, ordered after the other copies' stops.
+    if (keptCopy) plan.start.pseudo = true;
   }
   for (const id of r.danglingOn) plan.dangling.push(getAction(ws, r, 'stop', ws.nodeById.get(id), { optional: false }));
   if (r.migrating && plan.start) {

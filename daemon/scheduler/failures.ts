@@ -215,12 +215,16 @@ export function applyNodeMaintenance(ws: WorkingSet): void {
   }
 }
 
-/** multiple-active policy for resources found active on several nodes: block, stop_only or stop_start (default). */
+/** multiple-active policy for resources found active on several nodes: block, stop_only or stop_start (default); stop_unexpected is actions.ts's. */
 export function applyMultipleActive(ws: WorkingSet): void {
   for (const r of ws.primitives) {
     if (r.running.size < 2) continue;
     const policy = r.meta['multiple-active'] ?? 'stop_start';
-    if (policy === 'block') r.blocked = true;
-    else if (policy === 'stop_only') r.nextRole = 'Stopped';
+    if (policy === 'block') {
+      r.blocked = true;
+      // A group itself configured so is blocked as a whole (Pacemaker blocks every member).
+      const p = r.parent;
+      if (p?.kind === 'group' && p.meta['multiple-active'] === 'block') for (const m of p.children) m.blocked = true;
+    } else if (policy === 'stop_only') r.nextRole = 'Stopped';
   }
 }

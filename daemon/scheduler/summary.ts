@@ -60,7 +60,7 @@ function summarizeOne(plan: PrimitivePlan): string | undefined {
   }
   if (current && next && current === next) {
     if (stop && !stop.optional && start && !start.runnable) return line('Stop', rsc.id, current.uname, reasonText(stop, stop));
-    if (rsc.failed && startRequired) return line('Recover', rsc.id, current.uname, start && !start.runnable ? reasonText(start, start) : '');
+    if (rsc.failed && startRequired) return line('Recover', rsc.id, current.uname, start && !start.runnable ? reasonText(start, start) : stop?.reason && !stop.optional ? reasonText(stop, stop) : '');
     if (startRequired && stop && !stop.optional) return line('Restart', rsc.id, current.uname, reasonText(start, start));
   }
   return undefined;

@@ -351,3 +351,37 @@ describe('failed probes and expired failures', () => {
     expect(schedule(parseCib(text(5))).summary).toEqual(['* Start      a        ( node2 )']);
   });
 });
+
+describe('multiple-active policies', () => {
+  const policy = (id: string, value: string) => `<meta_attributes id="${id}-ma"><nvpair id="${id}-ma1" name="multiple-active" value="${value}"/></meta_attributes>`;
+  const dummy = (id: string, meta = '') => `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy">${meta}</primitive>`;
+  const digest = operationDigest({});
+  const started = (rsc: string, rc = 0) => lrm(rsc, op(rsc, 'start', { rc, digest }));
+  const prefer1 = (rsc: string) => `<rsc_location id="${rsc}-pref" rsc="${rsc}" node="node1" score="100"/>`;
+  const stopNodes = (actions: Action[], rsc: string) => byKey(actions, `${rsc}_stop_0`).map((a) => a.node).sort();
+
+  it('stop_unexpected stops only the copies away from the node the resource stays on, and keeps that one running', () => {
+    const t = schedule(parseCib(cluster({ resources: dummy('a', policy('a', 'stop_unexpected')), constraints: prefer1('a'), lrm: { node1: started('a'), node2: started('a') } })));
+    expect(t.summary).toEqual(['* Restart    a        ( node1 )']);
+    expect(stopNodes(t.actions, 'a')).toEqual(['node2']);
+    expect(byKey(t.actions, 'a_start_0')[0].kind).toBe('pseudo');
+  });
+
+  it('stop_unexpected names the reason when a stray copy failed, and stops a failed copy on the kept node too', () => {
+    const text = (n1: number, n2: number) => cluster({ resources: dummy('a', policy('a', 'stop_unexpected')), constraints: prefer1('a'), lrm: { node1: started('a', n1), node2: started('a', n2) } });
+    const strayFailed = schedule(parseCib(text(0, 1)));
+    expect(strayFailed.summary).toEqual(['* Recover    a        ( node1 )  due to being multiply active']);
+    expect(stopNodes(strayFailed.actions, 'a')).toEqual(['node2']);
+    const keptFailed = schedule(parseCib(text(1, 0)));
+    expect(keptFailed.summary).toEqual(['* Recover    a        ( node1 )']);
+    expect(stopNodes(keptFailed.actions, 'a')).toEqual(['node1', 'node2']);
+  });
+
+  it('block on a group blocks every member when one is active on several nodes', () => {
+    const group = (meta: string, memberMeta: string) => `<group id="g">${meta}${dummy('a', memberMeta)}${dummy('b')}</group>`;
+    const text = (g: string) => cluster({ resources: g, constraints: prefer1('g'), lrm: { node1: started('a') + started('b'), node2: started('a') } });
+    expect(schedule(parseCib(text(group(policy('g', 'block'), '')))).summary).toEqual([]);
+    // Set on the member alone, only that member is blocked: the members after it stop.
+    expect(schedule(parseCib(text(group('', policy('a', 'block'))))).summary).toEqual(['* Stop       b        ( node1 )  due to unrunnable a start']);
+  });
+});
