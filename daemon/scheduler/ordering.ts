@@ -148,8 +148,17 @@ export function applyOrderConstraints(ws: WorkingSet): void {
 
 const isActive = (r: SchedResource): boolean => (r.kind === 'primitive' ? r.running.size > 0 : r.children.some(isActive));
 
-/** Whether a then-action brings its resource up where it is not active now (an asymmetric order may block only that). */
-const startsAnew = (t: SchedAction): boolean => !t.rsc || (t.node ? !t.rsc.running.has(t.node.id) : !isActive(t.rsc));
+/**
+ * Whether an unrunnable first blocks a then-action of an asymmetric order: it does, except an optional start
+ * of a resource already running there alone or an optional stop of one already stopped (Pacemaker); so a
+ * required start — a recovery or restart in place — is blocked too.
+ */
+const asymmetricBlocks = (t: SchedAction): boolean => {
+  if (!t.rsc || !t.optional) return true;
+  if (t.task === 'stop') return isActive(t.rsc);
+  if (t.task !== 'start') return true;
+  return t.node ? !(t.rsc.running.size === 1 && t.rsc.running.has(t.node.id)) : !isActive(t.rsc);
+};
 
 /** A clone's own action -> what its instances do (running is made of their starts). */
 const instanceTask: Record<string, string> = { start: 'start', running: 'start', stop: 'stop', stopped: 'stop', promote: 'promote', promoted: 'promote', demote: 'demote', demoted: 'demote' };
@@ -206,7 +215,7 @@ function propagateFrom(ws: WorkingSet, initial: SchedAction[], blockDependents: 
     blockDependents(a, push);
     for (const e of a.afterEdges) {
       const t = e.then;
-      const blocks = !t.requiresAny && (e.flags.runnableFirst || (e.flags.runnableFirstIfStopped && startsAnew(t)));
+      const blocks = !t.requiresAny && (e.flags.runnableFirst || (e.flags.runnableFirstIfStopped && asymmetricBlocks(t)));
       if (blocks && !a.runnable && t.runnable) {
         t.runnable = false;
         // A collective's own start passes on why it cannot run to its members.

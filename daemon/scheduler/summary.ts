@@ -59,7 +59,8 @@ function summarizeOne(plan: PrimitivePlan): string | undefined {
     return line('Stop', rsc.id, current.uname, reasonText(stop, stop));
   }
   if (current && next && current === next) {
-    if (stop && !stop.optional && start && !start.runnable) return line('Stop', rsc.id, current.uname, reasonText(stop, stop));
+    // A restart whose start cannot run is a stop, for the stop's reason if it has one, else the start's.
+    if (stop && !stop.optional && start && !start.runnable) return line('Stop', rsc.id, current.uname, reasonText(stop.reason ? stop : start, stop));
     if (rsc.failed && startRequired) return line('Recover', rsc.id, current.uname, start && !start.runnable ? reasonText(start, start) : stop?.reason && !stop.optional ? reasonText(stop, stop) : '');
     if (startRequired && stop && !stop.optional) return line('Restart', rsc.id, current.uname, reasonText(start, start));
   }

@@ -385,3 +385,16 @@ describe('multiple-active policies', () => {
     expect(schedule(parseCib(text(group('', policy('a', 'block'))))).summary).toEqual(['* Stop       b        ( node1 )  due to unrunnable a start']);
   });
 });
+
+describe('asymmetric orders', () => {
+  it('an unrunnable first blocks a recovery in place of the then-resource, but not a healthy copy staying as it is', () => {
+    const resources = `<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id="a-m"><nvpair id="a-m1" name="target-role" value="Stopped"/></meta_attributes></primitive>
+      <primitive id="b" class="ocf" provider="heartbeat" type="Dummy"/>`;
+    const constraints = '<rsc_order id="a-then-b" first="a" then="b" kind="Mandatory" symmetrical="false"/>';
+    const digest = operationDigest({});
+    const healthy = lrm('b', op('b', 'start', { digest }));
+    const failed = lrm('b', op('b', 'start', { digest }), op('b', 'monitor', { interval: 10_000, rc: 1, call: 2 }));
+    expect(schedule(parseCib(cluster({ resources, constraints, lrm: { node1: healthy } }))).summary).toEqual([]);
+    expect(schedule(parseCib(cluster({ resources, constraints, lrm: { node1: failed } }))).summary).toEqual(['* Stop       b        ( node1 )  due to unrunnable a start']);
+  });
+});
