@@ -6,7 +6,7 @@ import type { LrmOp, LrmResource } from './model.js';
 const ID = 1, CLASS = 2, PROVIDER = 3, TYPE = 4, CONTAINER = 5, OPERATION_KEY = 6, OPERATION = 7, CALL_ID = 8, RC_CODE = 9,
   OP_STATUS = 10, INTERVAL = 11, LAST_RC_CHANGE = 12, LAST_RUN = 13, EXEC_TIME = 14, QUEUE_TIME = 15, OP_DIGEST = 16,
   RESTART_DIGEST = 17, TRANSITION_KEY = 18, TRANSITION_MAGIC = 19, ON_NODE = 20, EXIT_REASON = 21, MIGRATE_SOURCE = 22,
-  MIGRATE_TARGET = 23, FEATURE_SET = 24;
+  MIGRATE_TARGET = 23, FEATURE_SET = 24, SECURE_DIGEST = 25, SECURE_PARAMS = 26;
 
 const CODES = new Map<string, number>([
   ['id', ID], ['class', CLASS], ['provider', PROVIDER], ['type', TYPE], ['container', CONTAINER], ['operation_key', OPERATION_KEY],
@@ -15,6 +15,7 @@ const CODES = new Map<string, number>([
   ['op-digest', OP_DIGEST], ['op-restart-digest', RESTART_DIGEST], ['transition-key', TRANSITION_KEY],
   ['transition-magic', TRANSITION_MAGIC], ['on_node', ON_NODE], ['exit-reason', EXIT_REASON], ['migrate_source', MIGRATE_SOURCE],
   ['migrate_target', MIGRATE_TARGET], ['crm_feature_set', FEATURE_SET],
+  ['op-secure-digest', SECURE_DIGEST], ['op-secure-params', SECURE_PARAMS],
 ]);
 
 /**
@@ -81,7 +82,7 @@ export class HistoryReader {
   lrmOp(a: XmlAttributes): LrmOp {
     const op: LrmOp = {
       id: '', operationKey: '', operation: '', callId: 0, rcCode: 0, opStatus: 0, intervalMs: 0, lastRcChange: undefined, lastRun: undefined,
-      execTime: undefined, queueTime: undefined, opDigest: undefined, restartDigest: undefined, transitionKey: undefined, transitionMagic: undefined,
+      execTime: undefined, queueTime: undefined, opDigest: undefined, secureDigest: undefined, secureParams: undefined, restartDigest: undefined, transitionKey: undefined, transitionMagic: undefined,
       onNode: undefined, exitReason: undefined, migrateSource: undefined, migrateTarget: undefined, featureSet: undefined,
     };
     let idGiven = false, keyGiven = false;
@@ -101,6 +102,8 @@ export class HistoryReader {
         case EXEC_TIME: execTime = k; break;
         case QUEUE_TIME: queueTime = k; break;
         case OP_DIGEST: op.opDigest = a.value(k); break;
+        case SECURE_DIGEST: op.secureDigest = a.value(k); break;
+        case SECURE_PARAMS: op.secureParams = a.value(k); break;
         case RESTART_DIGEST: op.restartDigest = a.value(k); break;
         case TRANSITION_KEY: op.transitionKey = a.value(k); break;
         case TRANSITION_MAGIC: op.transitionMagic = a.value(k); break;

@@ -227,6 +227,9 @@ export interface LrmOp {
   execTime?: number;
   queueTime?: number;
   opDigest?: string;
+  /** the digest without the private parameters listed in secureParams (e.g. " passwd "), which sanitized CIBs mask */
+  secureDigest?: string;
+  secureParams?: string;
   restartDigest?: string;
   transitionKey?: string;
   transitionMagic?: string;

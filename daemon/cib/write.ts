@@ -122,7 +122,7 @@ function lrmOp(o: LrmOp): XmlElement {
     id: o.id, operation_key: o.operationKey, operation: o.operation, 'transition-key': o.transitionKey, 'transition-magic': o.transitionMagic,
     'exit-reason': o.exitReason, on_node: o.onNode, 'call-id': String(o.callId), 'rc-code': String(o.rcCode), 'op-status': String(o.opStatus),
     interval: String(o.intervalMs), 'last-rc-change': o.lastRcChange?.toString(), 'last-run': o.lastRun?.toString(),
-    'exec-time': o.execTime?.toString(), 'queue-time': o.queueTime?.toString(), 'op-digest': o.opDigest, 'op-restart-digest': o.restartDigest,
+    'exec-time': o.execTime?.toString(), 'queue-time': o.queueTime?.toString(), 'op-digest': o.opDigest, 'op-secure-params': o.secureParams, 'op-secure-digest': o.secureDigest, 'op-restart-digest': o.restartDigest,
     migrate_source: o.migrateSource, migrate_target: o.migrateTarget, crm_feature_set: o.featureSet,
   });
 }

@@ -5,6 +5,7 @@ import { operationDigest } from '../cib/op-digest.js';
 import { paramsFor } from './location.js';
 import { cloneOf, isAnonymous, type HistoryState, type UnpackedHistory } from './unpack-status.js';
 import { fenceForHistory } from './fencing.js';
+import { onlyPrivateParamsDiffer } from './secure-digest.js';
 import type { SchedNode, SchedResource, WorkingSet } from './working-set.js';
 
 /**
@@ -101,7 +102,8 @@ export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void
       const d = rsc.def;
       // A changed agent means a different resource: restart it (Pacemaker gives no reason text here).
       if ((state.agent.class && state.agent.class !== d.class) || (state.agent.type && state.agent.type !== d.type) || (state.agent.provider ?? d.provider) !== d.provider) rsc.restartFor.set(node.id, '');
-      else if (state.lastStart?.opDigest && digestComparable(state.lastStart.featureSet) && operationDigest(paramsHere()) !== state.lastStart.opDigest) rsc.restartFor.set(node.id, 'resource definition change');
+      else if (state.lastStart?.opDigest && digestComparable(state.lastStart.featureSet) && operationDigest(paramsHere()) !== state.lastStart.opDigest &&
+        !onlyPrivateParamsDiffer(paramsHere(), state.lastStart, d.class === 'stonith')) rsc.restartFor.set(node.id, 'resource definition change');
     }
   }
 }

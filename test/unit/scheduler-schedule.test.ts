@@ -398,3 +398,16 @@ describe('asymmetric orders', () => {
     expect(schedule(parseCib(cluster({ resources, constraints, lrm: { node1: failed } }))).summary).toEqual(['* Stop       b        ( node1 )  due to unrunnable a start']);
   });
 });
+
+describe('private parameters', () => {
+  it('a definition differing from the recorded one only in a private (masked) parameter restarts nothing', () => {
+    const recorded = operationDigest({ ip: '10.0.0.1', passwd: 'secret' });
+    const secure = operationDigest({ ip: '10.0.0.1' });
+    const text = (ip: string) => cluster({
+      resources: `<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"><instance_attributes id="a-ia"><nvpair id="a-ip" name="ip" value="${ip}"/><nvpair id="a-pw" name="passwd" value="****"/></instance_attributes></primitive>`,
+      lrm: { node1: lrm('a', op('a', 'start', { digest: recorded, extra: `op-secure-params=" passwd " op-secure-digest="${secure}"` })) },
+    });
+    expect(schedule(parseCib(text('10.0.0.1'))).summary).toEqual([]);
+    expect(schedule(parseCib(text('10.0.0.2'))).summary).toEqual(['* Restart    a        ( node1 )  due to resource definition change']);
+  });
+});
