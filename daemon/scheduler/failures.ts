@@ -77,6 +77,7 @@ export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void
       state.failure = undefined;
     }
     if (lastFailureForOtherParameters(ws, rsc, node, state)) (rsc.failCountCleared ??= new Set()).add(node.id);
+    if (state.failureIgnored) rsc.failureIgnored = true;
     if (state.failed && !fenced) {
       rsc.failed = true;
       rsc.failedOn.add(node.id);
@@ -192,7 +193,7 @@ export function applyFailCounts(ws: WorkingSet): void {
   for (const node of ws.nodes) {
     if (nodeFailures(node).counts.size === 0) continue;
     for (const r of ws.primitives) {
-      if (recordedFailures(r, node).count === 0 && !containers.has(r.id)) continue;
+      if ((recordedFailures(r, node).count === 0 && !containers.has(r.id)) || r.failureIgnored) continue;
       const fc = containers.has(r.id) ? addScores(failCount(ws, r, node), fillerFailCount(ws, r, node)) : failCount(ws, r, node);
       if (fc > 0 && fc >= r.migrationThreshold && !r.failCountCleared?.has(node.id)) r.allowed.set(node.id, -INFINITY);
     }

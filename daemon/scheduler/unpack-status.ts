@@ -36,6 +36,8 @@ export interface HistoryState {
   /** a hard error that bans the node (not installed) or every node (not configured) */
   hardError?: 'node' | 'cluster';
   stopFailed?: boolean;
+  /** a failure of an operation with on-fail=ignore was passed over */
+  failureIgnored: boolean;
   /** the failure recorded as "<rsc>_last_failure_0" (its digest tells whether the parameters changed since) */
   lastFailure?: LrmOp;
   /** history exists (probe done or ops ran) */
@@ -104,7 +106,7 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
   const st: HistoryState = {
     role: 'Unknown', failed: false, failure: undefined, onFail: undefined, pending: undefined, lastStart: undefined, monitors: undefined,
     migratedTo: undefined, migratedFrom: undefined, failedMigrateTo: undefined, lastChange, failedMigrateFrom: undefined, acted: false,
-    hardError: undefined, stopFailed: false, known: lrm.ops.length > 0, agent: lrm,
+    hardError: undefined, stopFailed: false, failureIgnored: false, known: lrm.ops.length > 0, agent: lrm,
   };
   // Histories are usually recorded in call-id order already: replay them without a sorted copy.
   const ops = sorted ? lrm.ops : [...lrm.ops].sort(byCallId);
@@ -196,6 +198,7 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
     }
     const onFail = onFailFor(ws, def, op);
     if (onFail === 'ignore') {
+      st.failureIgnored = true;
       if (op.operation !== 'stop') st.role = activeRoleFor(op, st.role);
       continue;
     }
@@ -309,7 +312,7 @@ export function unpackStatus(ws: WorkingSet): StatusHistories {
       if (!rsc) continue;
       const entry = { rsc, node, state, name: lrm.id };
       all.push(entry);
-      if (active || state.failed || state.hardError !== undefined || state.lastFailure !== undefined || rsc.orphan) notable.push(entry);
+      if (active || state.failed || state.failureIgnored || state.hardError !== undefined || state.lastFailure !== undefined || rsc.orphan) notable.push(entry);
     }
   }
   return { all, notable };

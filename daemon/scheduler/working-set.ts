@@ -62,6 +62,8 @@ export interface SchedResource {
   failedOn: Set<string>;
   /** nodes where the fail count is being cleared (the last failure was for other parameters): it bans nothing */
   failCountCleared?: Set<string>;
+  /** a failure was ignored (on-fail=ignore) somewhere: migration-threshold does not apply to it then (Pacemaker) */
+  failureIgnored?: boolean;
   /** stopping failed: blocks everything on that node */
   blocked: boolean;
   /** node -> score; absent means not allowed */

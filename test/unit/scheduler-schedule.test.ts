@@ -411,3 +411,16 @@ describe('private parameters', () => {
     expect(schedule(parseCib(text('10.0.0.2'))).summary).toEqual(['* Restart    a        ( node1 )  due to resource definition change']);
   });
 });
+
+describe('on-fail=ignore', () => {
+  it('a resource whose failures are ignored stays put even past migration-threshold', () => {
+    const failed = lrm('a', op('a', 'start', { call: 2, digest: operationDigest({}) }), op('a', 'monitor', { interval: 10_000, call: 3, rc: 1 }));
+    const text = (onFail: string) => cluster({
+      resources: `<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id="a-m"><nvpair id="a-m-mt" name="migration-threshold" value="2"/></meta_attributes>
+        <operations><op id="a-mon" name="monitor" interval="10s" on-fail="${onFail}"/></operations></primitive>`,
+      lrm: { node1: failed, node2: probedStopped('a') },
+    }).replace('<lrm id="1">', '<transient_attributes id="1"><instance_attributes id="s1"><nvpair id="s1-fc" name="fail-count-a" value="2"/></instance_attributes></transient_attributes><lrm id="1">');
+    expect(schedule(parseCib(text('ignore'))).summary).toEqual([]);
+    expect(schedule(parseCib(text('restart'))).summary).toEqual(['* Recover    a        ( node1 -> node2 )']);
+  });
+});
