@@ -13,7 +13,9 @@ import type { Cib, Constraint, Resource, ResourceSetRef } from '../cib/model.js'
 export function expandTags(cib: Cib): Cib {
   const tags = referenceGroups(cib);
   if (Object.keys(tags).length === 0) return cib;
-  const constraints = cib.configuration.constraints.map((c) => expandConstraint(c, tags));
+  // Pacemaker ignores a colocation of two tags or templates ("two templates or tags cannot be colocated").
+  const colocatesTwoTags = (c: Constraint) => c.kind === 'colocation' && c.rsc !== undefined && c.withRsc !== undefined && tags[c.rsc] !== undefined && tags[c.withRsc] !== undefined;
+  const constraints = cib.configuration.constraints.filter((c) => !colocatesTwoTags(c)).map((c) => expandConstraint(c, tags));
   return { ...cib, configuration: { ...cib.configuration, constraints } };
 }
 

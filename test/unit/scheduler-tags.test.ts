@@ -37,4 +37,12 @@ describe('tags and templates in constraints', () => {
     const again = parseCib(writeXml(writeCib(parseCib(cib('')))));
     expect(again.configuration.tags).toEqual({ cd: ['c', 'd'] });
   });
+  it('a colocation of a tag with a template is ignored, as Pacemaker does; the same as two sets binds them', () => {
+    const ignored = schedule(parseCib(cib('<rsc_location id="l" rsc="a" node="node2" score="100"/><rsc_colocation id="co" rsc="cd" with-rsc="tpl" score="INFINITY"/>')));
+    expect(placed(ignored.summary)).toEqual({ a: 'node2', b: 'node1', c: 'node1', d: 'node2' });
+    const sets = '<rsc_colocation id="co" score="INFINITY"><resource_set id="s1" sequential="false"><resource_ref id="cd"/></resource_set><resource_set id="s2" sequential="false"><resource_ref id="tpl"/></resource_set></rsc_colocation>';
+    const bound = schedule(parseCib(cib(`<rsc_location id="l" rsc="a" node="node2" score="100"/>${sets}`)));
+    // As sets, each tagged resource must be with both a and b, which run apart: neither can start.
+    expect(placed(bound.summary)).toEqual({ a: 'node2', b: 'node1' });
+  });
 });
