@@ -134,7 +134,9 @@ function primaryNodes(col: SchedColocation, primary: SchedResource): SchedNode[]
 
 /** `allowed` with the colocation applied for a primary on `where` (a new table, same order). */
 function colocatedScores(ws: WorkingSet, col: SchedColocation, where: SchedNode[], allowed: Map<string, number>): Map<string, number> {
-  const scores = new Map(allowed);
+  // Copied entry by entry, in the table's order (new Map(allowed) takes the generic iterator path).
+  const scores = new Map<string, number>();
+  allowed.forEach((score, id) => scores.set(id, score));
   // Node names are unique: colocation by #uname matches exactly the primary's nodes (flagged by position).
   const byName = col.nodeAttribute === '#uname';
   const onPrimary = byName ? new Uint8Array(ws.nodes.length) : undefined;

@@ -27,7 +27,7 @@ export function colocatedUtilization(r: SchedResource): Record<string, number> {
     if (x.kind === 'clone') {
       // Pacemaker follows a clone only to what it is colocated with, and to clones colocated with it.
       follow(x, x.withPrimaries, seen, stack);
-      follow(x, x.withDependents.filter((c) => c.dependent.kind === 'clone'), seen, stack);
+      follow(x, mandatoryCloneDependents(x), seen, stack);
       continue;
     }
     if (x === r || x.provisional) for (const k in x.utilization) total[k] = (total[k] ?? 0) + x.utilization[k];
@@ -39,6 +39,22 @@ export function colocatedUtilization(r: SchedResource): Record<string, number> {
     }
   }
   return total;
+}
+
+/** per resource: its withDependents list as last seen, and the mandatory colocations of clones in it */
+const cloneDependentsMemo = new WeakMap<SchedResource, { seenLength: number; list: SchedColocation[] }>();
+
+/**
+ * The mandatory colocations whose dependent is a clone, among those with `x` as primary. Asked once per
+ * placement: a clone that thousands of resources depend on would otherwise be filtered each time.
+ * Worked out again if colocations were added since.
+ */
+function mandatoryCloneDependents(x: SchedResource): SchedColocation[] {
+  const memo = cloneDependentsMemo.get(x);
+  if (memo && memo.seenLength === x.withDependents.length) return memo.list;
+  const list = x.withDependents.filter((c) => c.score >= INFINITY && c.dependent.kind === 'clone');
+  cloneDependentsMemo.set(x, { seenLength: x.withDependents.length, list });
+  return list;
 }
 
 /** Queues the unplaced primitives (and clones, with one unplaced instance's) mandatorily colocated with `x` through `colocations`. */
