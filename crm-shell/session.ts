@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { ApiClient } from '../daemon/api/client.js';
 import type { VigilApi } from '../daemon/api/contract.js';
 import { firstChild, parseXml, writeXml, type XmlElement } from '../daemon/cib/xml.js';
@@ -92,6 +91,7 @@ export class ShellSession {
     if (!(this.io.stdin as NodeJS.ReadStream).isTTY) {
       throw new ConfirmationRequiredError(`${question.replace(/\?$/, '')}: not confirmed (stdin is not a terminal; pass --yes)`);
     }
+    const { createInterface } = await import('node:readline/promises');
     const rl = createInterface({ input: this.io.stdin as NodeJS.ReadableStream, output: this.io.stderr as NodeJS.WritableStream });
     try {
       return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
