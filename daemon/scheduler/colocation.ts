@@ -126,10 +126,18 @@ export function applyColocation(ws: WorkingSet, col: SchedColocation, target: Sc
  */
 function primaryNodes(col: SchedColocation, primary: SchedResource): SchedNode[] {
   const role = col.primaryRole;
-  const nodes = primary.kind === 'clone' && col.score >= INFINITY
-    ? primary.children.filter((c) => !primitivesOf(c).some((m) => m.blocked)).flatMap(assignedNodes)
-    : assignedNodes(primary);
+  const nodes = primary.kind === 'clone' && col.score >= INFINITY ? unblockedInstanceNodes(primary) : assignedNodes(primary);
   return role === 'Promoted' || role === 'Unpromoted' ? nodes.filter((n) => hasRoleOn(primary, n, role)) : nodes;
+}
+
+/** Where a clone's instances without a blocked member were assigned (asked once per resource colocated with the clone). */
+function unblockedInstanceNodes(clone: SchedResource): SchedNode[] {
+  const nodes: SchedNode[] = [];
+  for (const c of clone.children) {
+    if (c.kind === 'primitive' ? c.blocked : primitivesOf(c).some((m) => m.blocked)) continue;
+    for (const n of assignedNodes(c)) nodes.push(n);
+  }
+  return nodes;
 }
 
 /** `allowed` with the colocation applied for a primary on `where` (a new table, same order). */

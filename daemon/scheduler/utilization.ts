@@ -66,7 +66,7 @@ function follow(x: SchedResource, colocations: SchedColocation[], seen: Set<Sche
     if (other.kind === 'clone') {
       seen.add(other);
       stack.push(other);
-      const instance = other.children.find((i) => primitivesOf(i).some((p) => p.provisional));
+      const instance = firstUnplacedInstance(other);
       for (const p of instance ? primitivesOf(instance) : []) if (!seen.has(p)) seen.add(p), stack.push(p);
       continue;
     }
@@ -74,6 +74,14 @@ function follow(x: SchedResource, colocations: SchedColocation[], seen: Set<Sche
     seen.add(other);
     stack.push(other);
   }
+}
+
+/** The first instance of a clone with a primitive still to place (asked once per resource colocated with the clone). */
+function firstUnplacedInstance(clone: SchedResource): SchedResource | undefined {
+  for (const i of clone.children) {
+    if (i.kind === 'primitive' ? i.provisional : primitivesOf(i).some((p) => p.provisional)) return i;
+  }
+  return undefined;
 }
 
 export function consumeCapacity(n: SchedNode, r: SchedResource): void {
