@@ -92,7 +92,7 @@ export class Vigild implements Lifecycle {
       watchdogDevice: c.watchdogDevice,
       leaseBudgetMs: c.leaseTtlS * 1000 - c.fencingMarginMs,
       targets: () => executor.processGroups(),
-      extraPids: () => executor.guardPids(),
+      extraTargets: () => executor.guardTargets(),
       // an agent spawned between two renewals is covered at once (and so is the QEMU its start named)
       watchTargets: (changed) => executor.onProcessGroupsChanged(changed),
     });

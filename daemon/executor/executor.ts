@@ -8,7 +8,7 @@ import { runAgentProcess } from './agent-process.js';
 import { isResolved, resolveAgent, type ResolvedAgent } from './agent-resolver.js';
 import { ExecutorConfigError, ExecutorNotRunningError, InvalidOperationRequestError } from './errors.js';
 import { mapLsbExit, mapOcfExit } from './exit-code.js';
-import { GUARD_PID_DIR, readGuardPids } from './guard-pid-files.js';
+import { GUARD_PID_DIR, readGuardTargets, resolveGuardWatch, type GuardWatch } from './guard-pid-files.js';
 import {
   OcfRc,
   OpStatus,
@@ -227,9 +227,9 @@ export class Executor implements Lifecycle, AgentExecutor {
     return [...all];
   }
 
-  /** Processes outside the agents' groups that resources consist of (QEMU under libvirtd): see guard-pid-files. */
-  guardPids(): number[] {
-    return readGuardPids(this.rscTmpDir);
+  /** Processes outside the agents' groups that resources consist of (QEMU under libvirtd), as agents named them: see guard-pid-files. */
+  guardTargets(): { pids: number[]; watches: GuardWatch[] } {
+    return readGuardTargets(this.rscTmpDir);
   }
 
   /**
@@ -256,7 +256,8 @@ export class Executor implements Lifecycle, AgentExecutor {
     this.queue.dropPending();
     const groups = this.processGroups();
     for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
-    const pids = this.guardPids();
+    const named = this.guardTargets();
+    const pids = [...named.pids, ...named.watches.flatMap((w) => resolveGuardWatch(w) ?? [])];
     for (const pid of pids) {
       try {
         process.kill(pid, 'SIGKILL');

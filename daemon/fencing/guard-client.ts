@@ -7,7 +7,7 @@ import type { Clock } from './clock.js';
 import { GuardProcessError } from './errors.js';
 import { createInterface } from 'node:readline';
 import type { Backstop } from './backstop.js';
-import { formatGuardCommand, monotonicNowMs, parseFiredLine, READY_LINE, type GuardCommand } from './guard-protocol.js';
+import { formatGuardCommand, monotonicNowMs, parseFiredLine, READY_LINE, type GuardCommand, type GuardTargets } from './guard-protocol.js';
 import type { LeaseGuard } from './lease-guard.js';
 
 export interface GuardProcessOptions {
@@ -17,8 +17,8 @@ export interface GuardProcessOptions {
   clock: Clock;
   /** The process groups the guard must kill (normally executor.processGroups). Read at every pet. */
   targets: () => number[];
-  /** Single processes outside those groups the guard must kill too (e.g. QEMU pids). Read at every pet. */
-  extraPids?: () => number[];
+  /** Processes outside those groups the guard must kill too (normally executor.guardTargets: QEMU). Read at every pet. */
+  extraTargets?: () => Omit<GuardTargets, 'groups'>;
   /**
    * Subscribes to changes of the targets (normally executor.onProcessGroupsChanged), so an
    * agent started between two renewals is covered at once; returns the unsubscribe function.
@@ -103,7 +103,7 @@ export class GuardProcess implements Backstop {
   }
 
   private sendTargets(): void {
-    this.send({ kind: 'targets', groups: this.opts.targets(), pids: this.opts.extraPids?.() ?? [] });
+    this.send({ kind: 'targets', groups: this.opts.targets(), ...(this.opts.extraTargets?.() ?? { pids: [], watches: [] }) });
   }
 
   disarm(): void {

@@ -6,12 +6,13 @@
  * keep it from firing. Protocol: guard-protocol.ts.
  */
 import { createInterface } from 'node:readline';
+import { resolveGuardWatch } from '../executor/guard-pid-files.js';
 import { createLogger } from '../util/logger.js';
 import { firedLine, monotonicNowMs, parseGuardCommand, READY_LINE, type GuardTargets } from './guard-protocol.js';
 
 const node = process.argv[2] ?? 'unknown';
 const log = createLogger({ node }).child({ component: 'guard' });
-let targets: GuardTargets = { groups: [], pids: [] };
+let targets: GuardTargets = { groups: [], pids: [], watches: [] };
 let timer: NodeJS.Timeout | undefined;
 let daemonGone = false;
 
@@ -27,10 +28,12 @@ function kill(target: number): void {
 function fire(): void {
   timer = undefined;
   for (const pgid of targets.groups) kill(-pgid);
-  for (const pid of targets.pids) kill(pid);
-  log.error(targets, 'not petted in time: killed all resource processes');
+  // looked up only now: a watched process may have appeared after the daemon's last word
+  const watched = targets.watches.flatMap((w) => resolveGuardWatch(w) ?? []);
+  for (const pid of [...targets.pids, ...watched]) kill(pid);
+  log.error({ groups: targets.groups, pids: targets.pids, watched }, 'not petted in time: killed all resource processes');
   if (daemonGone) process.exit(0);
-  process.stdout.write(firedLine(targets.groups.length + targets.pids.length));
+  process.stdout.write(firedLine(targets.groups.length + targets.pids.length + watched.length));
 }
 
 const input = createInterface({ input: process.stdin });
@@ -40,7 +43,7 @@ input.on('line', (line) => {
     log.warn({ line: line.slice(0, 200) }, 'ignored a line that is not a guard command');
     return;
   }
-  if (cmd.kind === 'targets') targets = { groups: cmd.groups, pids: cmd.pids };
+  if (cmd.kind === 'targets') targets = { groups: cmd.groups, pids: cmd.pids, watches: cmd.watches };
   else {
     clearTimeout(timer);
     timer = cmd.kind === 'pet' ? setTimeout(fire, Math.max(0, cmd.deadline - monotonicNowMs())) : undefined;

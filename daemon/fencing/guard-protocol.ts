@@ -1,6 +1,9 @@
+import type { GuardWatch } from '../executor/guard-pid-files.js';
+
 /**
  * Lines the daemon writes to its guard process's stdin:
- *   "targets g<pgid> p<pid> …" process groups and single processes to SIGKILL when the guard fires
+ *   "targets g<pgid> p<pid> w<pidfile>:<arg> …" process groups, single processes, and watches
+ *                              (URI-encoded) resolved to processes when the guard fires, to SIGKILL
  *   "pet <monotonic ms>"       fire at that CLOCK_MONOTONIC time unless petted again
  *   "disarm"                   do not fire (clean shutdown, or nothing left to protect)
  * The guard answers on stdout "ready" once it listens, and "fired <count>" each time it fired.
@@ -14,6 +17,8 @@ export interface GuardTargets {
   groups: number[];
   /** Single processes outside those groups (e.g. a QEMU that libvirtd started). */
   pids: number[];
+  /** Processes to look up when firing (a QEMU that may appear later, e.g. an incoming migration's). */
+  watches: GuardWatch[];
 }
 
 export type GuardCommand = ({ kind: 'targets' } & GuardTargets) | { kind: 'pet'; deadline: number } | { kind: 'disarm' };
@@ -24,7 +29,14 @@ export const monotonicNowMs = (): number => Number(process.hrtime.bigint() / 1_0
 export function formatGuardCommand(cmd: GuardCommand): string {
   switch (cmd.kind) {
     case 'targets':
-      return ['targets', ...cmd.groups.map((g) => `g${g}`), ...cmd.pids.map((p) => `p${p}`)].join(' ') + '\n';
+      return (
+        [
+          'targets',
+          ...cmd.groups.map((g) => `g${g}`),
+          ...cmd.pids.map((p) => `p${p}`),
+          ...cmd.watches.map((w) => `w${encodeURIComponent(w.pidFile)}:${encodeURIComponent(w.arg)}`),
+        ].join(' ') + '\n'
+      );
     case 'pet':
       return `pet ${Math.max(0, Math.floor(cmd.deadline))}\n`;
     case 'disarm':
@@ -44,14 +56,29 @@ export function parseGuardCommand(line: string): GuardCommand | undefined {
 }
 
 function parseTargets(args: string[]): GuardCommand | undefined {
-  const targets: GuardTargets = { groups: [], pids: [] };
+  const targets: GuardTargets = { groups: [], pids: [], watches: [] };
   for (const arg of args) {
+    const w = /^w([^:\s]+):([^:\s]+)$/.exec(arg);
+    if (w) {
+      const watch = decodeWatch(w[1], w[2]);
+      if (!watch) return undefined;
+      targets.watches.push(watch);
+      continue;
+    }
     const m = /^([gp])(\d+)$/.exec(arg);
     // 0 and 1 would mean "our own group" and init: never targets.
     if (!m || Number(m[2]) <= 1) return undefined;
     (m[1] === 'g' ? targets.groups : targets.pids).push(Number(m[2]));
   }
   return { kind: 'targets', ...targets };
+}
+
+function decodeWatch(pidFile: string, arg: string): GuardWatch | undefined {
+  try {
+    return { pidFile: decodeURIComponent(pidFile), arg: decodeURIComponent(arg) };
+  } catch {
+    return undefined; // a malformed %-escape
+  }
 }
 
 export const READY_LINE = 'ready';

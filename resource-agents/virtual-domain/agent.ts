@@ -8,7 +8,7 @@ import { ConfigFileMissingError, readDomainConfig, type DomainConfig } from './d
 import { DomainRunningElsewhereError } from './hypervisor-errors.js';
 import { hasStuckNativeCalls, HypervisorSession, type DomainState, type MigrationMode } from './hypervisor-session.js';
 import { parseUriMap, VIRTUAL_DOMAIN_PARAMETERS } from './parameters.js';
-import { forgetQemuForGuard, recordQemuForGuard } from './qemu-process.js';
+import { watchQemuForGuard } from './qemu-process.js';
 
 const POLL_MS = 250;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -25,10 +25,16 @@ function session(ctx: ActionContext): HypervisorSession {
   return new HypervisorSession(localUri(ctx), ctx.budget, ctx.log);
 }
 
-/** Runs an action against the domain with a session that is always closed. */
+/**
+ * Runs an action against the domain with a session that is always closed. Every action
+ * (the probe first) sets the guard's watch for the domain's QEMU on this node.
+ */
 function withDomain(fn: (ctx: ActionContext, s: HypervisorSession, d: DomainConfig) => Promise<OcfRc>) {
   return async (ctx: ActionContext): Promise<OcfRc> => {
     const domain = readDomainConfig(ctx.params.config);
+    if (!watchQemuForGuard(ctx, localUri(ctx), domain.name) && ctx.action === 'start') {
+      ctx.log.warn({ domain: domain.name, uri: localUri(ctx) }, 'hypervisor is not local: the guard cannot kill the QEMU if the daemon dies');
+    }
     const s = session(ctx);
     try {
       return await fn(ctx, s, domain);
@@ -89,24 +95,16 @@ async function stillRunningAt(ctx: ActionContext, uri: string, name: string): Pr
 const start = withDomain(async (ctx, s, d) => {
   const state = await s.state(d.name);
   if (state === 'crashed') await s.destroy(d.name);
-  else if (ALIVE.includes(state)) {
-    recordQemuForGuard(ctx, localUri(ctx), d.name);
-    return OcfRc.Success;
-  }
+  else if (ALIVE.includes(state)) return OcfRc.Success;
   await refuseIfRunningElsewhere(ctx, d.name);
   await s.create(d.name, d.xml);
   const now = await waitForState(s, d.name, ctx.budget.remainingMs(), (st) => st === 'running');
   if (now !== 'running') throw new ResourceFailedError(`domain ${d.name} is ${now} after create`);
-  recordQemuForGuard(ctx, localUri(ctx), d.name);
   ctx.log.info({ domain: d.name }, 'domain started');
   return OcfRc.Success;
 });
 
-const stop = withDomain(async (ctx, s, d) => {
-  const rc = await stopDomain(ctx, s, d);
-  forgetQemuForGuard(ctx);
-  return rc;
-});
+const stop = withDomain(stopDomain);
 
 async function stopDomain(ctx: ActionContext, s: HypervisorSession, d: DomainConfig): Promise<OcfRc> {
   if (GONE.includes(await s.state(d.name))) return OcfRc.Success;
@@ -143,13 +141,8 @@ const monitorDomain = withDomain(async (ctx, s, d) => {
     state = await waitForState(s, d.name, grace, (st) => st !== 'shutdown' && ALIVE.includes(st));
     if (state !== 'shutdown' && ALIVE.includes(state)) ctx.log.info({ domain: d.name }, 'guest came back within reboot_grace');
   }
-  if (ALIVE.includes(state)) {
-    // a QEMU restarted behind vigil's back, or a daemon restarted over a running guest
-    recordQemuForGuard(ctx, localUri(ctx), d.name);
-    return OcfRc.Success;
-  }
+  if (ALIVE.includes(state)) return OcfRc.Success;
   if (state === 'crashed') throw new ResourceFailedError(`domain ${d.name} crashed`);
-  forgetQemuForGuard(ctx);
   return OcfRc.NotRunning;
 });
 
@@ -180,7 +173,6 @@ const migrateTo = withDomain(async (ctx, s, d) => {
     try {
       if ((await there.state(d.name)) === 'running') {
         ctx.log.info({ domain: d.name, target: target.node }, 'domain already running on the migration target');
-        forgetQemuForGuard(ctx);
         return OcfRc.Success;
       }
     } finally {
@@ -190,7 +182,6 @@ const migrateTo = withDomain(async (ctx, s, d) => {
   }
   const t0 = Date.now();
   await s.migrate(d.name, target.uri, ctx.params.migration_mode as MigrationMode);
-  forgetQemuForGuard(ctx);
   ctx.log.info({ domain: d.name, target: target.node, ms: Date.now() - t0 }, 'live migration done');
   return OcfRc.Success;
 });
@@ -198,7 +189,6 @@ const migrateTo = withDomain(async (ctx, s, d) => {
 const migrateFrom = withDomain(async (ctx, s, d) => {
   const state = await waitForState(s, d.name, ctx.budget.remainingMs(), (st) => st === 'running');
   if (state !== 'running') throw new ResourceFailedError(`domain ${d.name} is ${state} here after migration`);
-  recordQemuForGuard(ctx, localUri(ctx), d.name);
   return OcfRc.Success;
 });
 

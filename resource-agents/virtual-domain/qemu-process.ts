@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { removeGuardPids, writeGuardPids } from '../../daemon/executor/guard-pid-files.js';
+import { writeGuardWatch } from '../../daemon/executor/guard-pid-files.js';
 import type { ActionContext } from '../lib/ocf-agent.js';
 
 /**
@@ -15,37 +14,19 @@ function localRunDir(uri: string): string | undefined {
   return socket ? dirname(socket) : '/run/libvirt';
 }
 
-/** The pid of the QEMU libvirtd runs the domain in (its pid file, checked against the process's command line). */
-function qemuPid(uri: string, domain: string): number | undefined {
-  const runDir = localRunDir(uri);
-  if (!runDir) return undefined;
-  try {
-    const pid = Number(readFileSync(join(runDir, 'qemu', `${domain}.pid`), 'utf8').trim());
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return cmdline.some((arg) => arg === `guest=${domain}` || arg.startsWith(`guest=${domain},`)) ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const rscTmp = (ctx: ActionContext) => ctx.env.HA_RSCTMP ?? '/run/resource-agents';
-const instance = (ctx: ActionContext) => ctx.env.OCF_RESOURCE_INSTANCE ?? 'VirtualDomain';
-
 /**
- * QEMU is libvirtd's child, not the agent's: name it for the node's guard (guard-pid-files),
- * which kills it when vigild dies, as it kills the agents' own processes.
+ * QEMU is libvirtd's child, not the agent's: name it for the node's guard as a standing watch
+ * on libvirt's pid file for the domain (guard-pid-files), so the guard kills whatever QEMU runs
+ * the guest here when vigild dies — including one an incoming live migration created before
+ * this node's migrate_from ran. Returns false when the hypervisor is not local (nothing the
+ * guard could kill).
  */
-export function recordQemuForGuard(ctx: ActionContext, uri: string, domain: string): void {
-  const pid = qemuPid(uri, domain);
-  if (pid === undefined) {
-    ctx.log.warn({ domain, uri }, 'QEMU pid of the domain not found: the guard cannot kill it if the daemon dies');
-    removeGuardPids(rscTmp(ctx), instance(ctx));
-    return;
-  }
-  writeGuardPids(rscTmp(ctx), instance(ctx), [pid]);
-}
-
-/** The domain no longer runs here: nothing left for the guard to kill. */
-export function forgetQemuForGuard(ctx: ActionContext): void {
-  removeGuardPids(rscTmp(ctx), instance(ctx));
+export function watchQemuForGuard(ctx: ActionContext, uri: string, domain: string): boolean {
+  const runDir = localRunDir(uri);
+  if (!runDir) return false;
+  writeGuardWatch(ctx.env.HA_RSCTMP ?? '/run/resource-agents', ctx.env.OCF_RESOURCE_INSTANCE ?? 'VirtualDomain', {
+    pidFile: join(runDir, 'qemu', `${domain}.pid`),
+    arg: `guest=${domain}`,
+  });
+  return true;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childrenNamed, firstChild, parseXml } from '../../daemon/cib/xml.js';
-import { readGuardPids } from '../../daemon/executor/guard-pid-files.js';
+import { readGuardTargets, resolveGuardWatch } from '../../daemon/executor/guard-pid-files.js';
 import { LibvirtHost, testHostAddress } from '../vm/support/libvirt-host.js';
 import { runAgent, vigilAgent } from '../vm/support/run-agent.js';
 import { readTicks, waitForTick, writeTickGuest, type TickGuest } from '../vm/support/tick-guest.js';
@@ -134,19 +134,23 @@ describe('ocf:vigil:VirtualDomain', () => {
     expect(stayedDown.ms).toBeGreaterThanOrEqual(2000);
   });
 
-  it('names the domain\'s QEMU (a child of libvirtd, not of the agent) for the guard while it runs here', async () => {
+  it('watches the domain\'s QEMU (a child of libvirtd, not of the agent) for the guard from the probe on, running or not', async () => {
     const rscTmp = join(dir, 'rsc');
     const opts = { params: { ...params(), force_stop: 'true' }, env: { HA_RSCTMP: rscTmp } };
+    const named = () => readGuardTargets(rscTmp).watches.map(resolveGuardWatch);
+    // the probe, with nothing running, already sets the watch: a migration may bring QEMU here without any agent running
+    expect((await runAgent(AGENT, 'monitor', opts)).rc).toBe(7);
+    expect(readGuardTargets(rscTmp).watches).toHaveLength(1);
+    expect(named()).toEqual([undefined]);
     expect((await runAgent(AGENT, 'start', opts)).rc).toBe(0);
     const qemu = host.qemuPid('vdtest');
     expect(qemu).toBeGreaterThan(1);
-    expect(readGuardPids(rscTmp)).toEqual([qemu]);
+    expect(named()).toEqual([qemu]);
     expect((await runAgent(AGENT, 'stop', opts)).rc).toBe(0);
-    expect(readGuardPids(rscTmp)).toEqual([]);
-    // a monitor finding the guest (started behind vigil's back) names it again
+    expect(named()).toEqual([undefined]);
+    // a guest started behind vigil's back is covered too
     expect((await runAgent(AGENT, 'start', { params: params() })).rc).toBe(0);
-    expect((await runAgent(AGENT, 'monitor', opts)).rc).toBe(0);
-    expect(readGuardPids(rscTmp)).toEqual([host.qemuPid('vdtest')]);
+    expect(named()).toEqual([host.qemuPid('vdtest')]);
     expect((await runAgent(AGENT, 'stop', opts)).rc).toBe(0);
   });
 

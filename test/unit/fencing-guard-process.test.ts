@@ -1,12 +1,13 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultOcfRoots } from '../../daemon/executor/executor.js';
 import { OpStatus } from '../../daemon/executor/operation.js';
 import { distFile } from '../../daemon/executor/project-paths.js';
 import { systemClock } from '../../daemon/fencing/clock.js';
-import { GuardProcess } from '../../daemon/fencing/guard-client.js';
+import { GuardProcess, type GuardProcessOptions } from '../../daemon/fencing/guard-client.js';
 import { LeaseGuard } from '../../daemon/fencing/lease-guard.js';
 import { createLogger } from '../../daemon/util/logger.js';
 import { agentSandbox, isRunning, processState, sleep } from './executor-fixture.js';
@@ -31,9 +32,9 @@ describe('guard process (watchdog stand-in)', () => {
     for (const v of victims.splice(0)) if (v.exitCode === null && v.signalCode === null) v.kill('SIGKILL');
   });
 
-  const setup = async (targets: () => number[], extraPids?: () => number[], watchTargets?: (changed: () => void) => () => void) => {
+  const setup = async (targets: () => number[], extraTargets?: GuardProcessOptions['extraTargets'], watchTargets?: (changed: () => void) => () => void) => {
     const leaseGuard = new LeaseGuard({ ttlMs: 2000, marginMs: 300, stopBudgetMs: 500, clock: systemClock, logger, onLost: () => undefined, onDeadline: () => undefined });
-    const guard = new GuardProcess({ node: 'node1', logger, leaseGuard, clock: systemClock, targets, extraPids, watchTargets });
+    const guard = new GuardProcess({ node: 'node1', logger, leaseGuard, clock: systemClock, targets, extraTargets, watchTargets });
     await guard.start();
     guards.push(guard);
     return { leaseGuard, guard };
@@ -66,11 +67,45 @@ describe('guard process (watchdog stand-in)', () => {
   it('also kills single processes outside the groups (e.g. a QEMU libvirtd started)', async () => {
     const loner = spawn('sleep', ['60'], { stdio: 'ignore' }); // in the test's own group: only its pid can be targeted
     victims.push(loner);
-    const { guard } = await setup(() => [], () => [loner.pid!]);
+    const { guard } = await setup(() => [], () => ({ pids: [loner.pid!], watches: [] }));
     guard.pet(200);
     await sleep(600);
     expect(alive(loner.pid!)).toBe(false);
     expect(guard.fired).toBe(1);
+  });
+
+  it('looks a watched pid file up when it fires: kills a process that appeared after the last pet (an incoming migration\'s QEMU)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-guard-watch-'));
+    try {
+      const pidFile = join(dir, 'vm1.pid');
+      const { guard } = await setup(() => [], () => ({ pids: [], watches: [{ pidFile, arg: 'guest=vm1' }, { pidFile, arg: 'guest=vm2' }] }));
+      guard.pet(500); // last word from the daemon: nothing runs yet
+      const qemu = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'guest=vm1,debug-threads=on'], { stdio: 'ignore' });
+      victims.push(qemu);
+      writeFileSync(pidFile, `${qemu.pid}\n`);
+      await sleep(900);
+      expect(alive(qemu.pid!)).toBe(false);
+      expect(guard.fired).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('spares the process a watched pid file names when its command line is another guest\'s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-guard-watch-'));
+    try {
+      const pidFile = join(dir, 'vm1.pid');
+      const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'guest=vm10'], { stdio: 'ignore' });
+      victims.push(other);
+      writeFileSync(pidFile, `${other.pid}\n`); // a stale pid file whose pid was reused
+      const { guard } = await setup(() => [], () => ({ pids: [], watches: [{ pidFile, arg: 'guest=vm1' }] }));
+      guard.pet(200);
+      await sleep(600);
+      expect(guard.fired).toBe(1);
+      expect(alive(other.pid!)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('covers an agent the executor started after the last pet, told by the executor instead of polling', async () => {

@@ -5,8 +5,9 @@ import { firedLine, formatGuardCommand, monotonicNowMs, parseFiredLine, parseGua
 describe('guard protocol', () => {
   it('round-trips every command', () => {
     for (const cmd of [
-      { kind: 'targets', groups: [120, 4431], pids: [999] },
-      { kind: 'targets', groups: [], pids: [] },
+      { kind: 'targets', groups: [120, 4431], pids: [999], watches: [] },
+      { kind: 'targets', groups: [], pids: [], watches: [] },
+      { kind: 'targets', groups: [7], pids: [], watches: [{ pidFile: '/run/lib virt/qemu/vm:1.pid', arg: 'guest=vm:1' }] },
       { kind: 'pet', deadline: 81_234_567 },
       { kind: 'disarm' },
     ] as const) {
@@ -16,7 +17,7 @@ describe('guard protocol', () => {
   });
 
   it('rejects lines that are not commands, and never targets init or its own group', () => {
-    for (const line of ['', 'pet', 'pet -5', 'pet 1.5', 'pet 1 2', 'targets 123', 'targets g1', 'targets p0', 'targets gx', 'disarm now', 'reboot']) {
+    for (const line of ['', 'pet', 'pet -5', 'pet 1.5', 'pet 1 2', 'targets 123', 'targets g1', 'targets p0', 'targets gx', 'targets w%zz:guest', 'targets w/x.pid', 'disarm now', 'reboot']) {
       expect(parseGuardCommand(line), line).toBeUndefined();
     }
     expect(parseFiredLine('fired')).toBeUndefined();

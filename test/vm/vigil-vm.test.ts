@@ -91,9 +91,38 @@ describe('VMs under vigil on real libvirt', () => {
     expect((await cluster.vigil('n1', ['node', 'online', from])).code).toBe(0);
   });
 
+  /** vm1 on `node` with the move finished in vigil's status too, not only in libvirt's (no transition still migrating it). */
+  async function settledOn(node: string): Promise<void> {
+    const started = new RegExp(`vm1\\s.*Started ${node}\\s*$`, 'm');
+    await cluster.waitFor(async () => (await runningOnlyOn(node)()) && started.test((await cluster.vigil(node, ['status'])).stdout), 90_000, `vm1 settled on ${node}`);
+  }
+
   it('live-migrates the VM with `vigil resource move`, the guest still running', async () => {
-    await liveMigrateWith((_, to) => ['resource', 'move', 'vm1', to], 'resource move');
+    const { to } = await liveMigrateWith((_, to) => ['resource', 'move', 'vm1', to], 'resource move');
     expect((await cluster.vigil('n1', ['resource', 'clear', 'vm1'])).code).toBe(0);
+    await settledOn(to);
+  });
+
+  it('kills the incoming QEMU when the migration target\'s vigild dies mid-migration, and keeps the VM on the source', async () => {
+    const before = await where();
+    expect(before, 'the VM must run on exactly one node').toHaveLength(1);
+    const [source] = before;
+    const target = source === 'n1' ? 'n2' : 'n1';
+    expect((await cluster.vigil(source, ['resource', 'move', 'vm1', target])).code).toBe(0);
+    // QEMU appears on the target when the migration starts, long before the target's migrate_from runs
+    let incoming: number | undefined;
+    await cluster.waitFor(() => (incoming = cluster.pair.host(target).qemuPid('vm1')) !== undefined, 60_000, `incoming QEMU on ${target}`);
+    const t0 = Date.now();
+    await cluster.killDaemon(target);
+    const alive = () => existsSync(`/proc/${incoming}/cmdline`) && readFileSync(`/proc/${incoming}/cmdline`, 'utf8').includes('guest=vm1');
+    await cluster.waitFor(() => !alive(), 10_000, `incoming QEMU ${incoming} killed by ${target}'s guard`);
+    console.log(`[vm-figures] vigil guard: migration target's vigild SIGKILL to its incoming QEMU killed ${Date.now() - t0} ms`);
+    await cluster.waitFor(runningOnlyOn(source), 90_000, `vm1 running only on ${source}`);
+    // cleared before the target comes back, or the move's constraint would send vm1 there at once
+    expect((await cluster.vigil(source, ['resource', 'clear', 'vm1'])).code).toBe(0);
+    cluster.startNode(target);
+    await cluster.waitFor(async () => (await cluster.api(target).nodeInfo().catch(() => undefined))?.members.length === 2, 60_000, `${target} rejoined`);
+    await settledOn(source);
   });
 
   it('kills the VM\'s QEMU when only vigild dies (the guard), then recovers the VM on the other node', async () => {
