@@ -1,17 +1,17 @@
 import type { CommandRun } from '../command.js';
-import { readFile } from 'node:fs/promises';
-import { decodeCibText } from '../../daemon/cib/cib-text.js';
+import { parseCib } from '../../daemon/cib/parse.js';
+import { decodeCibText, readCibFile } from '../../daemon/cib/cib-text.js';
 import { parseNow } from '../../daemon/cib/rules.js';
-import type { Action } from '../../daemon/scheduler/index.js';
+import { scheduleWithStatus, formatClusterStatus, executionOrder, type Action } from '../../daemon/scheduler/index.js';
 import { VigilError } from '../../daemon/util/errors.js';
 
 const USAGE = 'usage: vigil simulate -x FILE|- [-S] [-L] [-t TIME]\n';
 
-async function readInput(file: string, stdin: NodeJS.ReadableStream): Promise<Buffer> {
-  if (file !== '-') return readFile(file);
+async function readInput(file: string, stdin: NodeJS.ReadableStream): Promise<string> {
+  if (file !== '-') return readCibFile(file);
   const chunks: Buffer[] = [];
   for await (const c of stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
-  return Buffer.concat(chunks);
+  return decodeCibText(Buffer.concat(chunks));
 }
 
 function describeAction(a: Action): string {
@@ -45,14 +45,8 @@ export const run: CommandRun = async (args, io) => {
     return 2;
   }
   try {
-    // The file is read (off the main thread) while the parser and scheduler modules load.
-    const input = readInput(file, io.stdin);
-    input.catch(() => undefined);
-    const [{ parseCib }, { scheduleWithStatus, formatClusterStatus, executionOrder }] = await Promise.all([
-      import('../../daemon/cib/parse.js'),
-      import('../../daemon/scheduler/index.js'),
-    ]);
-    const cib = parseCib(decodeCibText(await input), file === '-' ? '<stdin>' : file);
+    const text = await readInput(file, io.stdin);
+    const cib = parseCib(text, file === '-' ? '<stdin>' : file);
     const { transition: t, status } = scheduleWithStatus(cib, { now });
     const out: string[] = ['Current cluster status:', formatClusterStatus(status), 'Transition Summary:'];
     for (const l of t.summary) out.push(`  ${l}`);
