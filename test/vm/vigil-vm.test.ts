@@ -27,6 +27,24 @@ const history = async (): Promise<string> =>
     .join('\n');
 const runningOnlyOn = (node: string) => async () => (await where()).join() === node;
 
+/** The one node vm1 runs on, and the other node. */
+async function homeAndOther(): Promise<[string, string]> {
+  const before = await where();
+  expect(before, 'the VM must run on exactly one node').toHaveLength(1);
+  return [before[0], before[0] === 'n1' ? 'n2' : 'n1'];
+}
+
+/** Whether process `pid` still lives (a zombie does not count). */
+function processAlive(pid: number): boolean {
+  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+  return stat !== '' && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+}
+
+async function restartDaemon(node: string): Promise<void> {
+  cluster.startNode(node);
+  await cluster.waitFor(async () => (await cluster.api(node).nodeInfo().catch(() => undefined))?.members.length === 2, 60_000, `${node} rejoined`);
+}
+
 async function migrationFigures(to: string, t0: number, recorder: TickRecorder, how: string): Promise<void> {
   const totalMs = Date.now() - t0;
   const job = await cluster.pair.host(to).virsh(['domjobinfo', '--completed', 'vm1']);
@@ -69,10 +87,7 @@ describe('VMs under vigil on real libvirt', () => {
 
   /** Runs a vigil command that should live-migrate vm1 off its node; proves the guest kept running. */
   async function liveMigrateWith(command: (from: string, to: string) => string[], how: string): Promise<{ from: string; to: string }> {
-    const before = await where();
-    expect(before, 'the VM must run on exactly one node').toHaveLength(1);
-    const [from] = before;
-    const to = from === 'n1' ? 'n2' : 'n1';
+    const [from, to] = await homeAndOther();
     const ticksBefore = readTicks(guest);
     const recorder = new TickRecorder(guest);
     recorder.start();
@@ -104,37 +119,26 @@ describe('VMs under vigil on real libvirt', () => {
   });
 
   it('kills the incoming QEMU when the migration target\'s vigild dies mid-migration, and keeps the VM on the source', async () => {
-    const before = await where();
-    expect(before, 'the VM must run on exactly one node').toHaveLength(1);
-    const [source] = before;
-    const target = source === 'n1' ? 'n2' : 'n1';
+    const [source, target] = await homeAndOther();
     expect((await cluster.vigil(source, ['resource', 'move', 'vm1', target])).code).toBe(0);
     // QEMU appears on the target when the migration starts, long before the target's migrate_from runs
     let incoming: number | undefined;
     await cluster.waitFor(() => (incoming = cluster.pair.host(target).qemuPid('vm1')) !== undefined, 60_000, `incoming QEMU on ${target}`);
     const t0 = Date.now();
     await cluster.killDaemon(target);
-    const alive = () => existsSync(`/proc/${incoming}/cmdline`) && readFileSync(`/proc/${incoming}/cmdline`, 'utf8').includes('guest=vm1');
-    await cluster.waitFor(() => !alive(), 10_000, `incoming QEMU ${incoming} killed by ${target}'s guard`);
+    await cluster.waitFor(() => !processAlive(incoming!), 10_000, `incoming QEMU ${incoming} killed by ${target}'s guard`);
     console.log(`[vm-figures] vigil guard: migration target's vigild SIGKILL to its incoming QEMU killed ${Date.now() - t0} ms`);
     await cluster.waitFor(runningOnlyOn(source), 90_000, `vm1 running only on ${source}`);
     // cleared before the target comes back, or the move's constraint would send vm1 there at once
     expect((await cluster.vigil(source, ['resource', 'clear', 'vm1'])).code).toBe(0);
-    cluster.startNode(target);
-    await cluster.waitFor(async () => (await cluster.api(target).nodeInfo().catch(() => undefined))?.members.length === 2, 60_000, `${target} rejoined`);
+    await restartDaemon(target);
     await settledOn(source);
   });
 
   it('kills the VM\'s QEMU when only vigild dies (the guard), then recovers the VM on the other node', async () => {
-    const before = await where();
-    expect(before, 'the VM must run on exactly one node').toHaveLength(1);
-    const [home] = before;
-    const other = home === 'n1' ? 'n2' : 'n1';
+    const [home, other] = await homeAndOther();
     const qemu = cluster.pair.host(home).qemuPid('vm1')!;
-    const qemuAlive = () => {
-      const stat = existsSync(`/proc/${qemu}/stat`) ? readFileSync(`/proc/${qemu}/stat`, 'utf8') : '';
-      return stat !== '' && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-    };
+    const qemuAlive = () => processAlive(qemu);
     expect(qemuAlive()).toBe(true);
     const t0 = Date.now();
     await cluster.killDaemon(home);
@@ -144,16 +148,12 @@ describe('VMs under vigil on real libvirt', () => {
     await cluster.waitFor(runningOnlyOn(other), 90_000, `vm1 running on ${other}`);
     console.log(`[vm-figures] vigil guard: vigild SIGKILL to QEMU killed ${killedMs} ms, to VM running on ${other} ${Date.now() - t0} ms`);
     expect(killedMs).toBeLessThan(2000);
-    cluster.startNode(home);
-    await cluster.waitFor(async () => (await cluster.api(home).nodeInfo().catch(() => undefined))?.members.length === 2, 60_000, `${home} rejoined`);
+    await restartDaemon(home);
     expect(await where()).toEqual([other]);
   });
 
   it('starts the VM on the surviving node when its host dies', async () => {
-    const before = await where();
-    expect(before, 'the VM must run on exactly one node').toHaveLength(1);
-    const [lost] = before;
-    const survivor = lost === 'n1' ? 'n2' : 'n1';
+    const [lost, survivor] = await homeAndOther();
     const t0 = Date.now();
     await cluster.powerOff(lost);
     await cluster.waitFor(runningOnlyOn(survivor), 90_000, `vm1 running on ${survivor}`);
