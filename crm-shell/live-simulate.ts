@@ -4,7 +4,6 @@ import { parseXml, writeXml } from '../daemon/cib/xml.js';
 import type { CommandIo } from './command.js';
 import type { ShellCommand } from './level.js';
 import { UsageError } from './options.js';
-import { failResource, nodeDown, nodeUp } from './what-if.js';
 
 /**
  * `vigil simulate`: what-if questions on the live CIB (or -x FILE), answered by
@@ -33,6 +32,7 @@ export const simulateCommand: ShellCommand = {
     const mod = await import('./commands/simulate.js');
     // Without a what-if, a file goes to the scheduler untouched.
     if (whatIf.length === 0 && file !== undefined) return mod.run(args, session.io);
+    const { failResource, nodeDown, nodeUp } = await import('./what-if.js');
     const cib = parseXml(file !== undefined ? await readFile(file, 'utf8') : await session.api.getCib(), file ?? 'live CIB');
     for (const [key, value] of whatIf) {
       if (key === '--node-down') nodeDown(cib, value);

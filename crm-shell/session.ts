@@ -1,12 +1,9 @@
-import { createInterface } from 'node:readline/promises';
 import { ApiClient } from '../daemon/api/client.js';
 import type { VigilApi } from '../daemon/api/contract.js';
 import { firstChild, parseXml, writeXml, type XmlElement } from '../daemon/cib/xml.js';
 import { VigilError } from '../daemon/util/errors.js';
 import type { CommandIo } from './command.js';
 import { colours, type Colours } from './colour.js';
-import { configurationDiff, sameConfiguration } from './config-diff.js';
-import { validateConfiguration } from './configuration-file.js';
 import { EXIT } from './exit-codes.js';
 import type { GlobalOptions } from './options.js';
 
@@ -94,6 +91,7 @@ export class ShellSession {
     if (!(this.io.stdin as NodeJS.ReadStream).isTTY) {
       throw new ConfirmationRequiredError(`${question.replace(/\?$/, '')}: not confirmed (stdin is not a terminal; pass --yes)`);
     }
+    const { createInterface } = await import('node:readline/promises');
     const rl = createInterface({ input: this.io.stdin as NodeJS.ReadableStream, output: this.io.stderr as NodeJS.WritableStream });
     try {
       return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
@@ -107,6 +105,8 @@ export class ShellSession {
    * the diff, asks, then writes with compare-and-swap on the epoch it was based on.
    */
   async commit(next: XmlElement, base: LiveCib, what = 'commit', ask = true): Promise<number> {
+    // Loaded here: the crm-syntax machinery behind them is not needed by read-only commands such as simulate.
+    const [{ validateConfiguration }, { configurationDiff, sameConfiguration }] = await Promise.all([import('./configuration-file.js'), import('./config-diff.js')]);
     validateConfiguration(next);
     if (sameConfiguration(base.configuration, next)) {
       if (this.options.output === 'json') this.json({ changed: false, epoch: base.epoch });

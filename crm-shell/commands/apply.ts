@@ -1,5 +1,3 @@
-import { keepNodes } from '../configure/configuration.js';
-import { readConfigurationFile } from '../configuration-file.js';
 import type { ShellCommand } from '../level.js';
 import { UsageError } from '../options.js';
 import type { ShellSession } from '../session.js';
@@ -10,6 +8,8 @@ import type { ShellSession } from '../session.js';
  * Nodes are membership's: a file without node lines keeps the live ones.
  */
 export async function replaceFromFile(session: ShellSession, file: string, what: string): Promise<number> {
+  // Loaded here, not at startup: every top-level command's module is imported to build the command table.
+  const [{ keepNodes }, { readConfigurationFile }] = await Promise.all([import('../configure/configuration.js'), import('../configuration-file.js')]);
   const base = await session.liveCib();
   return session.commit(keepNodes(await readConfigurationFile(file), base.configuration), base, what);
 }

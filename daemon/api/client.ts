@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import { VigilError } from '../util/errors.js';
 import type { AttributeUpdate, ConfigurationUpdate, NodeInfo, VigilApi } from './contract.js';
 
@@ -63,7 +62,9 @@ export class ApiClient implements VigilApi {
     await this.call('POST', `/v1/resources/${encodeURIComponent(resource)}/cleanup`, node === undefined ? {} : { node });
   }
 
-  private call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    // Loaded on the first call: commands that never reach the daemon (simulate -x) skip node:http at startup.
+    const { request } = await import('node:http');
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     return new Promise<T>((resolve, reject) => {
       const req = request(

@@ -25,6 +25,8 @@ export interface XmlAttributes {
   value(k: number): string;
   /** The k-th value as Number() reads it, without making a string when it is a plain integer; NaN when empty. */
   number(k: number): number;
+  /** Whether the k-th value is `text`, compared in place (no string is made). */
+  equals(k: number, text: string): boolean;
 }
 
 export interface XmlEvents {
@@ -78,6 +80,7 @@ export function attributesOf(record: Record<string, string>): XmlAttributes {
     key: (k) => treeKeys.get(names[k]) ?? treeKeys.set(names[k], treeKeys.size).size - 1,
     value: (k) => record[names[k]],
     number: (k) => (record[names[k]] === '' ? NaN : Number(record[names[k]])),
+    equals: (k, text) => record[names[k]] === text,
   };
 }
 
@@ -177,6 +180,17 @@ class Scanner implements XmlAttributes {
       n = n * 10 + d;
     }
     return negative ? -n : n;
+  }
+
+  equals(k: number, text: string): boolean {
+    const decoded = this.decoded[k];
+    if (decoded !== undefined) return decoded === text;
+    const begin = this.begins[k];
+    const len = text.length;
+    if (this.ends[k] - begin !== len) return false;
+    const s = this.s;
+    for (let j = 0; j < len; j++) if (s.charCodeAt(begin + j) !== text.charCodeAt(j)) return false;
+    return true;
   }
 
   private numberOf(text: string): number {

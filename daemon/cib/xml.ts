@@ -1,4 +1,5 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLParser } from 'fast-xml-parser';
 import { VigilError, formatLocation, type SourceLocation } from '../util/errors.js';
 
 /**
@@ -25,7 +26,17 @@ export class XmlSyntaxError extends VigilError {
   }
 }
 
-const parser = new XMLParser({
+type FastXmlParser = typeof import('fast-xml-parser');
+/** Loaded on first use: `vigil simulate -x` and the scheduler read CIBs with xml-scan.ts, and the library's 40 modules cost startup time. */
+let library: { lib: FastXmlParser; parser: XMLParser } | undefined;
+
+function fastXmlParser(): { lib: FastXmlParser; parser: XMLParser } {
+  if (library) return library;
+  const lib = createRequire(import.meta.url)('fast-xml-parser') as FastXmlParser;
+  return (library = { lib, parser: new lib.XMLParser(PARSER_OPTIONS) });
+}
+
+const PARSER_OPTIONS = {
   preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: '',
@@ -35,7 +46,7 @@ const parser = new XMLParser({
   trimValues: false,
   processEntities: true,
   commentPropName: '#comment',
-});
+};
 
 type Ordered = Record<string, unknown> & { ':@'?: Record<string, string> };
 
@@ -60,7 +71,8 @@ function convert(node: Ordered): XmlElement | undefined {
 
 /** Parses an XML document and returns its root element; throws XmlSyntaxError with line/column. */
 export function parseXml(source: string, file?: string): XmlElement {
-  const valid = XMLValidator.validate(source, { allowBooleanAttributes: false });
+  const { lib, parser } = fastXmlParser();
+  const valid = lib.XMLValidator.validate(source, { allowBooleanAttributes: false });
   if (valid !== true) {
     throw new XmlSyntaxError(valid.err.msg, { file, line: valid.err.line, column: valid.err.col });
   }

@@ -7,6 +7,7 @@ import { OcfRc, OpStatus, type AgentExecutor, type ExecutedOperationResult, type
 import type { Lifecycle } from '../util/lifecycle.js';
 import type { Logger } from '../util/logger.js';
 import type { ActionRequest } from './action-request.js';
+import { failCountAttribute, failureAttributes } from './fail-count.js';
 
 /** Operations that change what runs: a pending record goes in first, so a new DC waits instead of repeating them. */
 const STATE_CHANGING = new Set(['start', 'stop', 'migrate_to', 'migrate_from', 'promote', 'demote', 'reload']);
@@ -169,12 +170,10 @@ export class ActionRunner implements Lifecycle {
       { resource: req.resource, op: req.operation, interval: req.intervalMs, rc: result.rc, status: result.status, ms: result.durationMs, reason: result.exitReason || undefined },
       failed ? 'operation failed' : 'operation done',
     );
-    const attributes: Record<string, string> = {};
+    let attributes: Record<string, string> = {};
     if (failed && req.operation !== 'notify') {
-      const suffix = `${req.resource}#${req.operation}_${req.intervalMs}`;
-      const previous = Number(await this.store.transientAttribute(this.node, `fail-count-${suffix}`).catch(() => undefined)) || 0;
-      attributes[`fail-count-${suffix}`] = fatal ? 'INFINITY' : String(previous + 1);
-      attributes[`last-failure-${suffix}`] = String(Math.floor(Date.now() / 1000));
+      const previous = Number(await this.store.transientAttribute(this.node, failCountAttribute(req)).catch(() => undefined)) || 0;
+      attributes = failureAttributes(req, fatal, previous, Math.floor(Date.now() / 1000));
     }
     await this.withRetry('record result', () => this.store.recordOperations(this.node, req.resource, req.agent, records, attributes));
   }

@@ -36,8 +36,9 @@ export class DcElection implements Lifecycle {
     return this.elected;
   }
 
+  /** The DC's name; our own once elected (the campaign tells before the watch shows our key). */
   get dc(): string | undefined {
-    return this.leader;
+    return this.elected ? this.o.node : this.leader;
   }
 
   async start(): Promise<void> {

@@ -126,15 +126,25 @@ export function applyColocation(ws: WorkingSet, col: SchedColocation, target: Sc
  */
 function primaryNodes(col: SchedColocation, primary: SchedResource): SchedNode[] {
   const role = col.primaryRole;
-  const nodes = primary.kind === 'clone' && col.score >= INFINITY
-    ? primary.children.filter((c) => !primitivesOf(c).some((m) => m.blocked)).flatMap(assignedNodes)
-    : assignedNodes(primary);
+  const nodes = primary.kind === 'clone' && col.score >= INFINITY ? unblockedInstanceNodes(primary) : assignedNodes(primary);
   return role === 'Promoted' || role === 'Unpromoted' ? nodes.filter((n) => hasRoleOn(primary, n, role)) : nodes;
+}
+
+/** Where a clone's instances without a blocked member were assigned (asked once per resource colocated with the clone). */
+function unblockedInstanceNodes(clone: SchedResource): SchedNode[] {
+  const nodes: SchedNode[] = [];
+  for (const c of clone.children) {
+    if (c.kind === 'primitive' ? c.blocked : primitivesOf(c).some((m) => m.blocked)) continue;
+    for (const n of assignedNodes(c)) nodes.push(n);
+  }
+  return nodes;
 }
 
 /** `allowed` with the colocation applied for a primary on `where` (a new table, same order). */
 function colocatedScores(ws: WorkingSet, col: SchedColocation, where: SchedNode[], allowed: Map<string, number>): Map<string, number> {
-  const scores = new Map(allowed);
+  // Copied entry by entry, in the table's order (new Map(allowed) takes the generic iterator path).
+  const scores = new Map<string, number>();
+  allowed.forEach((score, id) => scores.set(id, score));
   // Node names are unique: colocation by #uname matches exactly the primary's nodes (flagged by position).
   const byName = col.nodeAttribute === '#uname';
   const onPrimary = byName ? new Uint8Array(ws.nodes.length) : undefined;

@@ -27,7 +27,7 @@ export function colocatedUtilization(r: SchedResource): Record<string, number> {
     if (x.kind === 'clone') {
       // Pacemaker follows a clone only to what it is colocated with, and to clones colocated with it.
       follow(x, x.withPrimaries, seen, stack);
-      follow(x, x.withDependents.filter((c) => c.dependent.kind === 'clone'), seen, stack);
+      follow(x, mandatoryCloneDependents(x), seen, stack);
       continue;
     }
     if (x === r || x.provisional) for (const k in x.utilization) total[k] = (total[k] ?? 0) + x.utilization[k];
@@ -41,6 +41,22 @@ export function colocatedUtilization(r: SchedResource): Record<string, number> {
   return total;
 }
 
+/** per resource: its withDependents list as last seen, and the mandatory colocations of clones in it */
+const cloneDependentsMemo = new WeakMap<SchedResource, { seenLength: number; list: SchedColocation[] }>();
+
+/**
+ * The mandatory colocations whose dependent is a clone, among those with `x` as primary. Asked once per
+ * placement: a clone that thousands of resources depend on would otherwise be filtered each time.
+ * Worked out again if colocations were added since.
+ */
+function mandatoryCloneDependents(x: SchedResource): SchedColocation[] {
+  const memo = cloneDependentsMemo.get(x);
+  if (memo && memo.seenLength === x.withDependents.length) return memo.list;
+  const list = x.withDependents.filter((c) => c.score >= INFINITY && c.dependent.kind === 'clone');
+  cloneDependentsMemo.set(x, { seenLength: x.withDependents.length, list });
+  return list;
+}
+
 /** Queues the unplaced primitives (and clones, with one unplaced instance's) mandatorily colocated with `x` through `colocations`. */
 function follow(x: SchedResource, colocations: SchedColocation[], seen: Set<SchedResource>, stack: SchedResource[]): void {
   for (const c of colocations) {
@@ -50,7 +66,7 @@ function follow(x: SchedResource, colocations: SchedColocation[], seen: Set<Sche
     if (other.kind === 'clone') {
       seen.add(other);
       stack.push(other);
-      const instance = other.children.find((i) => primitivesOf(i).some((p) => p.provisional));
+      const instance = firstUnplacedInstance(other);
       for (const p of instance ? primitivesOf(instance) : []) if (!seen.has(p)) seen.add(p), stack.push(p);
       continue;
     }
@@ -58,6 +74,14 @@ function follow(x: SchedResource, colocations: SchedColocation[], seen: Set<Sche
     seen.add(other);
     stack.push(other);
   }
+}
+
+/** The first instance of a clone with a primitive still to place (asked once per resource colocated with the clone). */
+function firstUnplacedInstance(clone: SchedResource): SchedResource | undefined {
+  for (const i of clone.children) {
+    if (i.kind === 'primitive' ? i.provisional : primitivesOf(i).some((p) => p.provisional)) return i;
+  }
+  return undefined;
 }
 
 export function consumeCapacity(n: SchedNode, r: SchedResource): void {

@@ -2,6 +2,7 @@ import type { CibChange, CibSnapshot, NodeStatus } from '../../daemon/cib/store.
 import { writeXml } from '../../daemon/cib/xml.js';
 import type { ActionRequest } from '../../daemon/controller/action-request.js';
 import type { ControllerStore } from '../../daemon/controller/controller.js';
+import { failCountAttribute, failureAttributes } from '../../daemon/controller/fail-count.js';
 import { operationRecords } from '../../daemon/executor/history.js';
 import { OpStatus, type OperationRequest } from '../../daemon/executor/operation.js';
 import { INCARNATION_ATTRIBUTE } from '../../daemon/membership/incarnation.js';
@@ -202,7 +203,8 @@ export class FakeCluster implements ControllerStore {
     for (const record of operationRecords(req, result, { node, transitionKey })) {
       history.ops.set(record.attrs.id, record);
       if (record.attrs.id.endsWith('_last_failure_0')) {
-        s.attributes.set(`fail-count-${action.resource}#${action.operation}_${action.intervalMs}`, action.failureIsFatal ? 'INFINITY' : '1');
+        const previous = Number(s.attributes.get(failCountAttribute(req))) || 0;
+        for (const [name, value] of Object.entries(failureAttributes(req, action.failureIsFatal === true, previous, Math.floor(Date.now() / 1000)))) s.attributes.set(name, value);
       }
       this.emit({ kind: 'status', node, key: { kind: 'op', node, resource: action.resource, opId: record.attrs.id }, deleted: false, value: JSON.stringify({ agent: action.agent, xml: writeXml(record) }) });
     }
