@@ -2,6 +2,7 @@ import type { ColocationConstraint } from '../cib/model.js';
 import { INFINITY, addScores, clampScore } from '../cib/score.js';
 import { parseRole } from './build.js';
 import { copyNodeTable } from './glib-order.js';
+import { scoresByAttribute } from './attribute-scores.js';
 import { nextRoleOf } from './roles.js';
 import { nodeAvailable, primitivesOf, type SchedColocation, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
@@ -179,8 +180,9 @@ export function mergeColocatedScores(ws: WorkingSet, r: SchedResource, scores: M
     if (!col.influence || visiting.has(other) || other.kind === 'clone' || r.kind === 'clone') continue;
     if (col.primaryRole === 'Promoted' || col.dependentRole === 'Promoted') continue;
     const f = factor * (col.score / INFINITY);
-    const otherScores = other.kind === 'group' ? other.children[0]?.allowed : other.allowed;
-    if (!otherScores) continue;
+    const otherAllowed = other.kind === 'group' ? other.children[0]?.allowed : other.allowed;
+    if (!otherAllowed) continue;
+    const otherScores = col.nodeAttribute === '#uname' ? otherAllowed : scoresByAttribute(ws, otherAllowed, col.nodeAttribute);
     const work = copyNodeTable(scores);
     for (const [nodeId, score] of work) {
       const s = otherScores.get(nodeId);

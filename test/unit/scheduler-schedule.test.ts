@@ -424,3 +424,18 @@ describe('on-fail=ignore', () => {
     expect(schedule(parseCib(text('restart'))).summary).toEqual(['* Recover    a        ( node1 -> node2 )']);
   });
 });
+
+describe('colocation by node attribute', () => {
+  it("places the primary where the dependent can follow it by attribute value, not by node name", () => {
+    const nodes = ['node1', 'node2', 'node3', 'node4'];
+    const text = cluster({
+      nodes,
+      resources: '<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/><primitive id="b" class="ocf" provider="heartbeat" type="Dummy"/>',
+      constraints: `<rsc_location id="a-not-2" rsc="a" node="node2" score="-INFINITY"/><rsc_location id="a-not-4" rsc="a" node="node4" score="-INFINITY"/>
+        <rsc_location id="b-not-1" rsc="b" node="node1" score="-INFINITY"/><rsc_location id="b-not-2" rsc="b" node="node2" score="-INFINITY"/>
+        <rsc_location id="b-not-3" rsc="b" node="node3" score="-INFINITY"/><rsc_colocation id="b-with-a" rsc="b" with-rsc="a" node-attribute="site" score="INFINITY"/>`,
+    }).replace(/<node id="(\d)" uname="node\d"\/>/g, (_m, i: string) =>
+      `<node id="${i}" uname="node${i}"><instance_attributes id="n${i}-a"><nvpair id="n${i}-site" name="site" value="${Number(i) <= 2 ? 'x' : 'y'}"/></instance_attributes></node>`);
+    expect(schedule(parseCib(text)).summary).toEqual(['* Start      a        ( node3 )', '* Start      b        ( node4 )']);
+  });
+});
