@@ -34,18 +34,32 @@ export function compatibleInstance(ws: WorkingSet, clone: SchedResource, node: S
 /**
  * A mandatory interleaved order keeps a then-instance from being active where
  * no instance of the first clone will be (Pacemaker "inhibits" it after its
- * actions exist: it does not start, or is stopped).
+ * actions exist: it does not start, or is stopped). Pacemaker unassigns an
+ * inhibited instance, so an instance ordered after it is inhibited in turn:
+ * repeated until nothing changes.
  */
 export function inhibitUnpairedInstances(ws: WorkingSet): void {
+  const orders: { first: SchedResource; then: SchedResource }[] = [];
   for (const c of ws.cib.configuration.constraints) {
     if (c.kind !== 'order' || c.sets.length > 0 || c.orderKind !== 'Mandatory') continue;
     const first = ws.resourceById.get(c.first!);
     const then = ws.resourceById.get(c.then!);
     if (!first || !then || !interleaves(first, then, c.thenAction, c)) continue;
     if (c.thenAction === 'stop' || c.thenAction === 'demote') continue;
-    for (const inst of then.children) {
-      const node = instanceNode(ws, inst, false);
-      if (node && !compatibleInstance(ws, first, node, false)) for (const p of primitivesOf(inst)) inhibited.add(p);
+    orders.push({ first, then });
+  }
+  const pairedOn = (clone: SchedResource, node: SchedNode) =>
+    clone.children.some((c) => instanceNode(ws, c, false) === node && !primitivesOf(c).some((p) => inhibited.has(p)));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const { first, then } of orders) {
+      for (const inst of then.children) {
+        const node = instanceNode(ws, inst, false);
+        const members = primitivesOf(inst);
+        if (!node || members.every((p) => inhibited.has(p)) || pairedOn(first, node)) continue;
+        for (const p of members) inhibited.add(p);
+        changed = true;
+      }
     }
   }
 }
