@@ -41,6 +41,8 @@ export function collectiveOrderings(ws: WorkingSet, r: SchedResource): void {
   const stopped = getAction(ws, r, 'stopped', undefined, { optional: true, pseudo: true });
   order(stop, start, { impliesThen: false });
   order(stopped, start, {});
+  // A collective is running only if its start can run (Pacemaker orders start before running, runnable-left).
+  order(start, running, { runnableFirst: true });
   for (const c of r.children) {
     collectiveOrderings(ws, c);
     // A group requires only its first member's start: each later one is required through its predecessor's.

@@ -439,3 +439,32 @@ describe('colocation by node attribute', () => {
     expect(schedule(parseCib(text)).summary).toEqual(['* Start      a        ( node3 )', '* Start      b        ( node4 )']);
   });
 });
+
+describe('orderings between clones', () => {
+  const dummy = (id: string) => `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy"/>`;
+  const clone = (id: string, body: string, meta = '') => `<clone id="${id}"><meta_attributes id="${id}-m">${meta}</meta_attributes>${body}</clone>`;
+  const interleave = (id: string) => `<nvpair id="${id}-il" name="interleave" value="true"/>`;
+  const stopped = (id: string) => `<nvpair id="${id}-tr" name="target-role" value="Stopped"/>`;
+  const after = (first: string, then: string) => `<rsc_order id="${first}-then-${then}" first="${first}" then="${then}"/>`;
+
+  it('inhibits an interleaved instance whose first instance is itself inhibited, down a chain behind a disabled clone', () => {
+    const t = schedule(parseCib(cluster({
+      resources: clone('a-clone', dummy('a'), stopped('a')) + clone('b-clone', dummy('b'), interleave('b')) + clone('c-clone', dummy('c'), interleave('c')),
+      constraints: after('a-clone', 'b-clone') + after('b-clone', 'c-clone'),
+      lrm: { node1: ['a', 'b', 'c'].map(probedStopped).join(''), node2: ['a', 'b', 'c'].map(probedStopped).join('') },
+    })));
+    // Neither b nor c can have an instance paired with one of a: nothing starts, not even as "(blocked)".
+    expect(t.summary).toEqual([]);
+  });
+
+  it('stops (does not restart) a cloned group ordered after a clone whose instances cannot start', () => {
+    const running = (...ids: string[]) => ids.map((id) => lrm(id, op(id, 'start'))).join('');
+    const t = schedule(parseCib(cluster({
+      resources: clone('q-clone', dummy('q'), stopped('q')) + clone('k-clone', dummy('k')) + clone('g-clone', `<group id="g">${dummy('m1')}${dummy('m2')}</group>`),
+      constraints: after('q-clone', 'k-clone') + after('k-clone', 'g-clone'),
+      lrm: { node1: running('q', 'k', 'm1', 'm2'), node2: running('q', 'k', 'm1', 'm2') },
+    })));
+    const changes = t.summary.map((l) => l.split(/\s+/).slice(1, 3).join(' '));
+    expect(changes.filter((c) => /^\S+ (m1|m2):/.test(c)).sort()).toEqual(['Stop m1:0', 'Stop m1:1', 'Stop m2:0', 'Stop m2:1']);
+  });
+});
