@@ -186,7 +186,8 @@ export function mergeColocatedScores(ws: WorkingSet, r: SchedResource, scores: M
     const work = copyNodeTable(scores);
     for (const [nodeId, score] of work) {
       const s = otherScores.get(nodeId);
-      if (s === undefined) continue;
+      // An anti-colocation with a resource that dislikes a node is no reason to like that node (Pacemaker).
+      if (s === undefined || (f < 0 && s < 0)) continue;
       work.set(nodeId, addScores(score, clampScore(s * f)));
     }
     const merged = mergeColocatedScores(ws, other, work, f, visiting, forward);

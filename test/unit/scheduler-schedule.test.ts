@@ -136,6 +136,17 @@ describe('schedule()', () => {
     expect(d.failedActions).toEqual([expect.objectContaining({ resource: 'a', operation: 'a_monitor_10000', node: 'node1', rc: 1 })]);
   });
 
+  it("does not pull a primary towards a node its anti-colocated dependent's own dependent is banned from", () => {
+    const t = schedule(parseCib(cluster({
+      resources: ['a', 'b', 'c'].map((id) => `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy"/>`).join(''),
+      constraints: `<rsc_colocation id="b-not-with-a" rsc="b" with-rsc="a" score="-5000"/><rsc_colocation id="c-with-b" rsc="c" with-rsc="b" score="INFINITY"/>
+        <rsc_location id="c-not-n1" rsc="c" node="node1" score="-INFINITY"/>`,
+      lrm: { node1: ['a', 'b', 'c'].map(probedStopped).join(''), node2: lrm('a', op('a', 'start')) + probedStopped('b') + probedStopped('c') },
+    })));
+    // -5000/INFINITY times c's -INFINITY on node1 would be a +5000 preference for node1: Pacemaker skips it, a stays.
+    expect(t.summary.filter((l) => /\ba\b/.test(l))).toEqual([]);
+  });
+
   it('rolls back an optional colocation that would leave no usable node; of two with one primary the later applies first', () => {
     const prim = (id: string) => `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy"/>`;
     const summary = (nodes: string[], constraints: string) => schedule(parseCib(cluster({
