@@ -3,7 +3,7 @@ import { addScores, INFINITY, parseScore } from '../cib/score.js';
 import { parseInterval } from '../cib/duration.js';
 import { operationDigest } from '../cib/op-digest.js';
 import { paramsFor } from './location.js';
-import { cloneOf, isAnonymous, type HistoryState, type UnpackedHistory } from './unpack-status.js';
+import { isAnonymous, type HistoryState, type UnpackedHistory } from './unpack-status.js';
 import { fenceForHistory } from './fencing.js';
 import { onlyPrivateParamsDiffer } from './secure-digest.js';
 import type { SchedNode, SchedResource, WorkingSet } from './working-set.js';
@@ -14,10 +14,8 @@ import type { SchedNode, SchedResource, WorkingSet } from './working-set.js';
  * controllers recorded them); anything else only its own id.
  */
 function recordedFailures(r: SchedResource, node: SchedNode): { count: number; last: number } {
-  const clone = cloneOf(r);
-  const anonymous = clone !== undefined && !/^(true|yes|on|1)$/i.test(clone.meta['globally-unique'] ?? 'false');
   const f = nodeFailures(node);
-  if (!anonymous) return { count: f.counts.get(r.id) ?? 0, last: f.last.get(r.id) ?? 0 };
+  if (!isAnonymous(r)) return { count: f.counts.get(r.id) ?? 0, last: f.last.get(r.id) ?? 0 };
   const name = r.def?.id ?? r.id;
   return { count: f.anonymousCounts.get(name) ?? 0, last: f.anonymousLast.get(name) ?? 0 };
 }

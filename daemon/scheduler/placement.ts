@@ -1,6 +1,7 @@
 import { INFINITY } from '../cib/score.js';
 import { hashTableOrder, listSortHead, type PositionOrder } from './glib-order.js';
 import { colocatedUtilization, compareCapacity, fits } from './utilization.js';
+import { anonymousClone } from './unpack-status.js';
 import { nodeAvailable, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
 export interface PlacementHints {
@@ -53,7 +54,7 @@ export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string,
   const preferAt = hints.prefer ? nodes.indexOf(hints.prefer) : mostCapable;
   if (preferAt >= 0 && weight[preferAt] >= weight[best] && effective[preferAt] >= 0) return nodes[preferAt];
   let chosen = best;
-  const uniqueInstance = r.parent?.kind === 'clone' && /^(true|on|yes|y|1)$/i.test(r.parent.meta['globally-unique'] ?? '');
+  const uniqueInstance = r.parent?.kind === 'clone' && !anonymousClone(r.parent);
   const curAt = hints.current ? nodes.indexOf(hints.current) : -1;
   // The current node is kept when it ties with the best: the sorted list starts with every node of the best score.
   if (!uniqueInstance && effective[best] > 0 && curAt >= 0 && effective[curAt] === effective[best]) chosen = curAt;

@@ -1,7 +1,7 @@
 import { evaluateRule } from '../cib/rules.js';
 import { INFINITY, addScores, parseScore } from '../cib/score.js';
 import { promotionTicketMissing } from './tickets.js';
-import type { UnpackedHistory } from './unpack-status.js';
+import { anonymousClone, type UnpackedHistory } from './unpack-status.js';
 import { cloneLimit, currentRole, isPromotableClone, knownNodes, promotedNext, promotedNow, setNextRole } from './roles.js';
 import { nodeAvailable, primitivesOf, type SchedColocation, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
@@ -50,7 +50,6 @@ export function applyDemoteOnFail(histories: UnpackedHistory[]): void {
   }
 }
 
-const isAnonymous = (clone: SchedResource) => !/^(true|on|yes|y|1)$/i.test(clone.meta['globally-unique'] ?? 'false');
 const baseId = (r: SchedResource) => r.def?.id ?? r.id.replace(/:\d+$/, '');
 
 /** Whether a primitive's promotion score on a node counts (Pacemaker's promotion_score_applies). */
@@ -58,7 +57,7 @@ function scoreApplies(ws: WorkingSet, clone: SchedResource, p: SchedResource, no
   const allowed = (p.allowed.get(node.id) ?? -INFINITY) >= 0;
   const known = knownNodes(ws);
   const siblings = ws.instancesByBase.get(baseId(p)) ?? [p];
-  if (isAnonymous(clone)) {
+  if (anonymousClone(clone)) {
     const active = siblings.find((s) => s.running.has(node.id));
     if (active === p) return allowed;
     if (!active && siblings.some((s) => known.get(s)?.has(node.id))) return allowed;
@@ -79,7 +78,7 @@ function promotionScore(ws: WorkingSet, clone: SchedResource, inst: SchedResourc
   }
   // A score that does not count here is as good as none (so the instance is not promotable by default).
   if (!scoreApplies(ws, clone, inst, node)) return undefined;
-  const v = node.attrs[`master-${historyNames.get(inst) ?? inst.id}`] ?? (isAnonymous(clone) ? node.attrs[`master-${baseId(inst)}`] : undefined);
+  const v = node.attrs[`master-${historyNames.get(inst) ?? inst.id}`] ?? (anonymousClone(clone) ? node.attrs[`master-${baseId(inst)}`] : undefined);
   return v === undefined ? undefined : (parseScore(v) ?? 0);
 }
 

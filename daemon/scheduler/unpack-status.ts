@@ -260,9 +260,11 @@ function resolveInstance(ws: WorkingSet, id: string, direct: SchedResource | und
 
 export const cloneOf = (r: SchedResource): SchedResource | undefined => (r.parent?.kind === 'clone' ? r.parent : r.parent?.parent?.kind === 'clone' ? r.parent.parent : undefined);
 const instanceNumber = (r: SchedResource) => r.instance ?? r.parent?.instance;
+/** A clone whose instances are interchangeable (globally-unique false, Pacemaker's default). */
+export const anonymousClone = (clone: SchedResource): boolean => !/^(true|on|yes|y|1)$/i.test(clone.meta['globally-unique'] ?? 'false');
 export const isAnonymous = (r: SchedResource): boolean => {
   const c = cloneOf(r);
-  return c !== undefined && !/^(true|yes|on|1)$/i.test(c.meta['globally-unique'] ?? 'false');
+  return c !== undefined && anonymousClone(c);
 };
 
 /** Resources Pacemaker creates itself (remote connections, bundle parts, guests in containers) are not orphans. */
