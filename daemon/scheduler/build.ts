@@ -75,7 +75,7 @@ function newResource(f: ResourceFactory, id: string, kind: SchedResource['kind']
     failureTimeoutMs: parseInterval(meta['failure-timeout'] ?? '0') ?? 0,
     allowMigrate: truthy(meta['allow-migrate'], false),
     running: new Map(), failed: false, failedOn: new Set(), blocked: false, allowed: new Map(), provisional: true, assigning: false,
-    withPrimaries: [], withDependents: [], restartFor: new Map(), danglingOn: new Set(), migrating: false, activeMonitors: new Map(),
+    withPrimaries: [], withDependents: [], withCloneDependents: [], restartFor: new Map(), danglingOn: new Set(), migrating: false, activeMonitors: new Map(),
     utilization: {},
     // Every optional field from the start: one object shape for all resources keeps the scheduler's property reads monomorphic.
     def: undefined, groupDef: undefined, cloneDef: undefined, assignedTo: undefined, nextRole: undefined, stopReason: undefined,

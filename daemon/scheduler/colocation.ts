@@ -15,6 +15,7 @@ function link(ws: WorkingSet, id: string, dependent: SchedResource, primary: Sch
   ws.colocations.push(col);
   dependent.withPrimaries.push(col);
   primary.withDependents.push(col);
+  if (dependent.kind === 'clone' && score >= INFINITY) primary.withCloneDependents.push(col);
 }
 
 /**

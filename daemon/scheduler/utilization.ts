@@ -1,4 +1,5 @@
 import { INFINITY } from '../cib/score.js';
+import { cloneOf } from './unpack-status.js';
 import { primitivesOf, type SchedColocation, type SchedNode, type SchedResource } from './working-set.js';
 
 /** Whether a node's remaining capacity holds this much (missing capacity counts as 0). */
@@ -20,14 +21,14 @@ export function colocatedUtilization(r: SchedResource): Record<string, number> {
   const seen = new Set<SchedResource>([r]);
   const stack = [r];
   const total: Record<string, number> = {};
-  const own = r.parent?.kind === 'clone' ? r.parent : r.parent?.parent?.kind === 'clone' ? r.parent.parent : undefined;
+  const own = cloneOf(r);
   if (own) seen.add(own);
   while (stack.length) {
     const x = stack.pop()!;
     if (x.kind === 'clone') {
       // Pacemaker follows a clone only to what it is colocated with, and to clones colocated with it.
       follow(x, x.withPrimaries, seen, stack);
-      follow(x, mandatoryCloneDependents(x), seen, stack);
+      follow(x, x.withCloneDependents, seen, stack);
       continue;
     }
     if (x === r || x.provisional) for (const k in x.utilization) total[k] = (total[k] ?? 0) + x.utilization[k];
@@ -39,22 +40,6 @@ export function colocatedUtilization(r: SchedResource): Record<string, number> {
     }
   }
   return total;
-}
-
-/** per resource: its withDependents list as last seen, and the mandatory colocations of clones in it */
-const cloneDependentsMemo = new WeakMap<SchedResource, { seenLength: number; list: SchedColocation[] }>();
-
-/**
- * The mandatory colocations whose dependent is a clone, among those with `x` as primary. Asked once per
- * placement: a clone that thousands of resources depend on would otherwise be filtered each time.
- * Worked out again if colocations were added since.
- */
-function mandatoryCloneDependents(x: SchedResource): SchedColocation[] {
-  const memo = cloneDependentsMemo.get(x);
-  if (memo && memo.seenLength === x.withDependents.length) return memo.list;
-  const list = x.withDependents.filter((c) => c.score >= INFINITY && c.dependent.kind === 'clone');
-  cloneDependentsMemo.set(x, { seenLength: x.withDependents.length, list });
-  return list;
 }
 
 /** Queues the unplaced primitives (and clones, with one unplaced instance's) mandatorily colocated with `x` through `colocations`. */

@@ -82,6 +82,8 @@ export interface SchedResource {
   withPrimaries: SchedColocation[];
   /** colocations where this resource is the primary ("with-rsc") */
   withDependents: SchedColocation[];
+  /** the mandatory ones among them whose dependent is a clone (what utilization follows from a clone) */
+  withCloneDependents: SchedColocation[];
   /** nodes left with a completed migration's source copy: stop it there, silently */
   danglingOn: Set<string>;
   /** live migration chosen for this transition */
