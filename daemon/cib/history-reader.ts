@@ -1,6 +1,7 @@
 import { CibValidationError } from './errors.js';
 import type { XmlAttributes } from './xml-scan.js';
-import type { LrmOp, LrmResource } from './model.js';
+import type { LrmResource } from './model.js';
+import { OperationTable, OpNumber, OpShared, OpText, TabledResource } from './operation-table.js';
 
 // Attribute codes of lrm_resource and lrm_rsc_op (0: an attribute nothing reads).
 const ID = 1, CLASS = 2, PROVIDER = 3, TYPE = 4, CONTAINER = 5, OPERATION_KEY = 6, OPERATION = 7, CALL_ID = 8, RC_CODE = 9,
@@ -20,18 +21,21 @@ const CODES = new Map<string, number>([
 
 /**
  * Builds the resource history of a node (lrm_resource and lrm_rsc_op
- * entries, the bulk of a large CIB) straight from scanned attributes: names
- * are told apart by the scanner's per-name key (a table lookup, not a string
- * switch), numbers are read in place, and only kept values become strings.
+ * entries, the bulk of a large CIB) straight from scanned attributes into an
+ * OperationTable: names are told apart by the scanner's per-name key (a table
+ * lookup, not a string switch), numbers are read in place, and strings stay
+ * in the text until read.
  */
 export class HistoryReader {
   /** per scanner key: the name it stood for when its code was looked up, and that code */
   private readonly keyNames: string[] = [];
   private readonly keyCodes: number[] = [];
-  /** the kept copy of each value that repeats across entries (operation names, agents, node names, feature sets) */
-  private readonly values = new Map<string, string>();
+  readonly table: OperationTable;
 
-  constructor(private readonly file?: string) {}
+  /** `text`: what the entries are scanned from ('' when they come from an element tree). */
+  constructor(text: string, private readonly file?: string) {
+    this.table = new OperationTable(text);
+  }
 
   private code(a: XmlAttributes, k: number): number {
     const key = a.key(k);
@@ -47,52 +51,55 @@ export class HistoryReader {
     throw new CibValidationError(`<${element}${id !== undefined ? ` id="${id}"` : ''}>`, detail, this.file ? { file: this.file } : undefined);
   }
 
-  // The lrm_resource being read: its object is made when it ends, with its history (no field set twice).
+  // The lrm_resource being read: its object is made when it ends, with the range of its entries.
   private resourceId = '';
-  private resourceClass?: string;
-  private resourceProvider?: string;
-  private resourceType?: string;
-  private resourceContainer?: string;
+  private agent: { class?: string; provider?: string; type?: string; container?: string } = {};
+  private firstRow = 0;
+  /** the kept copy of each agent value (class, provider, type), which repeat across nodes */
+  private readonly agentValues = new Map<string, string>();
 
   /** An lrm_resource starts: its attributes, kept until endResource. */
   beginResource(a: XmlAttributes): void {
     this.resourceId = '';
-    this.resourceClass = this.resourceProvider = this.resourceType = this.resourceContainer = undefined;
+    const agent: { class?: string; provider?: string; type?: string; container?: string } = { class: undefined, provider: undefined, type: undefined, container: undefined };
     for (let k = 0; k < a.count; k++) {
       switch (this.code(a, k)) {
         case ID: this.resourceId = a.value(k); break;
-        case CLASS: this.resourceClass = this.shared(a, k, CLASS); break;
-        case PROVIDER: this.resourceProvider = this.shared(a, k, PROVIDER); break;
-        case TYPE: this.resourceType = this.shared(a, k, TYPE); break;
-        case CONTAINER: this.resourceContainer = a.value(k); break;
+        case CLASS: agent.class = this.agentValue(a.value(k)); break;
+        case PROVIDER: agent.provider = this.agentValue(a.value(k)); break;
+        case TYPE: agent.type = this.agentValue(a.value(k)); break;
+        case CONTAINER: agent.container = a.value(k); break;
       }
     }
     if (this.resourceId === '') this.fail('lrm_resource', undefined, 'missing required attribute "id"');
+    this.agent = agent;
+    this.firstRow = this.table.size;
   }
 
-  /** The lrm_resource begun last, with its history entries in `ops` (taken as they are). */
-  endResource(ops: LrmOp[]): LrmResource {
-    return {
-      id: this.resourceId, class: this.resourceClass, provider: this.resourceProvider, type: this.resourceType,
-      container: this.resourceContainer, ops,
-    };
+  private agentValue(v: string): string {
+    let kept = this.agentValues.get(v);
+    if (kept === undefined) this.agentValues.set(v, (kept = v));
+    return kept;
   }
 
-  /** One lrm_rsc_op. */
-  lrmOp(a: XmlAttributes): LrmOp {
-    const op: LrmOp = {
-      id: '', operationKey: '', operation: '', callId: 0, rcCode: 0, opStatus: 0, intervalMs: 0, lastRcChange: undefined, lastRun: undefined,
-      execTime: undefined, queueTime: undefined, opDigest: undefined, secureDigest: undefined, secureParams: undefined, restartDigest: undefined, transitionKey: undefined, transitionMagic: undefined,
-      onNode: undefined, exitReason: undefined, migrateSource: undefined, migrateTarget: undefined, featureSet: undefined,
-    };
-    let idGiven = false, keyGiven = false;
+  /** The lrm_resource begun last, with the entries read since. */
+  endResource(): LrmResource {
+    return new TabledResource(this.resourceId, this.agent, this.table, this.firstRow, this.table.size - this.firstRow);
+  }
+
+  /** One lrm_rsc_op, as the table's next row. */
+  lrmOp(a: XmlAttributes): void {
+    const t = this.table;
+    const row = t.addRow();
+    let id: string | undefined;
+    let keyGiven = false, operationGiven = false;
     // slots of the numeric attributes (-1: absent), read once the id is known for error messages
     let callId = -1, rc = -1, status = -1, interval = -1, lastRcChange = -1, lastRun = -1, execTime = -1, queueTime = -1;
     for (let k = 0; k < a.count; k++) {
       switch (this.code(a, k)) {
-        case ID: op.id = a.value(k); idGiven = true; break;
-        case OPERATION_KEY: op.operationKey = a.value(k); keyGiven = true; break;
-        case OPERATION: op.operation = this.shared(a, k, OPERATION); break;
+        case ID: id = a.value(k); t.setText(row, OpText.Id, a, k); break;
+        case OPERATION_KEY: keyGiven = true; t.setText(row, OpText.OperationKey, a, k); break;
+        case OPERATION: operationGiven = !a.equals(k, ''); t.setShared(row, OpShared.Operation, a, k); break;
         case CALL_ID: callId = k; break;
         case RC_CODE: rc = k; break;
         case OP_STATUS: status = k; break;
@@ -101,66 +108,56 @@ export class HistoryReader {
         case LAST_RUN: lastRun = k; break;
         case EXEC_TIME: execTime = k; break;
         case QUEUE_TIME: queueTime = k; break;
-        case OP_DIGEST: op.opDigest = a.value(k); break;
-        case SECURE_DIGEST: op.secureDigest = a.value(k); break;
-        case SECURE_PARAMS: op.secureParams = a.value(k); break;
-        case RESTART_DIGEST: op.restartDigest = a.value(k); break;
-        case TRANSITION_KEY: op.transitionKey = a.value(k); break;
-        case TRANSITION_MAGIC: op.transitionMagic = a.value(k); break;
-        case ON_NODE: op.onNode = this.shared(a, k, ON_NODE); break;
-        case EXIT_REASON: op.exitReason = this.shared(a, k, EXIT_REASON); break;
-        case MIGRATE_SOURCE: op.migrateSource = a.value(k); break;
-        case MIGRATE_TARGET: op.migrateTarget = a.value(k); break;
-        case FEATURE_SET: op.featureSet = this.shared(a, k, FEATURE_SET); break;
+        case OP_DIGEST: t.setText(row, OpText.OpDigest, a, k); break;
+        case SECURE_DIGEST: t.setText(row, OpText.SecureDigest, a, k); break;
+        case SECURE_PARAMS: t.setText(row, OpText.SecureParams, a, k); break;
+        case RESTART_DIGEST: t.setText(row, OpText.RestartDigest, a, k); break;
+        case TRANSITION_KEY: t.setText(row, OpText.TransitionKey, a, k); break;
+        case TRANSITION_MAGIC: t.setText(row, OpText.TransitionMagic, a, k); break;
+        case ON_NODE: t.setShared(row, OpShared.OnNode, a, k); break;
+        case EXIT_REASON: t.setShared(row, OpShared.ExitReason, a, k); break;
+        case MIGRATE_SOURCE: t.setText(row, OpText.MigrateSource, a, k); break;
+        case MIGRATE_TARGET: t.setText(row, OpText.MigrateTarget, a, k); break;
+        case FEATURE_SET: t.setShared(row, OpShared.FeatureSet, a, k); break;
       }
     }
-    const id = op.id;
-    if (id === '') this.fail('lrm_rsc_op', idGiven ? id : undefined, 'missing required attribute "id"');
-    if (op.operation === '') this.fail('lrm_rsc_op', id, 'missing required attribute "operation"');
-    if (!keyGiven) op.operationKey = id;
+    if (id === undefined || id === '') this.fail('lrm_rsc_op', id, 'missing required attribute "id"');
+    if (!operationGiven) this.fail('lrm_rsc_op', id, 'missing required attribute "operation"');
+    if (!keyGiven) t.setText(row, OpText.OperationKey, a, this.slotOf(a, ID));
     let rcCode = this.number(id, a, rc);
     let opStatus = this.number(id, a, status);
-    if ((rcCode === undefined || opStatus === undefined) && op.transitionMagic) {
-      const m = /^(-?\d+):(-?\d+);/.exec(op.transitionMagic);
+    if (Number.isNaN(rcCode) || Number.isNaN(opStatus)) {
+      const m = /^(-?\d+):(-?\d+);/.exec(t.textValue(row, OpText.TransitionMagic) ?? '');
       if (m) {
-        opStatus ??= Number(m[1]);
-        rcCode ??= Number(m[2]);
+        if (Number.isNaN(opStatus)) opStatus = Number(m[1]);
+        if (Number.isNaN(rcCode)) rcCode = Number(m[2]);
       }
     }
-    op.rcCode = rcCode ?? 0;
-    op.opStatus = opStatus ?? 0;
-    op.callId = this.number(id, a, callId) ?? 0;
-    op.intervalMs = this.number(id, a, interval) ?? 0;
-    op.lastRcChange = this.number(id, a, lastRcChange);
-    op.lastRun = this.number(id, a, lastRun);
-    op.execTime = this.number(id, a, execTime);
-    op.queueTime = this.number(id, a, queueTime);
-    return op;
+    t.setNumber(row, OpNumber.RcCode, Number.isNaN(rcCode) ? 0 : rcCode);
+    t.setNumber(row, OpNumber.OpStatus, Number.isNaN(opStatus) ? 0 : opStatus);
+    const callIdValue = this.number(id, a, callId);
+    t.setNumber(row, OpNumber.CallId, Number.isNaN(callIdValue) ? 0 : callIdValue);
+    const intervalValue = this.number(id, a, interval);
+    t.setNumber(row, OpNumber.Interval, Number.isNaN(intervalValue) ? 0 : intervalValue);
+    t.setNumber(row, OpNumber.LastRcChange, this.number(id, a, lastRcChange));
+    t.setNumber(row, OpNumber.LastRun, this.number(id, a, lastRun));
+    t.setNumber(row, OpNumber.ExecTime, this.number(id, a, execTime));
+    t.setNumber(row, OpNumber.QueueTime, this.number(id, a, queueTime));
   }
 
-  /** The number in slot k of an lrm_rsc_op (-1: absent); empty counts as absent. */
-  private number(id: string, a: XmlAttributes, k: number): number | undefined {
-    if (k < 0) return undefined;
+  /** The slot of the attribute with this code (the entry has it: checked by the caller). */
+  private slotOf(a: XmlAttributes, code: number): number {
+    for (let k = 0; k < a.count; k++) if (this.code(a, k) === code) return k;
+    return -1;
+  }
+
+  /** The number in slot k of an lrm_rsc_op (-1: absent); absent or empty gives NaN. */
+  private number(id: string, a: XmlAttributes, k: number): number {
+    if (k < 0) return NaN;
     const n = a.number(k);
     if (Number.isFinite(n)) return n;
     const v = a.value(k);
-    if (v === '') return undefined;
+    if (v === '') return NaN;
     this.fail('lrm_rsc_op', id, `invalid ${a.name(k)} "${v}" (expected a number)`);
-  }
-
-  /** per attribute code: the value it had last (entries in a row mostly repeat it: operation, node, feature set) */
-  private readonly lastValues: (string | undefined)[] = [];
-
-  /** The kept copy of the value in slot k: a large CIB would otherwise hold hundreds of thousands of copies. */
-  private shared(a: XmlAttributes, k: number, code: number): string {
-    // The previous entry's value, compared in place, is found without cutting a string at all.
-    const last = this.lastValues[code];
-    if (last !== undefined && a.equals(k, last)) return last;
-    // Else a Map lookup of a cut string beats comparing in place against a list of candidates (measured).
-    const v = a.value(k);
-    let kept = this.values.get(v);
-    if (kept === undefined) this.values.set(v, (kept = v));
-    this.lastValues[code] = kept;
-    return kept;
   }
 }

@@ -1,4 +1,5 @@
 import type { XmlElement } from './xml.js';
+import type { OperationTable } from './operation-table.js';
 
 /**
  * The typed CIB: Pacemaker's configuration and status sections. Values keep
@@ -242,12 +243,17 @@ export interface LrmOp {
 }
 
 export interface LrmResource {
-  id: string;
-  class?: string;
-  provider?: string;
-  type?: string;
-  container?: string;
-  ops: LrmOp[];
+  readonly id: string;
+  readonly class?: string;
+  readonly provider?: string;
+  readonly type?: string;
+  readonly container?: string;
+  /** its entries in the order recorded, as objects (made when first asked for) */
+  readonly ops: LrmOp[];
+  /** the same entries as rows first..first+count-1 of the status section's table: read in place where every entry is visited */
+  readonly table: OperationTable;
+  readonly first: number;
+  readonly count: number;
 }
 
 export interface NodeState {

@@ -5,7 +5,7 @@ import { HistoryReader } from './history-reader.js';
 import { parseScore } from './score.js';
 import { parseInterval } from './duration.js';
 import type {
-  AttributeSet, Cib, Clone, Condition, Configuration, Constraint, DateExpression, Group, LrmOp, LrmResource,
+  AttributeSet, Cib, Clone, Condition, Configuration, Constraint, DateExpression, Group, LrmResource,
   Node, NodeState, OpDefinition, Primitive, Resource, ResourceSetRef, Rule, ExpressionOp, ValueType,
 } from './model.js';
 
@@ -14,8 +14,8 @@ import type {
  * one CibValidationError naming the element; nothing is returned half-built.
  */
 export function parseCib(input: string | XmlElement, file?: string): Cib {
-  if (typeof input !== 'string') return new CibParser(file).cib(input);
-  const parser = new CibParser(file);
+  if (typeof input !== 'string') return new CibParser('', file).cib(input);
+  const parser = new CibParser(input, file);
   const builder = new CibTreeBuilder(parser);
   scanXmlEvents(input, builder, file);
   return parser.cib(builder.root!);
@@ -23,16 +23,14 @@ export function parseCib(input: string | XmlElement, file?: string): Cib {
 
 /**
  * Builds the element tree, except that each node's resource history (the bulk
- * of a large CIB: lrm_resource and its lrm_rsc_op entries) becomes
- * LrmResource and LrmOp objects directly instead of generic elements.
+ * of a large CIB: lrm_resource and its lrm_rsc_op entries) goes straight into
+ * the history reader's table instead of becoming generic elements.
  */
 class CibTreeBuilder extends XmlTreeBuilder {
   /** depth inside a streamed lrm_resource (0: not in one) */
   private depth = 0;
   /** where the streamed resource goes: its lrm_resources element's list */
   private resources: LrmResource[] = [];
-  /** the streamed resource's entries so far (its ops array is made to measure when it closes) */
-  private readonly ops: LrmOp[] = [];
 
   constructor(private readonly parser: CibParser) {
     super();
@@ -40,7 +38,7 @@ class CibTreeBuilder extends XmlTreeBuilder {
 
   override open(name: string, attrs: XmlAttributes): void {
     if (this.depth > 0) {
-      if (this.depth++ === 1 && name === 'lrm_rsc_op') this.ops.push(this.parser.history.lrmOp(attrs));
+      if (this.depth++ === 1 && name === 'lrm_rsc_op') this.parser.history.lrmOp(attrs);
       return;
     }
     const parent = this.current;
@@ -56,8 +54,7 @@ class CibTreeBuilder extends XmlTreeBuilder {
   override close(name: string, text: string | undefined): void {
     if (this.depth > 0) {
       if (--this.depth === 0) {
-        this.resources.push(this.parser.history.endResource(this.ops.length === 1 ? [this.ops[0]] : this.ops.slice()));
-        this.ops.length = 0;
+        this.resources.push(this.parser.history.endResource());
       }
       return;
     }
@@ -78,8 +75,8 @@ class CibParser {
   private readonly ids = new Map<string, XmlElement>();
   readonly history: HistoryReader;
 
-  constructor(private readonly file?: string) {
-    this.history = new HistoryReader(file);
+  constructor(text: string, private readonly file?: string) {
+    this.history = new HistoryReader(text, file);
   }
 
   fail(el: XmlElement, detail: string): never {
@@ -446,7 +443,8 @@ class CibParser {
     const resources: LrmResource[] = (lrmResources && this.prebuilt.get(lrmResources)) || [];
     for (const r of lrmResources ? childrenNamed(lrmResources, 'lrm_resource') : []) {
       this.history.beginResource(attributesOf(r.attrs));
-      resources.push(this.history.endResource(childrenNamed(r, 'lrm_rsc_op').map((o) => this.history.lrmOp(attributesOf(o.attrs)))));
+      for (const o of childrenNamed(r, 'lrm_rsc_op')) this.history.lrmOp(attributesOf(o.attrs));
+      resources.push(this.history.endResource());
     }
     return {
       // Old status entries may carry only the node's name: Pacemaker then finds the node by uname.

@@ -27,6 +27,10 @@ export interface XmlAttributes {
   number(k: number): number;
   /** Whether the k-th value is `text`, compared in place (no string is made). */
   equals(k: number, text: string): boolean;
+  /** Where the k-th value lies verbatim in the scanned text; -1 when it does not (entities decoded, or not scanned). */
+  start(k: number): number;
+  /** Where that verbatim value ends (meaningful when start(k) >= 0). */
+  end(k: number): number;
 }
 
 export interface XmlEvents {
@@ -81,6 +85,8 @@ export function attributesOf(record: Record<string, string>): XmlAttributes {
     value: (k) => record[names[k]],
     number: (k) => (record[names[k]] === '' ? NaN : Number(record[names[k]])),
     equals: (k, text) => record[names[k]] === text,
+    start: () => -1,
+    end: () => -1,
   };
 }
 
@@ -191,6 +197,14 @@ class Scanner implements XmlAttributes {
     const s = this.s;
     for (let j = 0; j < len; j++) if (s.charCodeAt(begin + j) !== text.charCodeAt(j)) return false;
     return true;
+  }
+
+  start(k: number): number {
+    return this.decoded[k] !== undefined ? -1 : this.begins[k];
+  }
+
+  end(k: number): number {
+    return this.ends[k];
   }
 
   private numberOf(text: string): number {

@@ -1,0 +1,212 @@
+import type { XmlAttributes } from './xml-scan.js';
+import type { LrmOp, LrmResource } from './model.js';
+
+/** Numeric fields of an operation (NaN: absent). */
+export enum OpNumber { CallId, RcCode, OpStatus, Interval, LastRcChange, LastRun, ExecTime, QueueTime }
+const NUMBERS = 8;
+
+/** Fields whose values repeat across entries (kept once each). */
+export enum OpShared { Operation, OnNode, ExitReason, FeatureSet }
+const SHARED = 4;
+
+/** Fields of their own per entry, kept as where they lie in the CIB text. */
+export enum OpText {
+  Id, OperationKey, OpDigest, SecureDigest, SecureParams, RestartDigest, TransitionKey, TransitionMagic, MigrateSource, MigrateTarget,
+}
+const TEXTS = 10;
+
+/** span start of a text field that is absent, or held as a string of its own (not verbatim in the text) */
+const ABSENT = -1;
+const OWN = -2;
+
+/**
+ * Every lrm_rsc_op of a status section, one row per entry and one column
+ * per field. A large cluster records tens of thousands of entries (each
+ * resource probed on each node); as objects with their strings they were
+ * half of a parsed CIB's heap and most of its garbage-collection work. Here
+ * numbers sit in typed arrays, repeating values are kept once, and the
+ * entry's own strings (ids, digests, transition keys) are positions in the
+ * CIB text, cut only when read. An entry becomes an LrmOp object only when
+ * asked for: the scheduler reads every row's few deciding fields in place
+ * and asks for objects only of the entries that say more than "probed:
+ * not running".
+ */
+export class OperationTable {
+  private rows = 0;
+  private numbers = new Float64Array(1024 * NUMBERS);
+  private shared = new Int32Array(1024 * SHARED);
+  private spans = new Int32Array(1024 * TEXTS * 2);
+  /** the kept values of shared fields, and each one's index */
+  private readonly kept: string[] = [];
+  private readonly keptIndex = new Map<string, number>();
+  /** per shared field: the index it had last (entries in a row mostly repeat it: operation, node, feature set) */
+  private readonly lastShared = new Int32Array(SHARED).fill(-1);
+  /** text values not verbatim in the text (entities decoded, or read from an element tree), by row * TEXTS + field */
+  private readonly own = new Map<number, string>();
+  /** the LrmOp objects asked for so far (the same object each time) */
+  private readonly objects = new Map<number, LrmOp>();
+
+  /** `text`: the CIB text the scanner read the entries from ('' when they come from an element tree). */
+  constructor(private readonly text: string) {}
+
+  get size(): number {
+    return this.rows;
+  }
+
+  /** A new row with every field absent; returns its index. */
+  addRow(): number {
+    const row = this.rows++;
+    if (row * NUMBERS >= this.numbers.length) this.grow();
+    this.numbers.fill(NaN, row * NUMBERS, (row + 1) * NUMBERS);
+    this.shared.fill(-1, row * SHARED, (row + 1) * SHARED);
+    this.spans.fill(ABSENT, row * TEXTS * 2, (row + 1) * TEXTS * 2);
+    return row;
+  }
+
+  private grow(): void {
+    const grown = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.numbers = grown(this.numbers, (n) => new Float64Array(n));
+    this.shared = grown(this.shared, (n) => new Int32Array(n));
+    this.spans = grown(this.spans, (n) => new Int32Array(n));
+  }
+
+  setNumber(row: number, field: OpNumber, value: number): void {
+    this.numbers[row * NUMBERS + field] = value;
+  }
+
+  /** Sets a shared field to attribute k's value, kept once for the whole table. */
+  setShared(row: number, field: OpShared, a: XmlAttributes, k: number): void {
+    // The previous entry's value, compared in place, is found without cutting a string at all.
+    const last = this.lastShared[field];
+    let index = last >= 0 && a.equals(k, this.kept[last]) ? last : this.keep(a.value(k));
+    this.lastShared[field] = index;
+    this.shared[row * SHARED + field] = index;
+  }
+
+  private keep(value: string): number {
+    let index = this.keptIndex.get(value);
+    if (index === undefined) {
+      index = this.kept.length;
+      this.kept.push(value);
+      this.keptIndex.set(value, index);
+    }
+    return index;
+  }
+
+  /** Sets a text field to attribute k's value: its place in the text when it lies there verbatim. */
+  setText(row: number, field: OpText, a: XmlAttributes, k: number): void {
+    const at = (row * TEXTS + field) * 2;
+    const start = a.start(k);
+    if (start >= 0) {
+      this.spans[at] = start;
+      this.spans[at + 1] = a.end(k);
+    } else {
+      this.spans[at] = OWN;
+      this.own.set(row * TEXTS + field, a.value(k));
+    }
+  }
+
+  /** A number field, NaN when absent. */
+  number(row: number, field: OpNumber): number {
+    return this.numbers[row * NUMBERS + field];
+  }
+
+  sharedValue(row: number, field: OpShared): string | undefined {
+    const index = this.shared[row * SHARED + field];
+    return index < 0 ? undefined : this.kept[index];
+  }
+
+  textValue(row: number, field: OpText): string | undefined {
+    const at = (row * TEXTS + field) * 2;
+    const start = this.spans[at];
+    if (start === ABSENT) return undefined;
+    if (start === OWN) return this.own.get(row * TEXTS + field);
+    return this.text.slice(start, this.spans[at + 1]);
+  }
+
+  /** Whether a text field is present (without cutting it). */
+  hasText(row: number, field: OpText): boolean {
+    return this.spans[(row * TEXTS + field) * 2] !== ABSENT;
+  }
+
+  // The fields every row is read for (see unpack-status.ts), without making an object.
+  operation(row: number): string {
+    return this.kept[this.shared[row * SHARED + OpShared.Operation]];
+  }
+  callId(row: number): number {
+    return this.numbers[row * NUMBERS + OpNumber.CallId];
+  }
+  rcCode(row: number): number {
+    return this.numbers[row * NUMBERS + OpNumber.RcCode];
+  }
+  opStatus(row: number): number {
+    return this.numbers[row * NUMBERS + OpNumber.OpStatus];
+  }
+  intervalMs(row: number): number {
+    return this.numbers[row * NUMBERS + OpNumber.Interval];
+  }
+  /** last-rc-change in epoch seconds, NaN when not recorded */
+  lastRcChange(row: number): number {
+    return this.numbers[row * NUMBERS + OpNumber.LastRcChange];
+  }
+
+  /** Row `row` as an LrmOp (made on first request, the same object after). */
+  op(row: number): LrmOp {
+    let op = this.objects.get(row);
+    if (op === undefined) this.objects.set(row, (op = this.makeOp(row)));
+    return op;
+  }
+
+  private makeOp(row: number): LrmOp {
+    const optional = (field: OpNumber) => {
+      const n = this.number(row, field);
+      return Number.isNaN(n) ? undefined : n;
+    };
+    return {
+      id: this.textValue(row, OpText.Id)!, operationKey: this.textValue(row, OpText.OperationKey)!, operation: this.operation(row),
+      callId: this.callId(row), rcCode: this.rcCode(row), opStatus: this.opStatus(row), intervalMs: this.intervalMs(row),
+      lastRcChange: optional(OpNumber.LastRcChange), lastRun: optional(OpNumber.LastRun), execTime: optional(OpNumber.ExecTime),
+      queueTime: optional(OpNumber.QueueTime), opDigest: this.textValue(row, OpText.OpDigest), secureDigest: this.textValue(row, OpText.SecureDigest),
+      secureParams: this.textValue(row, OpText.SecureParams), restartDigest: this.textValue(row, OpText.RestartDigest),
+      transitionKey: this.textValue(row, OpText.TransitionKey), transitionMagic: this.textValue(row, OpText.TransitionMagic),
+      onNode: this.sharedValue(row, OpShared.OnNode), exitReason: this.sharedValue(row, OpShared.ExitReason),
+      migrateSource: this.textValue(row, OpText.MigrateSource), migrateTarget: this.textValue(row, OpText.MigrateTarget),
+      featureSet: this.sharedValue(row, OpShared.FeatureSet),
+    };
+  }
+}
+
+/** An lrm_resource whose entries are rows first..first+count-1 of a table. */
+export class TabledResource implements LrmResource {
+  readonly class: string | undefined;
+  readonly provider: string | undefined;
+  readonly type: string | undefined;
+  readonly container: string | undefined;
+  private opObjects?: LrmOp[];
+
+  constructor(
+    readonly id: string,
+    agent: { class?: string; provider?: string; type?: string; container?: string },
+    readonly table: OperationTable,
+    readonly first: number,
+    readonly count: number,
+  ) {
+    this.class = agent.class;
+    this.provider = agent.provider;
+    this.type = agent.type;
+    this.container = agent.container;
+  }
+
+  /** The entries as objects (made on first request). */
+  get ops(): LrmOp[] {
+    if (this.opObjects === undefined) {
+      this.opObjects = [];
+      for (let k = 0; k < this.count; k++) this.opObjects.push(this.table.op(this.first + k));
+    }
+    return this.opObjects;
+  }
+}
