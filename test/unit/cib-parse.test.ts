@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { parseCib, writeCib, CibValidationError, CibReferenceError } from '../../daemon/cib/index.js';
-import { XmlSyntaxError, writeXml } from '../../daemon/cib/xml.js';
+import { XmlSyntaxError, parseXml, writeXml } from '../../daemon/cib/xml.js';
 
 const cib = (resources: string, constraints = '', status = '') => `<cib validate-with="pacemaker-3.7" epoch="1" admin_epoch="0" num_updates="0">
   <configuration>
@@ -49,6 +49,33 @@ describe('parseCib: valid input', () => {
     const first = parseCib(text);
     const again = parseCib(writeXml(writeCib(first)));
     expect(again.configuration).toEqual(first.configuration);
+  });
+
+  it('reads resource history the same from text and from an element tree, in place and as objects', () => {
+    const ops = [
+      '<lrm_rsc_op id="a_last_0" operation_key="a_start_0" operation="start" call-id="3" rc-code="0" op-status="0" interval="0" last-rc-change="1700000000" op-digest="d1" transition-key="1:2:0:x" on_node="node1"/>',
+      '<lrm_rsc_op id="a_monitor_10000" operation_key="a_monitor_10000" operation="monitor" call-id="4" interval="10000" transition-magic="0:7;5:2:0:x" exit-reason="a &amp; b &lt;gone&gt;" on_node="node1"/>',
+      '<lrm_rsc_op id="a_last_failure_0" operation="monitor" call-id="5" rc-code="1" op-status="0" interval="0" migrate_target="node2"/>',
+    ];
+    const text = cib(dummy('a'), '', `<node_state id="1" uname="node1"><lrm id="1"><lrm_resources><lrm_resource id="a" class="ocf" provider="heartbeat" type="Dummy">${ops.join('')}</lrm_resource></lrm_resources></lrm></node_state>`);
+    const scanned = parseCib(text).status[0].resources[0];
+    const fromTree = parseCib(parseXml(text)).status[0].resources[0];
+    expect(scanned.ops).toEqual(fromTree.ops);
+    expect(scanned.ops.map((o) => [o.operationKey, o.rcCode, o.opStatus, o.lastRcChange, o.exitReason, o.migrateTarget])).toEqual([
+      ['a_start_0', 0, 0, 1_700_000_000, undefined, undefined],
+      // rc and status come from transition-magic when not given; entities are decoded
+      ['a_monitor_10000', 7, 0, undefined, 'a & b <gone>', undefined],
+      // an entry without operation_key takes its id
+      ['a_last_failure_0', 1, 0, undefined, undefined, 'node2'],
+    ]);
+    const { table, first, count } = scanned;
+    expect(count).toBe(3);
+    expect([0, 1, 2].map((k) => [table.operation(first + k), table.callId(first + k), table.intervalMs(first + k), table.rcCode(first + k)])).toEqual([
+      ['start', 3, 0, 0], ['monitor', 4, 10_000, 7], ['monitor', 5, 0, 1],
+    ]);
+    expect(Number.isNaN(table.lastRcChange(first + 1))).toBe(true);
+    // the same object each time it is asked for
+    expect(table.op(first)).toBe(scanned.ops[0]);
   });
 
   it('resolves id-ref to shared attribute sets', () => {
