@@ -1,7 +1,7 @@
 import { CibValidationError } from './errors.js';
 import type { XmlAttributes } from './xml-scan.js';
 import type { LrmResource } from './model.js';
-import { OperationTable, OpNumber, OpShared, OpText, TabledResource } from './operation-table.js';
+import { AGENT_SLOT, OperationTable, OpNumber, OpShared, OpText, TabledResource } from './operation-table.js';
 
 // Attribute codes of lrm_resource and lrm_rsc_op (0: an attribute nothing reads).
 const ID = 1, CLASS = 2, PROVIDER = 3, TYPE = 4, CONTAINER = 5, OPERATION_KEY = 6, OPERATION = 7, CALL_ID = 8, RC_CODE = 9,
@@ -53,38 +53,34 @@ export class HistoryReader {
 
   // The lrm_resource being read: its object is made when it ends, with the range of its entries.
   private resourceId = '';
-  private agent: { class?: string; provider?: string; type?: string; container?: string } = {};
+  private resourceClass?: string;
+  private resourceProvider?: string;
+  private resourceType?: string;
+  private resourceContainer?: string;
   private firstRow = 0;
-  /** the kept copy of each agent value (class, provider, type), which repeat across nodes */
-  private readonly agentValues = new Map<string, string>();
 
   /** An lrm_resource starts: its attributes, kept until endResource. */
   beginResource(a: XmlAttributes): void {
+    const pool = this.table.pool;
     this.resourceId = '';
-    const agent: { class?: string; provider?: string; type?: string; container?: string } = { class: undefined, provider: undefined, type: undefined, container: undefined };
+    this.resourceClass = this.resourceProvider = this.resourceType = this.resourceContainer = undefined;
     for (let k = 0; k < a.count; k++) {
       switch (this.code(a, k)) {
         case ID: this.resourceId = a.value(k); break;
-        case CLASS: agent.class = this.agentValue(a.value(k)); break;
-        case PROVIDER: agent.provider = this.agentValue(a.value(k)); break;
-        case TYPE: agent.type = this.agentValue(a.value(k)); break;
-        case CONTAINER: agent.container = a.value(k); break;
+        case CLASS: this.resourceClass = pool.value(a, k, AGENT_SLOT); break;
+        case PROVIDER: this.resourceProvider = pool.value(a, k, AGENT_SLOT + 1); break;
+        case TYPE: this.resourceType = pool.value(a, k, AGENT_SLOT + 2); break;
+        case CONTAINER: this.resourceContainer = a.value(k); break;
       }
     }
     if (this.resourceId === '') this.fail('lrm_resource', undefined, 'missing required attribute "id"');
-    this.agent = agent;
     this.firstRow = this.table.size;
-  }
-
-  private agentValue(v: string): string {
-    let kept = this.agentValues.get(v);
-    if (kept === undefined) this.agentValues.set(v, (kept = v));
-    return kept;
   }
 
   /** The lrm_resource begun last, with the entries read since. */
   endResource(): LrmResource {
-    return new TabledResource(this.resourceId, this.agent, this.table, this.firstRow, this.table.size - this.firstRow);
+    return new TabledResource(this.resourceId, this.resourceClass, this.resourceProvider, this.resourceType, this.resourceContainer,
+      this.table, this.firstRow, this.table.size - this.firstRow);
   }
 
   /** One lrm_rsc_op, as the table's next row. */

@@ -1,5 +1,6 @@
 import type { XmlAttributes } from './xml-scan.js';
 import type { LrmOp, LrmResource } from './model.js';
+import { ValuePool } from './value-pool.js';
 
 /** Numeric fields of an operation (NaN: absent). */
 export enum OpNumber { CallId, RcCode, OpStatus, Interval, LastRcChange, LastRun, ExecTime, QueueTime }
@@ -8,6 +9,9 @@ const NUMBERS = 8;
 /** Fields whose values repeat across entries (kept once each). */
 export enum OpShared { Operation, OnNode, ExitReason, FeatureSet }
 const SHARED = 4;
+/** pool slots after the OpShared ones, for the history reader's agent fields (class, provider, type) */
+export const AGENT_SLOTS = 3;
+export const AGENT_SLOT = SHARED;
 
 /** Fields of their own per entry, kept as where they lie in the CIB text. */
 export enum OpText {
@@ -33,14 +37,12 @@ const OWN = -2;
  */
 export class OperationTable {
   private rows = 0;
-  private numbers = new Float64Array(1024 * NUMBERS);
-  private shared = new Int32Array(1024 * SHARED);
-  private spans = new Int32Array(1024 * TEXTS * 2);
-  /** the kept values of shared fields, and each one's index */
-  private readonly kept: string[] = [];
-  private readonly keptIndex = new Map<string, number>();
-  /** per shared field: the index it had last (entries in a row mostly repeat it: operation, node, feature set) */
-  private readonly lastShared = new Int32Array(SHARED).fill(-1);
+  // Rows not yet added hold "absent" already (filled when the arrays are made), so adding one writes nothing.
+  private numbers = new Float64Array(1024 * NUMBERS).fill(NaN);
+  private shared = new Int32Array(1024 * SHARED).fill(-1);
+  private spans = new Int32Array(1024 * TEXTS * 2).fill(ABSENT);
+  /** the values of shared fields (slots: OpShared), and of the agent fields the history reader keeps there too */
+  readonly pool = new ValuePool(SHARED + AGENT_SLOTS);
   /** text values not verbatim in the text (entities decoded, or read from an element tree), by row * TEXTS + field */
   private readonly own = new Map<number, string>();
   /** the LrmOp objects asked for so far (the same object each time) */
@@ -57,21 +59,17 @@ export class OperationTable {
   addRow(): number {
     const row = this.rows++;
     if (row * NUMBERS >= this.numbers.length) this.grow();
-    this.numbers.fill(NaN, row * NUMBERS, (row + 1) * NUMBERS);
-    this.shared.fill(-1, row * SHARED, (row + 1) * SHARED);
-    this.spans.fill(ABSENT, row * TEXTS * 2, (row + 1) * TEXTS * 2);
     return row;
   }
 
   private grow(): void {
-    const grown = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
-      const b = make(a.length * 2);
+    const grown = <T extends Float64Array | Int32Array>(a: T, b: T, absent: number): T => {
       b.set(a);
-      return b;
+      return b.fill(absent, a.length) as T;
     };
-    this.numbers = grown(this.numbers, (n) => new Float64Array(n));
-    this.shared = grown(this.shared, (n) => new Int32Array(n));
-    this.spans = grown(this.spans, (n) => new Int32Array(n));
+    this.numbers = grown(this.numbers, new Float64Array(this.numbers.length * 2), NaN);
+    this.shared = grown(this.shared, new Int32Array(this.shared.length * 2), -1);
+    this.spans = grown(this.spans, new Int32Array(this.spans.length * 2), ABSENT);
   }
 
   setNumber(row: number, field: OpNumber, value: number): void {
@@ -80,21 +78,7 @@ export class OperationTable {
 
   /** Sets a shared field to attribute k's value, kept once for the whole table. */
   setShared(row: number, field: OpShared, a: XmlAttributes, k: number): void {
-    // The previous entry's value, compared in place, is found without cutting a string at all.
-    const last = this.lastShared[field];
-    let index = last >= 0 && a.equals(k, this.kept[last]) ? last : this.keep(a.value(k));
-    this.lastShared[field] = index;
-    this.shared[row * SHARED + field] = index;
-  }
-
-  private keep(value: string): number {
-    let index = this.keptIndex.get(value);
-    if (index === undefined) {
-      index = this.kept.length;
-      this.kept.push(value);
-      this.keptIndex.set(value, index);
-    }
-    return index;
+    this.shared[row * SHARED + field] = this.pool.index(a, k, field);
   }
 
   /** Sets a text field to attribute k's value: its place in the text when it lies there verbatim. */
@@ -117,7 +101,7 @@ export class OperationTable {
 
   sharedValue(row: number, field: OpShared): string | undefined {
     const index = this.shared[row * SHARED + field];
-    return index < 0 ? undefined : this.kept[index];
+    return index < 0 ? undefined : this.pool.at(index);
   }
 
   textValue(row: number, field: OpText): string | undefined {
@@ -135,7 +119,7 @@ export class OperationTable {
 
   // The fields every row is read for (see unpack-status.ts), without making an object.
   operation(row: number): string {
-    return this.kept[this.shared[row * SHARED + OpShared.Operation]];
+    return this.pool.at(this.shared[row * SHARED + OpShared.Operation]);
   }
   callId(row: number): number {
     return this.numbers[row * NUMBERS + OpNumber.CallId];
@@ -182,23 +166,22 @@ export class OperationTable {
 
 /** An lrm_resource whose entries are rows first..first+count-1 of a table. */
 export class TabledResource implements LrmResource {
-  readonly class: string | undefined;
-  readonly provider: string | undefined;
-  readonly type: string | undefined;
-  readonly container: string | undefined;
   private opObjects?: LrmOp[];
 
   constructor(
     readonly id: string,
-    agent: { class?: string; provider?: string; type?: string; container?: string },
+    readonly agentClass: string | undefined,
+    readonly provider: string | undefined,
+    readonly type: string | undefined,
+    readonly container: string | undefined,
     readonly table: OperationTable,
     readonly first: number,
     readonly count: number,
-  ) {
-    this.class = agent.class;
-    this.provider = agent.provider;
-    this.type = agent.type;
-    this.container = agent.container;
+  ) {}
+
+  /** `class` (a reserved word, so not a constructor parameter name) */
+  get class(): string | undefined {
+    return this.agentClass;
   }
 
   /** The entries as objects (made on first request). */
