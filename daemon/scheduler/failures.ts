@@ -64,7 +64,7 @@ export function failCount(ws: WorkingSet, r: SchedResource, node: SchedNode): nu
 
 /** Applies what the status section says to the resources: placement, failures, bans, digests (inactive, healthy histories change nothing). */
 export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void {
-  for (const { rsc, node, state } of histories) {
+  for (const { rsc, node, state, agent } of histories) {
     restartContainerFor(ws, rsc, node, state);
     const active = state.role !== 'Stopped' && state.role !== 'Unknown';
     if (active) rsc.running.set(node.id, state.role);
@@ -100,7 +100,7 @@ export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void
     if (rsc.def && !state.failed) {
       const d = rsc.def;
       // A changed agent means a different resource: restart it (Pacemaker gives no reason text here).
-      if ((state.agent.class && state.agent.class !== d.class) || (state.agent.type && state.agent.type !== d.type) || (state.agent.provider ?? d.provider) !== d.provider) rsc.restartFor.set(node.id, '');
+      if ((agent.class && agent.class !== d.class) || (agent.type && agent.type !== d.type) || (agent.provider ?? d.provider) !== d.provider) rsc.restartFor.set(node.id, '');
       else if (state.lastStart?.opDigest && digestComparable(state.lastStart.featureSet) && operationDigest(paramsHere()) !== state.lastStart.opDigest &&
         !onlyPrivateParamsDiffer(paramsHere(), state.lastStart, d.class === 'stonith')) rsc.restartFor.set(node.id, 'resource definition change');
     }

@@ -8,13 +8,13 @@ import type { WorkingSet } from './working-set.js';
  * Anonymous clone instances share one history per node.
  */
 export function createProbes(ws: WorkingSet, histories: UnpackedHistory[]): void {
-  // Per resource, the nodes (by position) with any history there: one flag array instead of a set of node ids.
-  const known = new Map<string, Uint8Array>();
+  // Per definition (shared by a clone's instances), the nodes (by position) with any history there.
+  const known = new Map<object, Uint8Array>();
   const nodeCount = ws.nodes.length;
   for (const h of histories) {
-    const id = h.rsc.def?.id ?? h.rsc.id;
-    let flags = known.get(id);
-    if (!flags) known.set(id, (flags = new Uint8Array(nodeCount)));
+    const key = h.rsc.def ?? h.rsc;
+    let flags = known.get(key);
+    if (!flags) known.set(key, (flags = new Uint8Array(nodeCount)));
     flags[h.node.index] = 1;
   }
   const never = new Set<string>();
@@ -25,7 +25,7 @@ export function createProbes(ws: WorkingSet, histories: UnpackedHistory[]): void
     if (r.orphan || (r.instance !== undefined && r.instance > 0)) continue;
     if (r.parent?.instance !== undefined && r.parent.instance > 0) continue;
     const id = r.def?.id ?? r.id;
-    const seen = known.get(id);
+    const seen = known.get(r.def ?? r);
     for (let i = 0; i < nodeCount; i++) {
       const n = ws.nodes[i];
       if (!n.online || n.unclean || seen?.[n.index] === 1) continue;

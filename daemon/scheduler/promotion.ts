@@ -1,7 +1,7 @@
 import { evaluateRule } from '../cib/rules.js';
 import { INFINITY, addScores, parseScore } from '../cib/score.js';
 import { promotionTicketMissing } from './tickets.js';
-import { anonymousClone, type UnpackedHistory } from './unpack-status.js';
+import { anonymousClone, cloneOf, type UnpackedHistory } from './unpack-status.js';
 import { cloneLimit, currentRole, isPromotableClone, knownNodes, promotedNext, promotedNow, setNextRole } from './roles.js';
 import { nodeAvailable, primitivesOf, type SchedColocation, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
@@ -14,10 +14,14 @@ import { nodeAvailable, primitivesOf, type SchedColocation, type SchedNode, type
  * promoted-node-max per node) with a non-negative score are promoted.
  */
 
-/** Remembers where each primitive has history (probes included): promotion scores count only there. */
+/**
+ * Remembers where each clone instance has history (probes included): promotion scores count only there.
+ * Other resources have no promotion score, and never a history name of their own: skipped.
+ */
 export function recordKnownNodes(ws: WorkingSet, histories: UnpackedHistory[]): void {
   const known = knownNodes(ws);
   for (const h of histories) {
+    if (cloneOf(h.rsc) === undefined) continue;
     // The last history read names the instance (Pacemaker's clone_name): an active one the instance it was
     // matched to, an inactive one the instance of the same id.
     const active = h.state.role !== 'Stopped' && h.state.role !== 'Unknown';

@@ -42,8 +42,6 @@ export interface HistoryState {
   lastFailure?: LrmOp;
   /** history exists (probe done or ops ran) */
   known: boolean;
-  /** the agent the history was recorded for (the lrm_resource entry itself) */
-  agent: { readonly class?: string; readonly provider?: string; readonly type?: string };
 }
 
 /** The rc the controller expected, from transition-key "action:transition:expected-rc:uuid". */
@@ -93,8 +91,42 @@ const clearedByRecovery = new Set(['block', 'ignore', 'demote', 'restart', 'rest
 const monitorRecovered = (st: HistoryState, op: LrmOp): boolean =>
   st.failed && st.failure?.operation === 'monitor' && st.failure.intervalMs === op.intervalMs && clearedByRecovery.has(st.onFail ?? '');
 
-/** Replays one resource's history on one node in call-id order (Pacemaker's unpack_rsc_op, simplified). */
-export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | undefined, lrm: LrmResource, expired?: (op: LrmOp) => boolean): HistoryState {
+/** A history's state before any of its operations is replayed. */
+function initialState(role: Role, lastChange: number, known: boolean): HistoryState {
+  // Every field from the start: one object shape for all histories keeps the code reading them monomorphic.
+  return {
+    role, failed: false, failure: undefined, onFail: undefined, pending: undefined, lastStart: undefined, monitors: undefined,
+    migratedTo: undefined, migrateToAt: undefined, stoppedAfterMigrateTo: undefined, migratedFrom: undefined, failedMigrateTo: undefined,
+    lastChange, failedMigrateFrom: undefined, acted: false, hardError: undefined, stopFailed: false, failureIgnored: false, lastFailure: undefined, known,
+  };
+}
+
+/** A history that is one probe finding the resource not running: the bulk of a large cluster's status section. */
+function probedNotRunning(lrm: LrmResource): boolean {
+  if (lrm.ops.length !== 1) return false;
+  const op = lrm.ops[0];
+  return op.operation === 'monitor' && op.intervalMs === 0 && op.opStatus === OpStatus.Done && op.rcCode === OcfRc.NotRunning;
+}
+
+/**
+ * What replayHistory makes of a probedNotRunning history, one object shared by all those with the same
+ * last-rc-change (one per resource and node would be tens of thousands): later phases only ever
+ * update failed states, which these are not.
+ */
+function probedStoppedState(shared: Map<number, HistoryState>, lrm: LrmResource): HistoryState {
+  const t = lrm.ops[0].lastRcChange;
+  const lastChange = t !== undefined && t > 0 ? t : 0;
+  let st = shared.get(lastChange);
+  if (!st) shared.set(lastChange, (st = initialState('Stopped', lastChange, true)));
+  return st;
+}
+
+/**
+ * Replays one resource's history on one node in call-id order (Pacemaker's unpack_rsc_op, simplified).
+ * `base` is the configured resource the history is for (its definition and failure-timeout), when there is one.
+ */
+export function replayHistory(ws: WorkingSet, lrm: LrmResource, base: SchedResource | undefined, node: SchedNode): HistoryState {
+  const def = base?.def;
   let lastChange = 0;
   let sorted = true;
   for (let k = 0; k < lrm.ops.length; k++) {
@@ -102,12 +134,7 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
     if (o.lastRcChange !== undefined && o.lastRcChange > lastChange) lastChange = o.lastRcChange;
     if (k > 0 && byCallId(lrm.ops[k - 1], o) > 0) sorted = false;
   }
-  // Every field from the start: one object shape for all histories keeps the code reading them monomorphic.
-  const st: HistoryState = {
-    role: 'Unknown', failed: false, failure: undefined, onFail: undefined, pending: undefined, lastStart: undefined, monitors: undefined,
-    migratedTo: undefined, migratedFrom: undefined, failedMigrateTo: undefined, lastChange, failedMigrateFrom: undefined, acted: false,
-    hardError: undefined, stopFailed: false, failureIgnored: false, known: lrm.ops.length > 0, agent: lrm,
-  };
+  const st = initialState('Unknown', lastChange, lrm.ops.length > 0);
   // Histories are usually recorded in call-id order already: replay them without a sorted copy.
   const ops = sorted ? lrm.ops : [...lrm.ops].sort(byCallId);
   let skipped = 0;
@@ -187,7 +214,7 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
       continue;
     }
     // An expired one-off failure is ignored (an expired recurring one still stops the monitor: see failures.ts).
-    if (!recurring && expired?.(op)) {
+    if (!recurring && base !== undefined && base.failureTimeoutMs > 0 && failedOpExpired(ws, base, node, op)) {
       skipped++;
       continue;
     }
@@ -227,34 +254,52 @@ export function replayHistory(ws: WorkingSet, def: { ops: OpDefinition[] } | und
   return st;
 }
 
+/** The instances of one anonymous clone that histories were matched to so far, on which nodes. */
+interface InstanceUse {
+  /** instance number -> the nodes it was matched on */
+  nodesOf: Map<number | undefined, Set<SchedNode>>;
+  /** per node (by index): how many instances were matched there */
+  perNode: Uint32Array;
+}
+
+function instanceUse(ws: WorkingSet, used: Map<SchedResource, InstanceUse>, clone: SchedResource): InstanceUse {
+  let u = used.get(clone);
+  if (!u) used.set(clone, (u = { nodesOf: new Map(), perNode: new Uint32Array(ws.nodes.length) }));
+  return u;
+}
+
+function matchInstance(u: InstanceUse, instance: number | undefined, node: SchedNode): void {
+  let nodes = u.nodesOf.get(instance);
+  if (!nodes) u.nodesOf.set(instance, (nodes = new Set()));
+  nodes.add(node);
+  u.perNode[node.index]++;
+}
+
 /**
  * Finds the scheduler resource an lrm_resource entry describes. Anonymous clone
  * instances are recorded under the primitive's id (or any instance number):
  * map them to an instance already placed on this node or to a free one.
  */
-function resolveInstance(ws: WorkingSet, id: string, direct: SchedResource | undefined, node: SchedNode, active: boolean, used: Map<SchedResource, Set<string>>): SchedResource | undefined {
+function resolveInstance(ws: WorkingSet, id: string, direct: SchedResource | undefined, node: SchedNode, active: boolean, used: Map<SchedResource, InstanceUse>): SchedResource | undefined {
   if (direct && direct.kind === 'primitive' && (!cloneOf(direct) || !isAnonymous(direct))) return direct;
   const base = id.replace(/:\d+$/, '');
   const candidates = ws.instancesByBase.get(base) ?? [];
   if (candidates.length === 0 || !isAnonymous(candidates[0])) return direct;
   if (!active) return candidates[0];
   const clone = cloneOf(candidates[0])!;
-  const taken = used.get(clone) ?? new Set<string>();
-  used.set(clone, taken);
+  const u = instanceUse(ws, used, clone);
   // Same instance as this node's other members of a cloned group; else the named instance if free; else the first free one.
-  const onNode = candidates.find((c) => taken.has(`${instanceNumber(c)}@${node.id}`));
+  const onNode = candidates.find((c) => u.nodesOf.get(instanceNumber(c))?.has(node) === true);
   // Members of a cloned group share their instance; a second copy of a primitive on the node is one too many.
   if (onNode && onNode.parent?.kind === 'group') return onNode;
-  const free = (c: SchedResource) => ![...taken].some((t) => t.startsWith(`${instanceNumber(c)}@`));
-  const perNode = [...taken].filter((t) => t.endsWith(`@${node.id}`)).length;
   const nodeMax = Number(clone.meta['clone-node-max'] ?? 1);
-  const pick = perNode < nodeMax ? candidates.find(free) : undefined;
+  const pick = u.perNode[node.index] < nodeMax ? candidates.find((c) => !u.nodesOf.has(instanceNumber(c))) : undefined;
   if (pick) {
-    taken.add(`${instanceNumber(pick)}@${node.id}`);
+    matchInstance(u, instanceNumber(pick), node);
     return pick;
   }
   const orphan = addOrphanInstance(ws, clone);
-  if (orphan) taken.add(`${orphan.instance}@${node.id}`);
+  if (orphan) matchInstance(u, orphan.instance, node);
   return orphan;
 }
 
@@ -284,6 +329,8 @@ export interface UnpackedHistory {
   state: HistoryState;
   /** the id the history was recorded under (an anonymous clone instance's may differ from the instance's) */
   name: string;
+  /** the agent the history was recorded for (the lrm_resource entry itself) */
+  agent: { readonly class?: string; readonly provider?: string; readonly type?: string };
 }
 
 /** A status section's histories: every one, and the few that say more than "probed: not running here". */
@@ -297,7 +344,8 @@ export interface StatusHistories {
 export function unpackStatus(ws: WorkingSet): StatusHistories {
   const all: UnpackedHistory[] = [];
   const notable: UnpackedHistory[] = [];
-  const used = new Map<SchedResource, Set<string>>();
+  const used = new Map<SchedResource, InstanceUse>();
+  const probedStopped = new Map<number, HistoryState>();
   for (const ns of ws.cib.status) {
     const node = ws.nodeById.get(ns.id) ?? (ns.uname ? ws.nodeByName.get(ns.uname) : undefined);
     if (!node) continue;
@@ -307,12 +355,12 @@ export function unpackStatus(ws: WorkingSet): StatusHistories {
     for (const lrm of ns.resources) {
       const direct = ws.resourceById.get(lrm.id);
       const base = direct ?? ws.resourceById.get(lrm.id.replace(/:\d+$/, '') + ':0');
-      const state = replayHistory(ws, base?.def, lrm, base && base.failureTimeoutMs > 0 ? (op) => failedOpExpired(ws, base, node, op) : undefined);
+      const state = probedNotRunning(lrm) ? probedStoppedState(probedStopped, lrm) : replayHistory(ws, lrm, base, node);
       const active = state.role !== 'Stopped' && state.role !== 'Unknown';
       // Remote nodes' liveness is not modelled: orphans are recognised on cluster nodes only.
       const rsc = resolveInstance(ws, lrm.id, direct, node, active, used) ?? (base || node.attrs['#kind'] !== 'cluster' ? undefined : orphanOf(ws, lrm));
       if (!rsc) continue;
-      const entry = { rsc, node, state, name: lrm.id };
+      const entry: UnpackedHistory = { rsc, node, state, name: lrm.id, agent: lrm };
       all.push(entry);
       if (active || state.failed || state.failureIgnored || state.hardError !== undefined || state.lastFailure !== undefined || rsc.orphan) notable.push(entry);
     }
