@@ -103,9 +103,10 @@ function initialState(role: Role, lastChange: number, known: boolean): HistorySt
 
 /** A history that is one probe finding the resource not running: the bulk of a large cluster's status section. */
 function probedNotRunning(lrm: LrmResource): boolean {
-  if (lrm.ops.length !== 1) return false;
-  const op = lrm.ops[0];
-  return op.operation === 'monitor' && op.intervalMs === 0 && op.opStatus === OpStatus.Done && op.rcCode === OcfRc.NotRunning;
+  if (lrm.count !== 1) return false;
+  // Read in place: most histories never become LrmOp objects.
+  const { table, first } = lrm;
+  return table.operation(first) === 'monitor' && table.intervalMs(first) === 0 && table.opStatus(first) === OpStatus.Done && table.rcCode(first) === OcfRc.NotRunning;
 }
 
 /**
@@ -114,8 +115,8 @@ function probedNotRunning(lrm: LrmResource): boolean {
  * update failed states, which these are not.
  */
 function probedStoppedState(shared: Map<number, HistoryState>, lrm: LrmResource): HistoryState {
-  const t = lrm.ops[0].lastRcChange;
-  const lastChange = t !== undefined && t > 0 ? t : 0;
+  const t = lrm.table.lastRcChange(lrm.first);
+  const lastChange = t > 0 ? t : 0;
   let st = shared.get(lastChange);
   if (!st) shared.set(lastChange, (st = initialState('Stopped', lastChange, true)));
   return st;
