@@ -117,8 +117,7 @@ const HINTS = 4096;
 class Scanner implements XmlAttributes {
   private i = 0;
   count = 0;
-  /** per attribute slot of the current element: name, and where its value begins and ends */
-  private readonly names: string[] = new Array<string>(64).fill('');
+  /** per attribute slot of the current element: name id (see nameById), and where its value begins and ends */
   // Sized so that they rarely grow: optimized code takes a field never reassigned for a constant.
   private keys = new Int32Array(64);
   private begins = new Int32Array(64);
@@ -157,7 +156,7 @@ class Scanner implements XmlAttributes {
   ) {}
 
   name(k: number): string {
-    return this.names[k];
+    return this.nameById[this.keys[k]];
   }
 
   key(k: number): number {
@@ -431,7 +430,6 @@ class Scanner implements XmlAttributes {
       this.ends = grown(this.ends, 0);
       this.keys = grown(this.keys, 0);
     }
-    this.names[k] = attr;
     this.keys[k] = id;
     this.begins[k] = begin;
     this.ends[k] = end;
