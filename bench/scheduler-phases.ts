@@ -1,53 +1,73 @@
 /**
- * Where `vigil simulate` spends its time: CPU milliseconds per phase for one
- * cold run on a generated CIB (each size in a fresh process, so no phase
- * profits from another's JIT warm-up or from an earlier size).
+ * Where `vigil simulate` spends its time: per phase of one cold run on a
+ * generated CIB, the wall time, the main thread's CPU time and the time the
+ * main thread stood in garbage collection (each size in a fresh process, so
+ * no phase profits from another's JIT warm-up or from an earlier size). The
+ * gap between wall and main-thread CPU is time the main thread waited: for
+ * V8's compiler and GC helper threads to give up a core, on a small machine.
  *
  *   npm run bench:scheduler-phases -- [--sizes 4/50,16/500,32/2000,64/5000]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCib } from '../daemon/cib/parse.js';
-import { readCibFile } from '../daemon/cib/cib-text.js';
-import { computeWorkingSet } from '../daemon/scheduler/schedule.js';
-import { buildTransitionActions, executionOrder } from '../daemon/scheduler/transition-graph.js';
-import { describeWorkingSet, formatClusterStatus } from '../daemon/scheduler/cluster-status.js';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 
 const here = fileURLToPath(import.meta.url);
 const shared = join(dirname(here), '..', '..', '..', 'shared', 'pacemaker-scheduler');
+/** the pause after each phase for its GC entries (left out of the process time printed) */
+const SETTLE_MS = 20;
 const PHASES = ['read', 'parse (scan + model)', 'schedule', 'transition graph', 'status', 'execution order'] as const;
 
-const cpuMs = (): number => {
-  const c = process.cpuUsage();
-  return (c.user + c.system) / 1000;
-};
+interface PhaseFigures {
+  wall: number;
+  mainCpu: number;
+  gc: number;
+}
 
-/** Runs the pipeline once on `file`, printing one JSON line of per-phase CPU milliseconds. */
-function measureOne(file: string): void {
-  const marks = [cpuMs()];
-  const text = readCibFile(file);
-  marks.push(cpuMs());
-  const cib = parseCib(text, file);
-  marks.push(cpuMs());
-  const { ws, histories } = computeWorkingSet(cib);
-  marks.push(cpuMs());
-  const actions = buildTransitionActions(ws);
-  marks.push(cpuMs());
-  const status = formatClusterStatus(describeWorkingSet(ws, histories));
-  marks.push(cpuMs());
-  const ordered = executionOrder(actions);
-  marks.push(cpuMs());
-  const phases = Object.fromEntries(PHASES.map((p, i) => [p, marks[i + 1] - marks[i]]));
-  console.log(JSON.stringify({ phases, actions: ordered.length, statusChars: status.length }));
+/** CPU time of the calling thread in ms (Linux: the first field of schedstat is ns on a CPU). */
+const threadCpuMs = (): number => Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+
+/** Runs the pipeline once on `file`, printing one JSON line of per-phase figures. */
+async function measureOne(file: string): Promise<void> {
+  // Imported here, after the observer starts, so that the child measures module loading as the shell does.
+  let gcMs = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs += e.duration;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const { parseCib } = await import('../daemon/cib/parse.js');
+  const { readCibFile } = await import('../daemon/cib/cib-text.js');
+  const { computeWorkingSet } = await import('../daemon/scheduler/schedule.js');
+  const { buildTransitionActions, executionOrder } = await import('../daemon/scheduler/transition-graph.js');
+  const { describeWorkingSet, formatClusterStatus } = await import('../daemon/scheduler/cluster-status.js');
+  // GC entries are delivered asynchronously (a few event-loop turns later): after each phase, wait for its own.
+  const settle = () => new Promise<void>((resolve) => setTimeout(resolve, SETTLE_MS));
+  const phases: Record<string, PhaseFigures> = {};
+  const phase = async <T>(name: (typeof PHASES)[number], run: () => T): Promise<T> => {
+    const [wall, cpu, gc] = [performance.now(), threadCpuMs(), gcMs];
+    const result = run();
+    const figures = { wall: performance.now() - wall, mainCpu: threadCpuMs() - cpu, gc: 0 };
+    await settle();
+    phases[name] = { ...figures, gc: gcMs - gc };
+    return result;
+  };
+  const text = await phase('read', () => readCibFile(file));
+  const cib = await phase('parse (scan + model)', () => parseCib(text, file));
+  const { ws, histories } = await phase('schedule', () => computeWorkingSet(cib));
+  const actions = await phase('transition graph', () => buildTransitionActions(ws));
+  const status = await phase('status', () => formatClusterStatus(describeWorkingSet(ws, histories)));
+  const ordered = await phase('execution order', () => executionOrder(actions));
+  observer.disconnect();
+  const usage = process.cpuUsage();
+  console.log(JSON.stringify({ phases, allThreadsCpu: (usage.user + usage.system) / 1000, uptime: process.uptime() * 1000 - PHASES.length * SETTLE_MS, actions: ordered.length, statusChars: status.length }));
 }
 
 function main(): void {
-  const argv = process.argv.slice(2);
-  if (argv[0] === '--one') return measureOne(argv[1]);
   let sizes = '4/50,16/500,32/2000,64/5000';
+  const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--sizes') sizes = argv[++i];
     else throw new Error(`unknown argument ${argv[i]} (use --sizes N/M,...)`);
@@ -62,21 +82,30 @@ function main(): void {
       if (gen.status !== 0) throw new Error(`gen-cib failed: ${gen.stderr}`);
       const run = spawnSync(process.execPath, [here, '--one', file], { encoding: 'utf8', maxBuffer: 1 << 20 });
       if (run.status !== 0) throw new Error(`measuring ${size} failed: ${run.stderr}`);
-      const { phases } = JSON.parse(run.stdout) as { phases: Record<string, number> };
-      const total = Object.values(phases).reduce((a, b) => a + b, 0);
-      rows.push([size, ...PHASES.map((p) => phases[p].toFixed(0)), total.toFixed(0)]);
+      const { phases, allThreadsCpu, uptime } = JSON.parse(run.stdout) as { phases: Record<string, PhaseFigures>; allThreadsCpu: number; uptime: number };
+      const sum = (f: keyof PhaseFigures) => Object.values(phases).reduce((a, p) => a + p[f], 0);
+      for (const p of PHASES) rows.push([size, p, ...[phases[p].wall, phases[p].mainCpu, phases[p].gc].map((v) => v.toFixed(0))]);
+      rows.push([size, 'all phases', ...[sum('wall'), sum('mainCpu'), sum('gc')].map((v) => v.toFixed(0))]);
+      rows.push([size, `process (start to end; CPU of all threads ${allThreadsCpu.toFixed(0)} ms)`, uptime.toFixed(0), '', '']);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const header = ['nodes/VMs', ...PHASES.map((p) => `${p} ms`), 'total cpu ms'];
+  const header = ['nodes/VMs', 'phase', 'wall ms', 'main-thread cpu ms', 'gc pause ms'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  for (const r of [header, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));
+  for (const r of [header, ...rows]) console.log(r.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  '));
 }
 
-try {
-  main();
-} catch (err) {
-  process.stderr.write(`bench:scheduler-phases: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 1;
+if (process.argv[2] === '--one') {
+  measureOne(process.argv[3]).catch((err: unknown) => {
+    process.stderr.write(`bench:scheduler-phases: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exitCode = 1;
+  });
+} else {
+  try {
+    main();
+  } catch (err) {
+    process.stderr.write(`bench:scheduler-phases: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  }
 }
