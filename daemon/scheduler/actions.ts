@@ -11,13 +11,14 @@ export const actionKey = (rscId: string, task: string, intervalMs = 0) => `${rsc
 /** Finds or creates an action; keys are unique per node (node-less for pseudo actions). */
 export function getAction(ws: WorkingSet, rsc: SchedResource | undefined, task: string, node: SchedNode | undefined, opts: { optional: boolean; pseudo?: boolean; intervalMs?: number; runnable?: boolean; key?: string }): SchedAction {
   // Notifications share their task (notify) and so carry their own key ("rsc:0_pre_notify_start_0").
-  const key = opts.key ?? (rsc ? actionKey(rsc.id, task, opts.intervalMs ?? 0) : task);
-  const fullKey = `${key}@${node?.id ?? ''}`;
+  // Looked up (most calls find an existing action) by one key string; the action's own key is cut from it when made.
+  const fullKey = `${opts.key ?? (rsc ? actionKey(rsc.id, task, opts.intervalMs ?? 0) : task)}@${node?.id ?? ''}`;
   const existing = ws.actionByKey.get(fullKey);
   if (existing) {
     if (!opts.optional) existing.optional = false;
     return existing;
   }
+  const key = fullKey.slice(0, fullKey.length - (node?.id.length ?? 0) - 1);
   const a: SchedAction = {
     id: ws.actions.length, key, task, rsc, node, intervalMs: opts.intervalMs ?? 0, pseudo: opts.pseudo ?? false, optional: opts.optional,
     runnable: opts.runnable ?? (opts.pseudo ? true : node !== undefined), meta: {}, before: [], afterEdges: [],
@@ -31,7 +32,11 @@ export function getAction(ws: WorkingSet, rsc: SchedResource | undefined, task: 
 }
 
 export function findActions(ws: WorkingSet, rsc: SchedResource, task: string, intervalMs?: number): SchedAction[] {
-  return (ws.actionsByRsc.get(rsc) ?? []).filter((a) => a.task === task && (intervalMs === undefined || a.intervalMs === intervalMs));
+  const found: SchedAction[] = [];
+  const all = ws.actionsByRsc.get(rsc);
+  // A plain loop: this runs for every ordering endpoint, and a filter callback costs a closure per call.
+  if (all) for (const a of all) if (a.task === task && (intervalMs === undefined || a.intervalMs === intervalMs)) found.push(a);
+  return found;
 }
 
 export function order(first: SchedAction, then: SchedAction, flags: EdgeFlags): void {

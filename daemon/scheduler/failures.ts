@@ -170,7 +170,11 @@ function lastFailureForOtherParameters(ws: WorkingSet, r: SchedResource, node: S
 }
 
 /** Controllers before feature set 2.0 hashed parameters differently: their digests cannot be compared. */
-const digestComparable = (featureSet: string | undefined) => featureSet === undefined || Number(featureSet.split('.')[0]) >= 2;
+const digestComparable = (featureSet: string | undefined): boolean => {
+  if (featureSet === undefined) return true;
+  const dot = featureSet.indexOf('.');
+  return Number(dot < 0 ? featureSet : featureSet.slice(0, dot)) >= 2;
+};
 
 function monitorDigestMatches(ws: WorkingSet, rsc: SchedResource, params: () => Record<string, string>, interval: number, digest: string | undefined, featureSet: string | undefined): boolean {
   const op = rsc.def?.ops.find((o) => o.name === 'monitor' && o.intervalMs === interval);

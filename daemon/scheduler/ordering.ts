@@ -69,10 +69,13 @@ export function collectiveOrderings(ws: WorkingSet, r: SchedResource): void {
  * Action pairs already ordered by a constraint: a later constraint between the same two actions is
  * ignored (observed with crm_simulate 2.1.5: an Optional order listed first makes a later Mandatory one moot).
  */
-type OrderedPairs = Set<string>;
+type OrderedPairs = Set<number>;
+
+/** One number per action pair (ids stay far below 2^26: a graph that large would not fit in memory), no string built. */
+const pairKey = (a: SchedAction, b: SchedAction): number => a.id * 0x4000000 + b.id;
 
 function orderOnce(seen: OrderedPairs, a: SchedAction, b: SchedAction, flags: EdgeFlags): void {
-  const key = `${a.id}>${b.id}`;
+  const key = pairKey(a, b);
   if (seen.has(key)) return;
   seen.add(key);
   order(a, b, flags);

@@ -1,6 +1,6 @@
 import { findActions, getAction, order } from './actions.js';
 import { cloneOf, type UnpackedHistory } from './unpack-status.js';
-import type { WorkingSet } from './working-set.js';
+import type { SchedNode, WorkingSet } from './working-set.js';
 
 /**
  * A resource with no history on an online node may be running there unknown
@@ -8,14 +8,21 @@ import type { WorkingSet } from './working-set.js';
  * Anonymous clone instances share one history per node.
  */
 export function createProbes(ws: WorkingSet, histories: UnpackedHistory[]): void {
-  // Per definition (shared by a clone's instances), the nodes (by position) with any history there.
-  const known = new Map<object, Uint8Array>();
+  // Per definition (shared by a clone's instances), the nodes (by position) with any history there, and in
+  // the last slot how many of those can be probed: a resource with history on all of them needs no node loop.
   const nodeCount = ws.nodes.length;
+  const probeable = (n: SchedNode) => n.online && !n.unclean;
+  const probeableCount = ws.nodes.filter(probeable).length;
+  const known = new Map<object, Uint32Array>();
   for (const h of histories) {
     const key = h.rsc.def ?? h.rsc;
     let flags = known.get(key);
-    if (!flags) known.set(key, (flags = new Uint8Array(nodeCount)));
-    flags[h.node.index] = 1;
+    if (!flags) known.set(key, (flags = new Uint32Array(nodeCount + 1)));
+    const i = h.node.index;
+    if (flags[i] === 0) {
+      flags[i] = 1;
+      if (probeable(h.node)) flags[nodeCount]++;
+    }
   }
   const never = new Set<string>();
   for (const c of ws.cib.configuration.constraints) {
@@ -26,9 +33,10 @@ export function createProbes(ws: WorkingSet, histories: UnpackedHistory[]): void
     if (r.parent?.instance !== undefined && r.parent.instance > 0) continue;
     const id = r.def?.id ?? r.id;
     const seen = known.get(r.def ?? r);
+    if (seen !== undefined && seen[nodeCount] === probeableCount) continue;
     for (let i = 0; i < nodeCount; i++) {
       const n = ws.nodes[i];
-      if (!n.online || n.unclean || seen?.[n.index] === 1) continue;
+      if (!probeable(n) || seen?.[i] === 1) continue;
       if (never.size && never.has(`${id}@${n.uname}`)) continue;
       const probe = getAction(ws, r, 'monitor', n, { optional: false });
       probe.probe = true;

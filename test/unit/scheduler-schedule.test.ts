@@ -478,4 +478,16 @@ describe('orderings between clones', () => {
     const changes = t.summary.map((l) => l.split(/\s+/).slice(1, 3).join(' '));
     expect(changes.filter((c) => /^\S+ (m1|m2):/.test(c)).sort()).toEqual(['Stop m1:0', 'Stop m1:1', 'Stop m2:0', 'Stop m2:1']);
   });
+
+  it('maps anonymous clone histories to free instances, and copies beyond clone-node-max on a node to extra instances that stop', () => {
+    // Three copies active on node1 (recorded as d:0, d:1 and d), clone-node-max 1: d:0 stays, the other two are
+    // one too many there (extra instances d:2, d:3, stopped) and d:1 starts on node2 (as crm_simulate 2.1.5 does).
+    const started = (id: string) => lrm(id, op(id, 'start'));
+    const t = schedule(parseCib(cluster({
+      resources: `<clone id="c"><meta_attributes id="cm"><nvpair id="cm1" name="clone-node-max" value="1"/><nvpair id="cm2" name="clone-max" value="2"/></meta_attributes>
+        <primitive id="d" class="ocf" provider="heartbeat" type="Dummy"/></clone>`,
+      lrm: { node1: started('d:0') + started('d:1') + started('d') },
+    })));
+    expect(t.summary).toEqual(['* Start      d:1      ( node2 )', '* Stop       d:2      ( node1 )  due to node availability', '* Stop       d:3      ( node1 )  due to node availability']);
+  });
 });
