@@ -4,7 +4,11 @@
  * For each size it prints wall time, CPU time and peak RSS of both, the
  * speed ratio, and whether both Transition Summaries are the same multiset.
  *
- *   npm run bench:scheduler -- [--sizes 4/50,16/500,32/2000,64/5000] [--skip-crm-above VMS]
+ *   npm run bench:scheduler -- [--sizes 4/50,16/500,32/2000,64/5000] [--skip-crm-above VMS] [--runs N]
+ *
+ * With --runs N each command runs N times, alternating, and the table shows
+ * medians (the speed-up is the ratio of the medians) with the range of wall
+ * times: on a shared machine single runs vary by a third.
  *
  * crm_simulate runs as `crm_simulate -R -x FILE` (-R: run the scheduler; -Q
  * is left out because it also suppresses the summary we compare).
@@ -71,21 +75,37 @@ function measure(cmd: string, args: string[]): Promise<Measured> {
   });
 }
 
-function parseArgs(argv: string[]): { sizes: [number, number][]; skipCrmAbove: number } {
+function parseArgs(argv: string[]): { sizes: [number, number][]; skipCrmAbove: number; runs: number } {
   let sizes: [number, number][] = [[4, 50], [16, 500], [32, 2000], [64, 5000]];
   let skipCrmAbove = Infinity;
+  let runs = 1;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--sizes') sizes = argv[++i].split(',').map((s) => s.split('/').map(Number) as [number, number]);
     else if (argv[i] === '--skip-crm-above') skipCrmAbove = Number(argv[++i]);
-    else throw new Error(`unknown argument ${argv[i]} (use --sizes N/M,... and --skip-crm-above VMS)`);
+    else if (argv[i] === '--runs') runs = Number(argv[++i]);
+    else throw new Error(`unknown argument ${argv[i]} (use --sizes N/M,..., --skip-crm-above VMS and --runs N)`);
   }
-  return { sizes, skipCrmAbove };
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs needs a positive integer, not "${argv[argv.indexOf('--runs') + 1]}"`);
+  return { sizes, skipCrmAbove, runs };
 }
 
 const fmt = (n: number, d = 2) => n.toFixed(d);
 
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** The median of several runs' figures (each run's own peak and CPU), and the range of wall times. */
+function summarize(runs: Measured[]): { wallS: number; cpuS: number; peakMb: number; wallCell: string } {
+  const walls = runs.map((r) => r.wallS);
+  const wallS = median(walls);
+  const range = runs.length > 1 ? ` (${fmt(Math.min(...walls))}–${fmt(Math.max(...walls))})` : '';
+  return { wallS, cpuS: median(runs.map((r) => r.cpuS)), peakMb: median(runs.map((r) => r.peakMb)), wallCell: fmt(wallS) + range };
+}
+
 async function main(): Promise<void> {
-  const { sizes, skipCrmAbove } = parseArgs(process.argv.slice(2));
+  const { sizes, skipCrmAbove, runs } = parseArgs(process.argv.slice(2));
   if (!existsSync(join(shared, 'gen-cib.mjs'))) throw new Error(`gen-cib.mjs not found under ${shared}`);
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
   const rows: string[][] = [];
@@ -94,18 +114,27 @@ async function main(): Promise<void> {
       const file = join(dir, `cib-${nodes}-${vms}.xml`);
       const gen = await measure(process.execPath, [join(shared, 'gen-cib.mjs'), '--nodes', String(nodes), '--vms', String(vms), '--out', file]);
       if (gen.code !== 0) throw new Error(`gen-cib failed: ${gen.stdout}`);
-      const vigil = await measure(process.execPath, [join(repo, 'bin', 'vigil.mjs'), 'simulate', '-x', file]);
-      if (vigil.code !== 0) throw new Error(`vigil simulate failed on ${file}: ${vigil.stdout.slice(-500)}`);
-      const vSummary = summaryBlock(vigil.stdout) ?? [];
+      const withCrm = vms <= skipCrmAbove;
+      const vigilRuns: Measured[] = [];
+      const crmRuns: Measured[] = [];
+      // Alternating, so that a busy spell of the machine falls on both.
+      for (let r = 0; r < runs; r++) {
+        const v = await measure(process.execPath, [join(repo, 'bin', 'vigil.mjs'), 'simulate', '-x', file]);
+        if (v.code !== 0) throw new Error(`vigil simulate failed on ${file}: ${v.stdout.slice(-500)}`);
+        vigilRuns.push(v);
+        if (withCrm) crmRuns.push(await measure('crm_simulate', ['-R', '-x', file]));
+      }
+      const vigil = summarize(vigilRuns);
+      const vSummary = summaryBlock(vigilRuns[0].stdout) ?? [];
       let crmCells = ['skipped', '-', '-', '-', '-'];
-      if (vms <= skipCrmAbove) {
-        const crm = await measure('crm_simulate', ['-R', '-x', file]);
-        const cSummary = summaryBlock(crm.stdout);
+      if (withCrm) {
+        const crm = summarize(crmRuns);
+        const cSummary = summaryBlock(crmRuns[0].stdout);
         const same = cSummary !== undefined && sameLines(cSummary, vSummary);
         const diff = cSummary ? vSummary.filter((l) => !cSummary.includes(l)).length + cSummary.filter((l) => !vSummary.includes(l)).length : NaN;
-        crmCells = [fmt(crm.wallS), fmt(crm.cpuS), fmt(crm.peakMb, 0), `${fmt(crm.wallS / vigil.wallS, 1)}x`, same ? 'yes' : `no (${diff} lines differ of ${cSummary?.length ?? 0})`];
+        crmCells = [crm.wallCell, fmt(crm.cpuS), fmt(crm.peakMb, 0), `${fmt(crm.wallS / vigil.wallS, 1)}x`, same ? 'yes' : `no (${diff} lines differ of ${cSummary?.length ?? 0})`];
       }
-      rows.push([`${nodes}/${vms}`, fmt(vigil.wallS), fmt(vigil.cpuS), fmt(vigil.peakMb, 0), ...crmCells, String(vSummary.length)]);
+      rows.push([`${nodes}/${vms}`, vigil.wallCell, fmt(vigil.cpuS), fmt(vigil.peakMb, 0), ...crmCells, String(vSummary.length)]);
       process.stderr.write(`done ${nodes}/${vms}\n`);
     }
   } finally {
