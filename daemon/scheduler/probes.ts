@@ -1,6 +1,6 @@
 import { findActions, getAction, order } from './actions.js';
 import { cloneOf, type UnpackedHistory } from './unpack-status.js';
-import type { SchedNode, WorkingSet } from './working-set.js';
+import type { SchedAction, SchedNode, WorkingSet } from './working-set.js';
 
 /**
  * A resource with no history on an online node may be running there unknown
@@ -34,6 +34,8 @@ export function createProbes(ws: WorkingSet, histories: UnpackedHistory[]): void
     const id = r.def?.id ?? r.id;
     const seen = known.get(r.def ?? r);
     if (seen !== undefined && seen[nodeCount] === probeableCount) continue;
+    // What the probes gate, found once per resource (after its first probe, which may be the first action made).
+    let gates: SchedAction[] | undefined;
     for (let i = 0; i < nodeCount; i++) {
       const n = ws.nodes[i];
       if (!probeable(n) || seen?.[i] === 1) continue;
@@ -43,7 +45,7 @@ export function createProbes(ws: WorkingSet, histories: UnpackedHistory[]): void
       // Nothing of the resource may start (or arrive by migration) before every probe has answered;
       // a clone's instances all start through the clone's own start.
       const clone = cloneOf(r);
-      const gates = clone ? [getAction(ws, clone, 'start', undefined, { optional: true, pseudo: true })] : ['start', 'migrate_to', 'migrate_from'].flatMap((t) => findActions(ws, r, t));
+      gates ??= clone ? [getAction(ws, clone, 'start', undefined, { optional: true, pseudo: true })] : ['start', 'migrate_to', 'migrate_from'].flatMap((t) => findActions(ws, r, t));
       for (const gate of gates) order(probe, gate, {});
     }
   }
