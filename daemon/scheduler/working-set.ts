@@ -92,6 +92,8 @@ export interface SchedResource {
   activeMonitors: Map<string, Set<string>>;
   /** clone instance number, for instances */
   instance?: number;
+  /** the nodes (by position) with any history of this resource, probes included; absent while none */
+  historyOn?: Uint8Array;
   /** in the status but no longer configured: stopped and its history deleted */
   orphan?: boolean;
   utilization: Record<string, number>;
