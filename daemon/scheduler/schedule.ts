@@ -70,7 +70,7 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   for (const r of ws.resources) collectiveOrderings(ws, r);
   applyOrderConstraints(ws);
   containerOrderings(ws);
-  createProbes(ws, histories.all);
+  createProbes(ws);
   createOrphanDeletes(ws, histories.notable);
   const fencing = scheduleFencing(ws);
   propagateOrderings(ws);

@@ -26,28 +26,39 @@ function actionMeta(ws: WorkingSet, a: SchedAction, timeoutMs: number): Record<s
 
 /**
  * Adds to `out` the new ids of the included actions `a` waits for, directly or
- * through actions left out (whose lists are memoised in `through`). One
- * self-recursive function rather than two closures calling each other: the
- * optimising compiler inlined those into each other, and compiling that cost
- * more than the whole graph build.
+ * through actions left out (whose lists are memoised in `through`), duplicates
+ * included (sortedUnique drops them). One self-recursive function rather than two
+ * closures calling each other: the optimising compiler inlined those into each
+ * other, and compiling that cost more than the whole graph build.
  */
-function waitsFor(a: SchedAction, newId: Int32Array, through: (number[] | undefined)[], out: Set<number>): void {
+function waitsFor(a: SchedAction, newId: Int32Array, through: (number[] | undefined)[], out: number[]): void {
   for (const e of a.before) {
     const f = e.first;
     const id = newId[f.id];
     if (id >= 0) {
-      out.add(id);
+      out.push(id);
       continue;
     }
     let list = through[f.id];
     if (!list) {
       through[f.id] = []; // cycle guard
-      const found = new Set<number>();
+      const found: number[] = [];
       waitsFor(f, newId, through, found);
-      through[f.id] = list = [...found];
+      through[f.id] = list = sortedUnique(found, -1);
     }
-    for (const p of list) out.add(p);
+    for (const p of list) out.push(p);
   }
+}
+
+/** The ids in ascending order, each once, without `except`: a typed-array sort, no comparator or set. */
+function sortedUnique(ids: number[], except: number): number[] {
+  const sorted = Int32Array.from(ids).sort();
+  const out: number[] = [];
+  for (let k = 0; k < sorted.length; k++) {
+    const id = sorted[k];
+    if (id !== except && (k === 0 || id !== sorted[k - 1])) out.push(id);
+  }
+  return out;
 }
 
 /** Mandatory, runnable actions with ordering edges (through skipped pseudo actions), in creation order. */
@@ -59,9 +70,8 @@ export function buildTransitionActions(ws: WorkingSet): Action[] {
   // Orderings pass through actions that will not run: memoise, per skipped action, the included actions it waits for.
   const through: (number[] | undefined)[] = new Array(ws.actions.length);
   return chosen.map((a, i) => {
-    const after = new Set<number>();
+    const after: number[] = [];
     waitsFor(a, newId, through, after);
-    after.delete(i);
     const rsc = a.rsc;
     const def = rsc?.def;
     const timeoutMs = rsc && def ? opTimeoutMs(ws, rsc, a.task, a.intervalMs) : 20_000;
@@ -79,7 +89,7 @@ export function buildTransitionActions(ws: WorkingSet): Action[] {
       agent: def ? { class: def.class, provider: def.provider, type: def.type } : undefined,
       params: rsc && !a.pseudo ? paramsFor(ws, rsc, a.node) : {},
       meta: a.pseudo ? {} : actionMeta(ws, a, timeoutMs),
-      after: [...after].sort((x, y) => x - y),
+      after: sortedUnique(after, i),
       ...(probe ? { probe: true } : {}),
       ...(a.task === 'start' && ws.options.startFailureIsFatal ? { failureIsFatal: true } : {}),
     } satisfies Action;

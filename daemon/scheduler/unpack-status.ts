@@ -363,6 +363,7 @@ export function unpackStatus(ws: WorkingSet): StatusHistories {
       if (!rsc) continue;
       const entry: UnpackedHistory = { rsc, node, state, name: lrm.id, agent: lrm };
       all.push(entry);
+      (rsc.historyOn ??= new Uint8Array(ws.nodes.length))[node.index] = 1;
       if (active || state.failed || state.failureIgnored || state.hardError !== undefined || state.lastFailure !== undefined || rsc.orphan) notable.push(entry);
     }
   }
