@@ -47,23 +47,39 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** Without an explicit type, ordering comparisons on numeric-looking values compare numbers. */
 const ORDERING = new Set(['lt', 'gt', 'lte', 'gte']);
 
-function effectiveType(e: AttributeExpression): ValueType {
-  if (e.typeGiven || !ORDERING.has(e.operation) || e.value === undefined) return e.type;
-  if (/^[+-]?\d+$/.test(e.value.trim())) return 'integer';
-  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(e.value.trim())) return 'number';
-  return 'string';
+/**
+ * The type an expression compares by (Pacemaker 2.1.5, checked against
+ * crm_simulate): the one given, else for an ordering comparison numbers when
+ * either value has a decimal point and integers otherwise; else strings.
+ */
+function comparisonType(e: AttributeExpression, actual: string, expected: string): ValueType {
+  if (e.typeGiven || !ORDERING.has(e.operation)) return e.type;
+  return actual.includes('.') || expected.includes('.') ? 'number' : 'integer';
+}
+
+/** The integer `v` starts with, read as C's strtoll does (blanks, a sign, digits; what follows is ignored); undefined without digits. */
+function leadingInteger(v: string): number | undefined {
+  const m = /^\s*([+-]?\d+)/.exec(v);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The number `v` starts with, read as C's strtod does (decimal with exponent, inf, nan; what follows is ignored). */
+function leadingNumber(v: string): number | undefined {
+  const m = /^\s*([+-]?)(?:((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(inf(?:inity)?)|(nan))/i.exec(v);
+  if (!m) return undefined;
+  const magnitude = m[2] !== undefined ? Number(m[2]) : m[3] !== undefined ? Infinity : NaN;
+  return m[1] === '-' ? -magnitude : magnitude;
 }
 
 function compareValues(actual: string, expected: string, type: ValueType): number {
   if (type === 'integer' || type === 'number') {
-    const parse = (v: string) => (type === 'integer' ? Math.trunc(Number(v.trim())) : Number(v.trim()));
-    const x = parse(actual);
-    const y = parse(expected);
+    const read = type === 'integer' ? leadingInteger : leadingNumber;
+    const x = read(actual);
+    const y = read(expected);
     // Values that do not parse fall back to string comparison, as Pacemaker does.
-    if (!Number.isNaN(x) && !Number.isNaN(y) && actual.trim() !== '' && expected.trim() !== '') return x < y ? -1 : x > y ? 1 : 0;
+    if (x !== undefined && y !== undefined) return x < y ? -1 : x > y ? 1 : 0;
   } else if (type === 'version') return compareVersions(actual, expected);
   return actual < expected ? -1 : actual > expected ? 1 : 0;
 }
@@ -76,7 +92,7 @@ function evaluateExpression(e: AttributeExpression, ctx: RuleContext): boolean {
   if (e.valueSource === 'param') expected = ctx.rsc?.params?.[e.value ?? ''];
   if (e.valueSource === 'meta') expected = ctx.rsc?.meta?.[e.value ?? ''];
   if (actual === undefined || expected === undefined) return e.operation === 'ne' && (actual !== undefined || expected !== undefined);
-  const cmp = compareValues(actual, expected, effectiveType(e));
+  const cmp = compareValues(actual, expected, comparisonType(e, actual, expected));
   switch (e.operation) {
     case 'lt': return cmp < 0;
     case 'gt': return cmp > 0;

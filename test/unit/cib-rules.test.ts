@@ -33,6 +33,19 @@ describe('rule expressions on node attributes', () => {
     expect(evaluateRule(rule([expr('x', 'eq', 'abc', 'number')]), node({ x: 'abc' }))).toBe(true);
   });
 
+  it('without a type, orders as numbers when either value has a decimal point, else as integers read like strtoll (crm_simulate 2.1.5)', () => {
+    // the node's value decides too: 3.5 > 3 as numbers (truncating both to integers said no)
+    expect(evaluateRule(rule([expr('load', 'gt', '3')]), node({ load: '3.5' }))).toBe(true);
+    // integers are the leading digits: 1e2 reads as 1, 5 > 1e1 as 5 > 1
+    expect(evaluateRule(rule([expr('load', 'gt', '3')]), node({ load: '1e2' }))).toBe(false);
+    expect(evaluateRule(rule([expr('load', 'gt', '1e1')]), node({ load: '5' }))).toBe(true);
+    // numbers read like strtod: trailing text ignored, inf understood
+    expect(evaluateRule(rule([expr('load', 'gt', '2.5')]), node({ load: '3.5abc' }))).toBe(true);
+    expect(evaluateRule(rule([expr('load', 'lt', '0.5')]), node({ load: '-inf' }))).toBe(true);
+    // equality without a type compares strings
+    expect(evaluateRule(rule([expr('load', 'eq', '3')]), node({ load: '3.0' }))).toBe(false);
+  });
+
   it('date expressions: in_range with duration, gt, date_spec', () => {
     const now = new Date(Date.UTC(2005, 0, 20, 10, 0, 0)); // a Thursday
     const inRange = { kind: 'date' as const, id: 'd', operation: 'in_range' as const, start: '2005-01-19', duration: { days: 2 } };
