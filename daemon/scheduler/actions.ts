@@ -8,37 +8,25 @@ import type { EdgeFlags, SchedAction, SchedNode, SchedResource, WorkingSet } fro
 /** Pacemaker's action key: <rsc>_<task>_<interval>. */
 export const actionKey = (rscId: string, task: string, intervalMs = 0) => `${rscId}_${task}_${intervalMs}`;
 
-/** The slots (by node position + 1, 0 for none) of a resource's actions of one task and interval. */
-function actionSlots(ws: WorkingSet, rsc: SchedResource | undefined, task: string, intervalMs: number): (SchedAction | undefined)[] {
-  let byTask = ws.actionIndex.get(rsc);
-  if (!byTask) ws.actionIndex.set(rsc, (byTask = new Map()));
-  const taskKey = intervalMs === 0 ? task : `${task}_${intervalMs}`;
-  let slots = byTask.get(taskKey);
-  if (!slots) byTask.set(taskKey, (slots = []));
-  return slots;
-}
-
 /** Finds or creates an action; keys are unique per node (node-less for pseudo actions). */
 export function getAction(ws: WorkingSet, rsc: SchedResource | undefined, task: string, node: SchedNode | undefined, opts: { optional: boolean; pseudo?: boolean; intervalMs?: number; runnable?: boolean; key?: string }): SchedAction {
-  const intervalMs = opts.intervalMs ?? 0;
   // Notifications share their task (notify) and so carry their own key ("rsc:0_pre_notify_start_0").
-  const ownKey = opts.key !== undefined ? `${opts.key}@${node?.id ?? ''}` : undefined;
-  const slots = ownKey === undefined ? actionSlots(ws, rsc, task, intervalMs) : undefined;
-  const slot = node ? node.index + 1 : 0;
-  const existing = slots ? slots[slot] : ws.actionByKey.get(ownKey!);
+  // Looked up (most calls find an existing action) by one key string; the action's own key is cut from it when made.
+  const fullKey = `${opts.key ?? (rsc ? actionKey(rsc.id, task, opts.intervalMs ?? 0) : task)}@${node?.id ?? ''}`;
+  const existing = ws.actionByKey.get(fullKey);
   if (existing) {
     if (!opts.optional) existing.optional = false;
     return existing;
   }
+  const key = fullKey.slice(0, fullKey.length - (node?.id.length ?? 0) - 1);
   const a: SchedAction = {
-    id: ws.actions.length, key: opts.key ?? (rsc ? actionKey(rsc.id, task, intervalMs) : task), task, rsc, node, intervalMs, pseudo: opts.pseudo ?? false, optional: opts.optional,
+    id: ws.actions.length, key, task, rsc, node, intervalMs: opts.intervalMs ?? 0, pseudo: opts.pseudo ?? false, optional: opts.optional,
     runnable: opts.runnable ?? (opts.pseudo ? true : node !== undefined), meta: {}, before: [], afterEdges: [],
     // Set later on some actions only: present from the start so that all actions share one object shape.
     reason: undefined, probe: undefined, requiresAny: undefined,
   };
   ws.actions.push(a);
-  if (slots) slots[slot] = a;
-  else ws.actionByKey.set(ownKey!, a);
+  ws.actionByKey.set(fullKey, a);
   if (rsc) (ws.actionsByRsc.get(rsc) ?? ws.actionsByRsc.set(rsc, []).get(rsc)!).push(a);
   return a;
 }

@@ -189,13 +189,7 @@ export interface WorkingSet {
   primitives: SchedResource[];
   colocations: SchedColocation[];
   actions: SchedAction[];
-  /** actions made with their own key (notifications), by "<key>@<node id>" */
   actionByKey: Map<string, SchedAction>;
-  /**
-   * every other action by resource, then task (with "_<interval>" when recurring), then node position + 1
-   * (0: no node): getAction finds one without building a key string
-   */
-  actionIndex: Map<SchedResource | undefined, Map<string, (SchedAction | undefined)[]>>;
   /** each resource's actions, in creation order */
   actionsByRsc: Map<SchedResource, SchedAction[]>;
   /** clone instances by the primitive id they were made from */
