@@ -18,55 +18,128 @@ export function fits(n: SchedNode, need: Record<string, number>): boolean {
  * instance of B, not for G; B's instance needs room for itself and G).
  */
 export function colocatedUtilization(r: SchedResource): Record<string, number> {
-  const seen = new Set<SchedResource>([r]);
-  const stack = [r];
-  const total: Record<string, number> = {};
   const own = cloneOf(r);
-  if (own) seen.add(own);
-  while (stack.length) {
-    const x = stack.pop()!;
-    if (x.kind === 'clone') {
-      // Pacemaker follows a clone only to what it is colocated with, and to clones colocated with it.
-      follow(x, x.withPrimaries, seen, stack);
-      follow(x, x.withCloneDependents, seen, stack);
-      continue;
-    }
-    if (x === r || x.provisional) for (const k in x.utilization) total[k] = (total[k] ?? 0) + x.utilization[k];
-    follow(x, x.withDependents, seen, stack);
-    follow(x, x.withPrimaries, seen, stack);
-    if (x === r && own) {
-      follow(x, own.withDependents, seen, stack);
-      follow(x, own.withPrimaries, seen, stack);
-    }
+  if (!own) return new UtilizationWalk(r, new Set([r]), false).run([r]).total;
+  // Every instance's walk goes through its clone's colocations (a clone may have thousands of dependents):
+  // that part is walked once and reused while the provisional flags it read are unchanged.
+  const share = cloneShare(own);
+  const total = { ...share.total };
+  if (share.seen.has(r)) {
+    if (!r.provisional) addUtilization(total, r.utilization);
+    return total;
   }
+  const rest = new UtilizationWalk(r, new Set([r, own]), false, share.seen).run([r]).total;
+  addUtilization(total, rest);
   return total;
 }
 
-/** Queues the unplaced primitives (and clones, with one unplaced instance's) mandatorily colocated with `x` through `colocations`. */
-function follow(x: SchedResource, colocations: SchedColocation[], seen: Set<SchedResource>, stack: SchedResource[]): void {
-  for (const c of colocations) {
-    if (c.score < INFINITY) continue;
-    const other = c.dependent === x || c.dependent === x.parent?.parent || c.dependent === x.parent ? c.primary : c.dependent;
-    if (seen.has(other)) continue;
-    if (other.kind === 'clone') {
-      seen.add(other);
-      stack.push(other);
-      const instance = firstUnplacedInstance(other);
-      for (const p of instance ? primitivesOf(instance) : []) if (!seen.has(p)) seen.add(p), stack.push(p);
-      continue;
+function addUtilization(total: Record<string, number>, utilization: Record<string, number>): void {
+  for (const k in utilization) total[k] = (total[k] ?? 0) + utilization[k];
+}
+
+/**
+ * One walk over mandatory colocations from `start`, summing the utilization of
+ * the primitives it enters (unplaced ones, and `start` itself). Resources in
+ * `known` count as walked already. A walk to be reused notes every provisional flag it reads.
+ */
+class UtilizationWalk {
+  readonly total: Record<string, number> = {};
+  readonly read: SchedResource[] = [];
+  readonly wasProvisional: boolean[] = [];
+  private readonly stack: SchedResource[] = [];
+
+  constructor(
+    private readonly start: SchedResource,
+    readonly seen: Set<SchedResource>,
+    private readonly noteReads: boolean,
+    private readonly known?: Set<SchedResource>,
+  ) {}
+
+  /** Walks from `entered` (already in seen); for a clone's own walk, from the clone's colocations. */
+  run(entered: SchedResource[]): this {
+    this.stack.push(...entered);
+    while (this.stack.length) {
+      const x = this.stack.pop()!;
+      if (x.kind === 'clone') {
+        // Pacemaker follows a clone only to what it is colocated with, and to clones colocated with it.
+        this.follow(x, x.withPrimaries);
+        this.follow(x, x.withCloneDependents);
+        continue;
+      }
+      if (x === this.start || this.provisional(x)) addUtilization(this.total, x.utilization);
+      this.follow(x, x.withDependents);
+      this.follow(x, x.withPrimaries);
     }
-    if (other.kind !== 'primitive' || !other.provisional) continue;
-    seen.add(other);
-    stack.push(other);
+    return this;
+  }
+
+  private provisional(p: SchedResource): boolean {
+    if (this.noteReads) {
+      this.read.push(p);
+      this.wasProvisional.push(p.provisional);
+    }
+    return p.provisional;
+  }
+
+  /** Whether every provisional flag the walk read is still the same (so its result is still right). */
+  current(): boolean {
+    for (let i = 0; i < this.read.length; i++) if (this.read[i].provisional !== this.wasProvisional[i]) return false;
+    return true;
+  }
+
+  private visited(x: SchedResource): boolean {
+    return this.seen.has(x) || this.known?.has(x) === true;
+  }
+
+  private enter(x: SchedResource): void {
+    this.seen.add(x);
+    this.stack.push(x);
+  }
+
+  /** Queues the unplaced primitives (and clones, with one unplaced instance's) mandatorily colocated with `x` through `colocations`. */
+  follow(x: SchedResource, colocations: SchedColocation[]): void {
+    const group = x.parent;
+    const clone = group?.parent;
+    for (let i = 0; i < colocations.length; i++) {
+      const c = colocations[i];
+      if (c.score < INFINITY) continue;
+      const d = c.dependent;
+      const other = d === x || d === clone || d === group ? c.primary : d;
+      if (other.kind === 'primitive' ? !this.provisional(other) || this.visited(other) : other.kind !== 'clone' || this.visited(other)) continue;
+      this.enter(other);
+      if (other.kind !== 'clone') continue;
+      const instance = this.firstUnplacedInstance(other);
+      if (instance === undefined) continue;
+      if (instance.kind === 'primitive') {
+        if (!this.visited(instance)) this.enter(instance);
+      } else for (const p of instance.children) if (!this.visited(p)) this.enter(p);
+    }
+  }
+
+  /** The first instance of a clone with a primitive still to place (asked once per resource colocated with the clone). */
+  private firstUnplacedInstance(clone: SchedResource): SchedResource | undefined {
+    for (const i of clone.children) {
+      if (i.kind === 'primitive') {
+        if (this.provisional(i)) return i;
+      } else for (const m of i.children) if (this.provisional(m)) return i;
+    }
+    return undefined;
   }
 }
 
-/** The first instance of a clone with a primitive still to place (asked once per resource colocated with the clone). */
-function firstUnplacedInstance(clone: SchedResource): SchedResource | undefined {
-  for (const i of clone.children) {
-    if (i.kind === 'primitive' ? i.provisional : primitivesOf(i).some((p) => p.provisional)) return i;
-  }
-  return undefined;
+/** The walk from a clone's own colocations (what each of its instances brings besides its own), memoised per clone. */
+const shares = new WeakMap<SchedResource, UtilizationWalk>();
+
+function cloneShare(clone: SchedResource): UtilizationWalk {
+  const memo = shares.get(clone);
+  if (memo?.current()) return memo;
+  // Seen from the clone rather than from an instance: the same colocations lead to the same resources.
+  const walk = new UtilizationWalk(clone, new Set([clone]), true);
+  walk.follow(clone, clone.withDependents);
+  walk.follow(clone, clone.withPrimaries);
+  walk.run([]);
+  shares.set(clone, walk);
+  return walk;
 }
 
 export function consumeCapacity(n: SchedNode, r: SchedResource): void {
