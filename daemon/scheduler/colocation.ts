@@ -112,13 +112,15 @@ export function applyColocation(ws: WorkingSet, col: SchedColocation, target: Sc
   for (const primary of byInstance ? col.primary.children : [col.primary]) {
     const where = primaryNodes(col, primary);
     if (where.length === 0 && col.score < 0) continue;
-    const scores = colocatedScores(ws, col, where, target.allowed);
-    if (!mandatory && !anyUsable(ws, scores)) continue;
+    // An optional colocation is tried on a copy first (it may be rolled back); a mandatory one always applies.
+    const tried = mandatory ? undefined : colocate(ws, col, where, copyScores(target.allowed));
+    if (tried && !anyUsable(ws, tried)) continue;
     // Pacemaker replaces the dependent's table by its copy once per primitive primary (GLib order); a
     // mandatory colocation with a whole clone bans nodes in place.
     if (target.kind === 'primitive' && target.parent?.kind !== 'clone' && primary.kind === 'primitive') target.allowed = copyNodeTable(target.allowed, tableLayouts(ws));
     // Only existing entries change (none is added), so the table keeps its order.
-    for (const [nodeId, score] of scores) target.allowed.set(nodeId, score);
+    if (tried) for (const [nodeId, score] of tried) target.allowed.set(nodeId, score);
+    else colocate(ws, col, where, target.allowed);
   }
 }
 
@@ -148,11 +150,15 @@ function unblockedInstanceNodes(clone: SchedResource): SchedNode[] {
   return nodes;
 }
 
-/** `allowed` with the colocation applied for a primary on `where` (a new table, same order). */
-function colocatedScores(ws: WorkingSet, col: SchedColocation, where: SchedNode[], allowed: Map<string, number>): Map<string, number> {
-  // Copied entry by entry, in the table's order (new Map(allowed) takes the generic iterator path).
+/** A copy of a score table in the same order (entry by entry: new Map(allowed) takes the generic iterator path). */
+function copyScores(allowed: Map<string, number>): Map<string, number> {
   const scores = new Map<string, number>();
   allowed.forEach((score, id) => scores.set(id, score));
+  return scores;
+}
+
+/** Applies the colocation for a primary on `where` to `scores` (existing entries only), which it returns. */
+function colocate(ws: WorkingSet, col: SchedColocation, where: SchedNode[], scores: Map<string, number>): Map<string, number> {
   // Node names are unique: colocation by #uname matches exactly the primary's nodes (flagged by position).
   const byName = col.nodeAttribute === '#uname';
   const onPrimary = byName ? new Uint8Array(ws.nodes.length) : undefined;
