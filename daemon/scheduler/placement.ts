@@ -1,6 +1,6 @@
 import { INFINITY } from '../cib/score.js';
 import { hashTableOrder, listSortHead, type PositionOrder } from './glib-order.js';
-import { CapacityLayout, colocatedUtilization, fits, type CapacityView } from './utilization.js';
+import { CapacityLayout, colocatedUtilization, type CapacityView } from './utilization.js';
 import { anonymousClone } from './unpack-status.js';
 import { nodeAvailable, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
@@ -45,12 +45,13 @@ export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string,
   let mostCapable = -1;
   const capacity = strategy === 'default' ? undefined : (candidates.capacity ??= new CapacityLayout(nodes)).view();
   if (capacity) {
-    const together = colocatedUtilization(r);
+    const together = capacity.demand(colocatedUtilization(r));
     const roomForAll = new Uint8Array(m);
     let anyRoom = false;
-    for (let p = 0; p < m; p++) if (effective[p] >= 0 && fits(nodes[p], together)) roomForAll[p] = 1, anyRoom = true;
+    for (let p = 0; p < m; p++) if (effective[p] >= 0 && capacity.fits(p, together)) roomForAll[p] = 1, anyRoom = true;
     if (!anyRoom) for (let p = m - 1; p >= 0; p--) if (effective[p] >= 0 && (mostCapable < 0 || capacity.compare(p, mostCapable) < 0)) mostCapable = p;
-    for (let p = 0; p < m; p++) if (effective[p] >= 0 && !(anyRoom ? roomForAll[p] === 1 : fits(nodes[p], r.utilization))) weight[p] = effective[p] = BANNED;
+    const alone = anyRoom ? undefined : capacity.demand(r.utilization);
+    for (let p = 0; p < m; p++) if (effective[p] >= 0 && !(alone ? capacity.fits(p, alone) : roomForAll[p] === 1)) weight[p] = effective[p] = BANNED;
   }
   // Only the node the sort would list first matters (the order itself is by effective score first).
   const best = listSortHead(0, m, new CandidateRanking(nodes, effective, strategy, capacity, hints.current));

@@ -2,12 +2,6 @@ import { INFINITY } from '../cib/score.js';
 import { cloneOf } from './unpack-status.js';
 import { primitivesOf, type SchedColocation, type SchedNode, type SchedResource } from './working-set.js';
 
-/** Whether a node's remaining capacity holds this much (missing capacity counts as 0). */
-export function fits(n: SchedNode, need: Record<string, number>): boolean {
-  for (const k in need) if (need[k] > 0 && (n.remaining[k] ?? 0) < need[k]) return false;
-  return true;
-}
-
 /**
  * What a resource brings with it: its own utilization plus that of every
  * not-yet-placed resource tied to it by mandatory colocation (either way),
@@ -66,7 +60,8 @@ class UtilizationWalk {
         this.follow(x, x.withCloneDependents);
         continue;
       }
-      if (x === this.start || this.provisional(x)) addUtilization(this.total, x.utilization);
+      // Whether x is provisional was noted where it was reached.
+      if (x === this.start || x.provisional) addUtilization(this.total, x.utilization);
       this.follow(x, x.withDependents);
       this.follow(x, x.withPrimaries);
     }
@@ -110,9 +105,11 @@ class UtilizationWalk {
       if (other.kind !== 'clone') continue;
       const instance = this.firstUnplacedInstance(other);
       if (instance === undefined) continue;
-      if (instance.kind === 'primitive') {
-        if (!this.visited(instance)) this.enter(instance);
-      } else for (const p of instance.children) if (!this.visited(p)) this.enter(p);
+      for (const p of instance.kind === 'primitive' ? [instance] : instance.children) {
+        if (this.visited(p)) continue;
+        this.provisional(p);
+        this.enter(p);
+      }
     }
   }
 
@@ -160,7 +157,7 @@ export class CapacityLayout {
   /** has[p * names.length + j]: whether nodes[p] has capacity names[j] */
   readonly has: Uint8Array;
 
-  constructor(private readonly nodes: readonly SchedNode[]) {
+  constructor(readonly nodes: readonly SchedNode[]) {
     for (const n of nodes) for (const k of n.capacityNames) if (!this.names.includes(k)) this.names.push(k);
     const width = this.names.length;
     this.has = new Uint8Array(nodes.length * width);
@@ -175,8 +172,15 @@ export class CapacityLayout {
       const remaining = this.nodes[p].remaining;
       for (let j = 0; j < width; j++) free[p * width + j] = remaining[this.names[j]] ?? 0;
     }
-    return new CapacityView(width, this.has, free);
+    return new CapacityView(this, free);
   }
+}
+
+/** What a resource asks of a node's capacity (positive amounts only), as columns of a CapacityView (-1: a capacity none of its nodes has). */
+export interface Demand {
+  names: string[];
+  columns: number[];
+  amounts: number[];
 }
 
 /**
@@ -185,11 +189,37 @@ export class CapacityLayout {
  * those comparisons the per-attribute lookups.
  */
 export class CapacityView {
+  private readonly width: number;
+  private readonly has: Uint8Array;
+
   constructor(
-    private readonly width: number,
-    private readonly has: Uint8Array,
+    private readonly layout: CapacityLayout,
     private readonly free: Float64Array,
-  ) {}
+  ) {
+    this.width = layout.names.length;
+    this.has = layout.has;
+  }
+
+  demand(need: Record<string, number>): Demand {
+    const d: Demand = { names: [], columns: [], amounts: [] };
+    for (const k in need) {
+      if (need[k] <= 0) continue;
+      d.names.push(k);
+      d.columns.push(this.layout.names.indexOf(k));
+      d.amounts.push(need[k]);
+    }
+    return d;
+  }
+
+  /** Whether the node at position p has room for the demand (missing capacity counts as 0). */
+  fits(p: number, d: Demand): boolean {
+    for (let i = 0; i < d.amounts.length; i++) {
+      const column = d.columns[i];
+      const free = column >= 0 ? this.free[p * this.width + column] : (this.layout.nodes[p].remaining[d.names[i]] ?? 0);
+      if (free < d.amounts[i]) return false;
+    }
+    return true;
+  }
 
   /**
    * balanced placement: the node with more free capacity in more attributes sorts first (its own

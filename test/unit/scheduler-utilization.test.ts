@@ -55,9 +55,16 @@ function compareNodes(a: SchedNode, b: SchedNode): number {
   return result;
 }
 
+/** Reference: whether a node's remaining capacity holds `need` (missing capacity counts as 0). */
+function fitsNode(n: SchedNode, need: Record<string, number>): boolean {
+  return Object.entries(need).every(([k, v]) => v <= 0 || (n.remaining[k] ?? 0) >= v);
+}
+
 describe('CapacityView', () => {
-  it('compares free capacity like the nodes themselves, also where nodes lack capacities the others have', () => {
+  it('compares and fits free capacity like the nodes themselves, also where nodes lack capacities the others have', () => {
+    // gpu is a capacity no node has; consumption still counts against it.
     const names = ['cpu', 'memory', 'disk'];
+    const asked = [...names, 'gpu'];
     let seed = 7;
     const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
     for (let round = 0; round < 50; round++) {
@@ -66,11 +73,15 @@ describe('CapacityView', () => {
         for (const k of names) if (rnd(3) > 0) capacity[k] = rnd(5);
         const remaining: Record<string, number> = { ...capacity };
         // Consumption may go below zero, and may name attributes the node has no capacity for.
-        for (const k of names) if (rnd(2) === 0) remaining[k] = (remaining[k] ?? 0) - rnd(4);
+        for (const k of asked) if (rnd(2) === 0) remaining[k] = (remaining[k] ?? 0) - rnd(4);
         return { capacity, capacityNames: Object.keys(capacity), remaining } as unknown as SchedNode;
       });
       const view = new CapacityLayout(nodes).view();
       for (let a = 0; a < nodes.length; a++) for (let b = 0; b < nodes.length; b++) expect(view.compare(a, b)).toBe(compareNodes(nodes[a], nodes[b]));
+      const need: Record<string, number> = {};
+      for (const k of asked) if (rnd(2) === 0) need[k] = rnd(4) - 1;
+      const demand = view.demand(need);
+      for (let p = 0; p < nodes.length; p++) expect(view.fits(p, demand)).toBe(fitsNode(nodes[p], need));
     }
   });
 });
