@@ -1,6 +1,6 @@
 import { INFINITY } from '../cib/score.js';
 import { hashTableOrder, listSortHead, type PositionOrder } from './glib-order.js';
-import { CapacityLayout, colocatedUtilization, type CapacityView } from './utilization.js';
+import { CapacityView, capacityLedger, colocatedUtilization } from './utilization.js';
 import { anonymousClone } from './unpack-status.js';
 import { nodeAvailable, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
@@ -43,7 +43,7 @@ export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string,
   // When no node has room for the resource and all it brings, Pacemaker prefers the node with most free capacity
   // (the first such in table order, which is this list backwards).
   let mostCapable = -1;
-  const capacity = strategy === 'default' ? undefined : (candidates.capacity ??= new CapacityLayout(nodes)).view();
+  const capacity = strategy === 'default' ? undefined : (candidates.capacity ??= new CapacityView(capacityLedger(ws), nodes));
   if (capacity) {
     const together = capacity.demand(colocatedUtilization(r));
     const roomForAll = new Uint8Array(m);
@@ -99,8 +99,8 @@ const BANNED = -INFINITY;
 interface CandidateList {
   ids: string[];
   nodes: SchedNode[];
-  /** which capacities the nodes have, worked out when a placement strategy first needs it */
-  capacity?: CapacityLayout;
+  /** the nodes' free capacity, set up when a placement strategy first needs it */
+  capacity?: CapacityView;
 }
 
 const listMemo = new WeakMap<WorkingSet, CandidateList[]>();

@@ -1,6 +1,6 @@
 import { INFINITY } from '../cib/score.js';
 import { cloneOf } from './unpack-status.js';
-import { primitivesOf, type SchedColocation, type SchedNode, type SchedResource } from './working-set.js';
+import type { SchedColocation, SchedNode, SchedResource, WorkingSet } from './working-set.js';
 
 /**
  * What a resource brings with it: its own utilization plus that of every
@@ -147,57 +147,94 @@ function cloneShare(clone: SchedResource): UtilizationWalk {
   return walk;
 }
 
-export function consumeCapacity(n: SchedNode, r: SchedResource): void {
-  for (const k in r.utilization) n.remaining[k] = (n.remaining[k] ?? 0) - r.utilization[k];
-}
-
-/** The capacity attributes a list of nodes has (fixed while scheduling), for views of their free capacity by position. */
-export class CapacityLayout {
+/**
+ * Every node's free capacity as flat rows (a row per node, by index; a column
+ * per capacity name), kept in step with the nodes' `remaining` records by
+ * consumeCapacity and releaseCapacity: placement compares capacities for every
+ * candidate pair it sorts, and per-attribute lookups showed in profiles.
+ */
+export class CapacityLedger {
+  /** every capacity name some node has */
   readonly names: string[] = [];
-  /** has[p * names.length + j]: whether nodes[p] has capacity names[j] */
+  /** has[row + j]: whether the node of that row has capacity names[j] */
   readonly has: Uint8Array;
+  readonly free: Float64Array;
 
-  constructor(readonly nodes: readonly SchedNode[]) {
+  constructor(nodes: readonly SchedNode[]) {
     for (const n of nodes) for (const k of n.capacityNames) if (!this.names.includes(k)) this.names.push(k);
-    const width = this.names.length;
-    this.has = new Uint8Array(nodes.length * width);
-    for (let p = 0; p < nodes.length; p++) for (let j = 0; j < width; j++) if (this.names[j] in nodes[p].capacity) this.has[p * width + j] = 1;
+    this.has = new Uint8Array(nodes.length * this.names.length);
+    this.free = new Float64Array(nodes.length * this.names.length);
+    for (const n of nodes) {
+      for (let j = 0; j < this.names.length; j++) if (this.names[j] in n.capacity) this.has[this.rowOf(n) + j] = 1;
+      this.update(n);
+    }
   }
 
-  /** The nodes' free capacity as it is now. */
-  view(): CapacityView {
-    const width = this.names.length;
-    const free = new Float64Array(this.nodes.length * width);
-    for (let p = 0; p < this.nodes.length; p++) {
-      const remaining = this.nodes[p].remaining;
-      for (let j = 0; j < width; j++) free[p * width + j] = remaining[this.names[j]] ?? 0;
-    }
-    return new CapacityView(this, free);
+  rowOf(n: SchedNode): number {
+    return n.index * this.names.length;
+  }
+
+  /** Takes in a node's remaining capacity after it changed. */
+  update(n: SchedNode): void {
+    const row = this.rowOf(n);
+    for (let j = 0; j < this.names.length; j++) this.free[row + j] = n.remaining[this.names[j]] ?? 0;
   }
 }
 
-/** What a resource asks of a node's capacity (positive amounts only), as columns of a CapacityView (-1: a capacity none of its nodes has). */
+const ledgers = new WeakMap<WorkingSet, CapacityLedger>();
+
+/** The working set's capacity ledger (set up from the nodes' remaining capacity when first asked for). */
+export function capacityLedger(ws: WorkingSet): CapacityLedger {
+  let ledger = ledgers.get(ws);
+  if (!ledger) ledgers.set(ws, (ledger = new CapacityLedger(ws.nodes)));
+  return ledger;
+}
+
+export function consumeCapacity(ws: WorkingSet, n: SchedNode, r: SchedResource): void {
+  for (const k in r.utilization) n.remaining[k] = (n.remaining[k] ?? 0) - r.utilization[k];
+  ledgers.get(ws)?.update(n);
+}
+
+/** Gives back what consumeCapacity took (a tentative assignment taken back). */
+export function releaseCapacity(ws: WorkingSet, n: SchedNode, r: SchedResource): void {
+  for (const k in r.utilization) n.remaining[k] = (n.remaining[k] ?? 0) + r.utilization[k];
+  ledgers.get(ws)?.update(n);
+}
+
+/** What a resource asks of a node's capacity (positive amounts only), as ledger columns (-1: a capacity no node has). */
 export interface Demand {
   names: string[];
   columns: number[];
   amounts: number[];
 }
 
-/**
- * Free capacity of a list of nodes at one moment, by position: a placement
- * compares capacities for every pair its sort compares, and flat arrays spare
- * those comparisons the per-attribute lookups.
- */
+/** The free capacity of a list of candidate nodes, by list position, as the ledger has it (so always current). */
 export class CapacityView {
-  private readonly width: number;
-  private readonly has: Uint8Array;
+  private readonly rows: Int32Array;
 
   constructor(
-    private readonly layout: CapacityLayout,
-    private readonly free: Float64Array,
+    private readonly ledger: CapacityLedger,
+    private readonly nodes: readonly SchedNode[],
   ) {
-    this.width = layout.names.length;
-    this.has = layout.has;
+    this.rows = Int32Array.from(nodes, (n) => ledger.rowOf(n));
+  }
+
+  /**
+   * balanced placement: the node with more free capacity in more attributes sorts first (its own
+   * attributes compared, missing ones as 0; one the other has and it lacks counts for the other when free).
+   */
+  compare(pa: number, pb: number): number {
+    const { has, free, names } = this.ledger;
+    const a = this.rows[pa];
+    const b = this.rows[pb];
+    let result = 0;
+    for (let j = 0; j < names.length; j++) {
+      if (has[a + j] === 1) {
+        if (free[a + j] > free[b + j]) result--;
+        else if (free[a + j] < free[b + j]) result++;
+      } else if (has[b + j] === 1 && free[b + j] > 0) result++;
+    }
+    return result;
   }
 
   demand(need: Record<string, number>): Demand {
@@ -205,7 +242,7 @@ export class CapacityView {
     for (const k in need) {
       if (need[k] <= 0) continue;
       d.names.push(k);
-      d.columns.push(this.layout.names.indexOf(k));
+      d.columns.push(this.ledger.names.indexOf(k));
       d.amounts.push(need[k]);
     }
     return d;
@@ -215,26 +252,9 @@ export class CapacityView {
   fits(p: number, d: Demand): boolean {
     for (let i = 0; i < d.amounts.length; i++) {
       const column = d.columns[i];
-      const free = column >= 0 ? this.free[p * this.width + column] : (this.layout.nodes[p].remaining[d.names[i]] ?? 0);
+      const free = column >= 0 ? this.ledger.free[this.rows[p] + column] : (this.nodes[p].remaining[d.names[i]] ?? 0);
       if (free < d.amounts[i]) return false;
     }
     return true;
-  }
-
-  /**
-   * balanced placement: the node with more free capacity in more attributes sorts first (its own
-   * attributes compared, missing ones as 0; one the other has and it lacks counts for the other when free).
-   */
-  compare(pa: number, pb: number): number {
-    let result = 0;
-    const a = pa * this.width;
-    const b = pb * this.width;
-    for (let j = 0; j < this.width; j++) {
-      if (this.has[a + j] === 1) {
-        if (this.free[a + j] > this.free[b + j]) result--;
-        else if (this.free[a + j] < this.free[b + j]) result++;
-      } else if (this.has[b + j] === 1 && this.free[b + j] > 0) result++;
-    }
-    return result;
   }
 }

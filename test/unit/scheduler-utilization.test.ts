@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseCib } from '../../daemon/cib/index.js';
 import { buildWorkingSet } from '../../daemon/scheduler/build.js';
 import { unpackColocations } from '../../daemon/scheduler/colocation.js';
-import { CapacityLayout, colocatedUtilization } from '../../daemon/scheduler/utilization.js';
-import type { SchedNode } from '../../daemon/scheduler/working-set.js';
+import { CapacityView, capacityLedger, colocatedUtilization, consumeCapacity, releaseCapacity } from '../../daemon/scheduler/utilization.js';
+import type { SchedNode, SchedResource, WorkingSet } from '../../daemon/scheduler/working-set.js';
 
 const util = (id: string, cpu: number) => `<utilization id="${id}-u"><nvpair id="${id}-u1" name="cpu" value="${cpu}"/></utilization>`;
 const prim = (id: string, cpu: number) => `<primitive id="${id}" class="ocf" provider="heartbeat" type="Dummy">${util(id, cpu)}</primitive>`;
@@ -61,27 +61,37 @@ function fitsNode(n: SchedNode, need: Record<string, number>): boolean {
 }
 
 describe('CapacityView', () => {
-  it('compares and fits free capacity like the nodes themselves, also where nodes lack capacities the others have', () => {
+  it('compares and fits free capacity like the nodes themselves, as resources are placed and taken back', () => {
     // gpu is a capacity no node has; consumption still counts against it.
     const names = ['cpu', 'memory', 'disk'];
     const asked = [...names, 'gpu'];
     let seed = 7;
     const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
-    for (let round = 0; round < 50; round++) {
-      const nodes = Array.from({ length: 1 + rnd(8) }, () => {
-        const capacity: Record<string, number> = {};
-        for (const k of names) if (rnd(3) > 0) capacity[k] = rnd(5);
-        const remaining: Record<string, number> = { ...capacity };
-        // Consumption may go below zero, and may name attributes the node has no capacity for.
-        for (const k of asked) if (rnd(2) === 0) remaining[k] = (remaining[k] ?? 0) - rnd(4);
-        return { capacity, capacityNames: Object.keys(capacity), remaining } as unknown as SchedNode;
+    const someOf = (keys: string[]) => Object.fromEntries(keys.filter(() => rnd(2) === 0).map((k) => [k, rnd(5) - 1]));
+    for (let round = 0; round < 30; round++) {
+      const nodes = Array.from({ length: 1 + rnd(8) }, (_, index) => {
+        const capacity: Record<string, number> = someOf(names);
+        return { index, capacity, capacityNames: Object.keys(capacity), remaining: { ...capacity } } as unknown as SchedNode;
       });
-      const view = new CapacityLayout(nodes).view();
-      for (let a = 0; a < nodes.length; a++) for (let b = 0; b < nodes.length; b++) expect(view.compare(a, b)).toBe(compareNodes(nodes[a], nodes[b]));
-      const need: Record<string, number> = {};
-      for (const k of asked) if (rnd(2) === 0) need[k] = rnd(4) - 1;
-      const demand = view.demand(need);
-      for (let p = 0; p < nodes.length; p++) expect(view.fits(p, demand)).toBe(fitsNode(nodes[p], need));
+      const ws = { nodes } as unknown as WorkingSet;
+      // Candidates: some of the nodes, in another order.
+      const candidates = nodes.filter(() => rnd(4) > 0).reverse();
+      const view = new CapacityView(capacityLedger(ws), candidates);
+      const placed: Array<[SchedNode, SchedResource]> = [];
+      for (let step = 0; step < 12; step++) {
+        if (placed.length && rnd(3) === 0) {
+          const [n, r] = placed.splice(rnd(placed.length), 1)[0];
+          releaseCapacity(ws, n, r);
+        } else {
+          const entry: [SchedNode, SchedResource] = [nodes[rnd(nodes.length)], { utilization: someOf(asked) } as SchedResource];
+          consumeCapacity(ws, ...entry);
+          placed.push(entry);
+        }
+        for (let a = 0; a < candidates.length; a++) for (let b = 0; b < candidates.length; b++) expect(view.compare(a, b)).toBe(compareNodes(candidates[a], candidates[b]));
+        const need = someOf(asked);
+        const demand = view.demand(need);
+        for (let p = 0; p < candidates.length; p++) expect(view.fits(p, demand)).toBe(fitsNode(candidates[p], need));
+      }
     }
   });
 });
