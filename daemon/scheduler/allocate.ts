@@ -1,6 +1,6 @@
 import { INFINITY } from '../cib/score.js';
 import { applyColocation, colocationsInApplyOrder, mergeColocatedScores } from './colocation.js';
-import { consumeCapacity } from './utilization.js';
+import { consumeCapacity, releaseCapacity } from './utilization.js';
 import { chooseNode } from './placement.js';
 import { addPromotionScores, promotionPriority, setInstanceRoles } from './promotion.js';
 import { nodeAvailable, primitivesOf, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
@@ -56,7 +56,7 @@ export function assignTo(ws: WorkingSet, r: SchedResource, node: SchedNode | und
   r.assignedTo = node;
   if (!node) return;
   node.assignedCount++;
-  if (ws.options.placementStrategy !== 'default') consumeCapacity(node, r);
+  if (ws.options.placementStrategy !== 'default') consumeCapacity(ws, node, r);
 }
 
 /** Takes back a tentative assignment (its node's count and capacity). */
@@ -66,7 +66,7 @@ function unassign(ws: WorkingSet, r: SchedResource): void {
   r.assignedTo = undefined;
   if (!node) return;
   node.assignedCount--;
-  if (ws.options.placementStrategy !== 'default') for (const [k, need] of Object.entries(r.utilization)) node.remaining[k] = (node.remaining[k] ?? 0) + need;
+  if (ws.options.placementStrategy !== 'default') releaseCapacity(ws, node, r);
 }
 
 /** Leaves a clone instance (every primitive in it) with no node after all (an interleaved order's inhibition). */

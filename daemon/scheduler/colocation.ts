@@ -1,7 +1,7 @@
 import type { ColocationConstraint } from '../cib/model.js';
 import { INFINITY, addScores, clampScore } from '../cib/score.js';
 import { parseRole } from './build.js';
-import { copyNodeTable } from './glib-order.js';
+import { copyNodeTable, tableLayouts } from './glib-order.js';
 import { scoresByAttribute } from './attribute-scores.js';
 import { nextRoleOf } from './roles.js';
 import { nodeAvailable, primitivesOf, type SchedColocation, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
@@ -91,7 +91,8 @@ const variantRank = { primitive: 0, group: 1, clone: 2 } as const;
  * later constraint first (it is inserted before them). The order matters once an optional colocation
  * can be rolled back: one applied after a mandatory one may find no usable node left, before it not.
  */
-export function colocationsInApplyOrder(r: SchedResource): SchedColocation[] {
+export function colocationsInApplyOrder(r: SchedResource): readonly SchedColocation[] {
+  if (r.withPrimaries.length < 2) return r.withPrimaries;
   return [...r.withPrimaries].reverse().sort((a, b) => b.primary.priority - a.primary.priority
     || variantRank[b.primary.kind] - variantRank[a.primary.kind]
     || (a.primary.id < b.primary.id ? -1 : a.primary.id > b.primary.id ? 1 : 0));
@@ -111,13 +112,15 @@ export function applyColocation(ws: WorkingSet, col: SchedColocation, target: Sc
   for (const primary of byInstance ? col.primary.children : [col.primary]) {
     const where = primaryNodes(col, primary);
     if (where.length === 0 && col.score < 0) continue;
-    const scores = colocatedScores(ws, col, where, target.allowed);
-    if (!mandatory && !anyUsable(ws, scores)) continue;
+    // An optional colocation is tried on a copy first (it may be rolled back); a mandatory one always applies.
+    const tried = mandatory ? undefined : colocate(ws, col, where, copyScores(target.allowed));
+    if (tried && !anyUsable(ws, tried)) continue;
     // Pacemaker replaces the dependent's table by its copy once per primitive primary (GLib order); a
     // mandatory colocation with a whole clone bans nodes in place.
-    if (target.kind === 'primitive' && target.parent?.kind !== 'clone' && primary.kind === 'primitive') target.allowed = copyNodeTable(target.allowed);
+    if (target.kind === 'primitive' && target.parent?.kind !== 'clone' && primary.kind === 'primitive') target.allowed = copyNodeTable(target.allowed, tableLayouts(ws));
     // Only existing entries change (none is added), so the table keeps its order.
-    for (const [nodeId, score] of scores) target.allowed.set(nodeId, score);
+    if (tried) for (const [nodeId, score] of tried) target.allowed.set(nodeId, score);
+    else colocate(ws, col, where, target.allowed);
   }
 }
 
@@ -132,21 +135,30 @@ function primaryNodes(col: SchedColocation, primary: SchedResource): SchedNode[]
   return role === 'Promoted' || role === 'Unpromoted' ? nodes.filter((n) => hasRoleOn(primary, n, role)) : nodes;
 }
 
-/** Where a clone's instances without a blocked member were assigned (asked once per resource colocated with the clone). */
+const unblockedMemo = new WeakMap<SchedResource, SchedNode[]>();
+
+/** Where a clone's instances without a blocked member were assigned (memoised once the clone's assignment is final). */
 function unblockedInstanceNodes(clone: SchedResource): SchedNode[] {
+  const memo = unblockedMemo.get(clone);
+  if (memo) return memo;
   const nodes: SchedNode[] = [];
   for (const c of clone.children) {
     if (c.kind === 'primitive' ? c.blocked : primitivesOf(c).some((m) => m.blocked)) continue;
     for (const n of assignedNodes(c)) nodes.push(n);
   }
+  if (!clone.provisional) unblockedMemo.set(clone, nodes);
   return nodes;
 }
 
-/** `allowed` with the colocation applied for a primary on `where` (a new table, same order). */
-function colocatedScores(ws: WorkingSet, col: SchedColocation, where: SchedNode[], allowed: Map<string, number>): Map<string, number> {
-  // Copied entry by entry, in the table's order (new Map(allowed) takes the generic iterator path).
+/** A copy of a score table in the same order (entry by entry: new Map(allowed) takes the generic iterator path). */
+function copyScores(allowed: Map<string, number>): Map<string, number> {
   const scores = new Map<string, number>();
   allowed.forEach((score, id) => scores.set(id, score));
+  return scores;
+}
+
+/** Applies the colocation for a primary on `where` to `scores` (existing entries only), which it returns. */
+function colocate(ws: WorkingSet, col: SchedColocation, where: SchedNode[], scores: Map<string, number>): Map<string, number> {
   // Node names are unique: colocation by #uname matches exactly the primary's nodes (flagged by position).
   const byName = col.nodeAttribute === '#uname';
   const onPrimary = byName ? new Uint8Array(ws.nodes.length) : undefined;
@@ -184,7 +196,7 @@ export function mergeColocatedScores(ws: WorkingSet, r: SchedResource, scores: M
     const otherAllowed = other.kind === 'group' ? other.children[0]?.allowed : other.allowed;
     if (!otherAllowed) continue;
     const otherScores = col.nodeAttribute === '#uname' ? otherAllowed : scoresByAttribute(ws, otherAllowed, col.nodeAttribute);
-    const work = copyNodeTable(scores);
+    const work = copyNodeTable(scores, tableLayouts(ws));
     for (const [nodeId, score] of work) {
       const s = otherScores.get(nodeId);
       // An anti-colocation with a resource that dislikes a node is no reason to like that node (Pacemaker).

@@ -11,6 +11,7 @@
  * prime modulus) was checked against the installed libglib through ctypes and
  * the orders against crm_simulate's trace log.
  */
+import type { WorkingSet } from './working-set.js';
 
 const MIN_SHIFT = 3;
 /** The largest prime below each power of two, per table shift (GLib's bucket modulus). */
@@ -94,6 +95,32 @@ export function hashTableOrder(keys: readonly string[]): string[] {
 }
 
 /**
+ * hashTableOrder's answers within one scheduler run, by key sequence: node
+ * tables are copied for most resources, and nearly all share a handful of
+ * sequences.
+ */
+export class TableLayouts {
+  private readonly known = new Map<string, string[]>();
+
+  order(keys: readonly string[]): string[] {
+    // NUL cannot occur in an XML attribute, so the joined ids name the sequence unambiguously.
+    const name = keys.join('\0');
+    let order = this.known.get(name);
+    if (order === undefined) this.known.set(name, (order = hashTableOrder(keys)));
+    return order;
+  }
+}
+
+const layoutsByRun = new WeakMap<WorkingSet, TableLayouts>();
+
+/** The table layouts worked out so far in this working set's run. */
+export function tableLayouts(ws: WorkingSet): TableLayouts {
+  let layouts = layoutsByRun.get(ws);
+  if (!layouts) layoutsByRun.set(ws, (layouts = new TableLayouts()));
+  return layouts;
+}
+
+/**
  * A copy of a node-score table as pcmk__copy_node_table makes it: the source
  * is iterated in table order and inserted into a fresh table. With more nodes
  * than fill a small table without collisions (about 33 and up), the copy's
@@ -101,9 +128,9 @@ export function hashTableOrder(keys: readonly string[]): string[] {
  * wins a balanced-placement tie) depends on how many copies a resource's table
  * went through. A Map's key order stands for the table's insertion order.
  */
-export function copyNodeTable(scores: Map<string, number>): Map<string, number> {
+export function copyNodeTable(scores: Map<string, number>, layouts: TableLayouts): Map<string, number> {
   const copy = new Map<string, number>();
-  for (const id of hashTableOrder([...scores.keys()])) copy.set(id, scores.get(id)!);
+  for (const id of layouts.order([...scores.keys()])) copy.set(id, scores.get(id)!);
   return copy;
 }
 

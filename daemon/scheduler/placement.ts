@@ -1,6 +1,6 @@
 import { INFINITY } from '../cib/score.js';
 import { hashTableOrder, listSortHead, type PositionOrder } from './glib-order.js';
-import { colocatedUtilization, compareCapacity, fits } from './utilization.js';
+import { CapacityView, capacityLedger, colocatedUtilization } from './utilization.js';
 import { anonymousClone } from './unpack-status.js';
 import { nodeAvailable, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
@@ -29,7 +29,8 @@ const byName = (a: SchedNode, b: SchedNode) => (a.uname < b.uname ? -1 : a.uname
 export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string, number>, hints: PlacementHints = {}): SchedNode | undefined {
   const strategy = ws.options.placementStrategy;
   // Positions in list order; weight[p] is the score of nodes[p] (bans included), effective[p] also -INFINITY where unavailable.
-  const nodes = candidateList(ws, scores);
+  const candidates = candidateList(ws, scores);
+  const nodes = candidates.nodes;
   const m = nodes.length;
   if (m === 0) return undefined;
   const weight = new Float64Array(m);
@@ -42,15 +43,18 @@ export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string,
   // When no node has room for the resource and all it brings, Pacemaker prefers the node with most free capacity
   // (the first such in table order, which is this list backwards).
   let mostCapable = -1;
-  if (strategy !== 'default') {
-    const together = colocatedUtilization(r);
-    let need = r.utilization;
-    for (let p = 0; p < m; p++) if (effective[p] >= 0 && fits(nodes[p], together)) need = together;
-    if (need !== together) for (let p = m - 1; p >= 0; p--) if (effective[p] >= 0 && (mostCapable < 0 || compareCapacity(nodes[p], nodes[mostCapable]) < 0)) mostCapable = p;
-    for (let p = 0; p < m; p++) if (effective[p] >= 0 && !fits(nodes[p], need)) weight[p] = effective[p] = BANNED;
+  const capacity = strategy === 'default' ? undefined : (candidates.capacity ??= new CapacityView(capacityLedger(ws), nodes));
+  if (capacity) {
+    const together = capacity.demand(colocatedUtilization(r));
+    const roomForAll = new Uint8Array(m);
+    let anyRoom = false;
+    for (let p = 0; p < m; p++) if (effective[p] >= 0 && capacity.fits(p, together)) roomForAll[p] = 1, anyRoom = true;
+    if (!anyRoom) for (let p = m - 1; p >= 0; p--) if (effective[p] >= 0 && (mostCapable < 0 || capacity.compare(p, mostCapable) < 0)) mostCapable = p;
+    const alone = anyRoom ? undefined : capacity.demand(r.utilization);
+    for (let p = 0; p < m; p++) if (effective[p] >= 0 && !(alone ? capacity.fits(p, alone) : roomForAll[p] === 1)) weight[p] = effective[p] = BANNED;
   }
   // Only the node the sort would list first matters (the order itself is by effective score first).
-  const best = listSortHead(0, m, new CandidateRanking(nodes, effective, strategy, hints.current));
+  const best = listSortHead(0, m, new CandidateRanking(nodes, effective, strategy, capacity, hints.current));
   const preferAt = hints.prefer ? nodes.indexOf(hints.prefer) : mostCapable;
   if (preferAt >= 0 && weight[preferAt] >= weight[best] && effective[preferAt] >= 0) return nodes[preferAt];
   let chosen = best;
@@ -67,6 +71,7 @@ class CandidateRanking implements PositionOrder {
     private readonly nodes: SchedNode[],
     private readonly effective: Float64Array,
     private readonly strategy: string,
+    private readonly capacity: CapacityView | undefined,
     private readonly current: SchedNode | undefined,
   ) {}
 
@@ -78,7 +83,7 @@ class CandidateRanking implements PositionOrder {
     const b = this.nodes[pb];
     if (this.strategy === 'minimal') return byName(a, b);
     if (this.strategy === 'balanced') {
-      const c = compareCapacity(a, b);
+      const c = this.capacity!.compare(pa, pb);
       if (c !== 0) return c < 0 ? -1 : 1;
     }
     if (a.assignedCount !== b.assignedCount) return a.assignedCount < b.assignedCount ? -1 : 1;
@@ -94,6 +99,8 @@ const BANNED = -INFINITY;
 interface CandidateList {
   ids: string[];
   nodes: SchedNode[];
+  /** the nodes' free capacity, set up when a placement strategy first needs it */
+  capacity?: CapacityView;
 }
 
 const listMemo = new WeakMap<WorkingSet, CandidateList[]>();
@@ -103,14 +110,15 @@ const listMemo = new WeakMap<WorkingSet, CandidateList[]>();
  * order, backwards). Most resources share one node set, in the same order, so
  * each distinct sequence of node ids is worked out once.
  */
-function candidateList(ws: WorkingSet, scores: Map<string, number>): SchedNode[] {
+function candidateList(ws: WorkingSet, scores: Map<string, number>): CandidateList {
   let known = listMemo.get(ws);
   if (!known) listMemo.set(ws, (known = []));
-  for (const c of known) if (sameSequence(c.ids, scores)) return c.nodes;
+  for (const c of known) if (sameSequence(c.ids, scores)) return c;
   const ids = [...scores.keys()];
   const nodes = hashTableOrder(ids).reverse().map((id) => ws.nodeById.get(id)).filter((n): n is SchedNode => n !== undefined);
-  known.push({ ids, nodes });
-  return nodes;
+  const list = { ids, nodes };
+  known.push(list);
+  return list;
 }
 
 function sameSequence(ids: string[], scores: Map<string, number>): boolean {
