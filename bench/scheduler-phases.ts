@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { tuneV8ForOneShot } from '../crm-shell/v8-tuning.js';
 
 const here = fileURLToPath(import.meta.url);
 const shared = join(dirname(here), '..', '..', '..', 'shared', 'pacemaker-scheduler');
@@ -38,6 +39,8 @@ async function measureOne(file: string): Promise<void> {
     for (const e of list.getEntries()) gcMs += e.duration;
   });
   observer.observe({ entryTypes: ['gc'] });
+  // As `vigil simulate` runs (see crm-shell/v8-tuning.ts).
+  tuneV8ForOneShot();
   const { parseCib } = await import('../daemon/cib/parse.js');
   const { readCibFile } = await import('../daemon/cib/cib-text.js');
   const { computeWorkingSet } = await import('../daemon/scheduler/schedule.js');

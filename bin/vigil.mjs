@@ -1,12 +1,4 @@
 #!/usr/bin/env node
 // The `vigil` shell.
-import { setFlagsFromString } from 'node:v8';
 import { launch } from './launch.mjs';
-
-// A shell command runs once, over data it sees once (`vigil simulate` makes one pass per phase over a
-// CIB of thousands of resources). Left to inline freely, V8's optimizing compiler then spends more CPU
-// on that code than it saves, on the same few cores the command runs on: capping how much it inlines
-// into one function cut the CPU of `vigil simulate` at 32 nodes / 2000 VMs by about a fifth (see the
-// README's Measured table). The daemon, which schedules again and again, keeps V8's defaults.
-setFlagsFromString('--max-inlined-bytecode-size-cumulative=100');
 await launch('vigil', 'crm-shell/main.js');

@@ -4,12 +4,15 @@ import { dispatch } from './dispatch.js';
 import { EXIT, exitCodeFor, formatError } from './exit-codes.js';
 import { parseGlobalOptions } from './options.js';
 import { ShellSession } from './session.js';
+import { tuneV8ForOneShot } from './v8-tuning.js';
 
 /**
  * `vigil` with arguments runs one command; without, it is the interactive
  * shell on a terminal, or reads commands from stdin (one per line) in scripts.
  */
 async function main(argv: string[]): Promise<number> {
+  // Before any command's modules load (they are imported on first use).
+  tuneV8ForOneShot();
   const io: CommandIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
   const { options, rest } = parseGlobalOptions(argv);
   io.options = options;
