@@ -4,6 +4,7 @@ import { consumeCapacity, releaseCapacity } from './utilization.js';
 import { chooseNode } from './placement.js';
 import { addPromotionScores, promotionPriority, setInstanceRoles } from './promotion.js';
 import { nodeAvailable, primitivesOf, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
+import { anonymousClone } from './unpack-status.js';
 
 const currentNode = (ws: WorkingSet, r: SchedResource): SchedNode | undefined => {
   if (r.running.size === 0) return undefined;
@@ -161,7 +162,8 @@ function assignClone(ws: WorkingSet, clone: SchedResource): void {
     assignResource(ws, col.primary);
     for (const inst of clone.children) applyColocation(ws, col, leadOf(inst));
   }
-  const nodeMax = Number(clone.meta['clone-node-max'] ?? 1);
+  // Anonymous clones run at most one instance per node, whatever clone-node-max says (Pacemaker ignores it for them).
+  const nodeMax = anonymousClone(clone) ? 1 : Number(clone.meta['clone-node-max'] ?? 1);
   const perNode = new Map<string, number>();
   // Keeping current nodes is limited to an even share per usable node (clone-max / nodes, at least 1), so
   // instances piled on one node spread out again (Pacemaker's first assignment pass).

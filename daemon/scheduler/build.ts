@@ -148,18 +148,23 @@ function buildResource(f: ResourceFactory, res: Resource, inherited: Record<stri
 }
 
 /**
- * An extra instance of an anonymous clone found active beyond clone-max or
- * clone-node-max: it exists only to be stopped.
+ * An extra instance of an anonymous clone, for a copy found active beyond
+ * clone-max or a second copy on one node: it exists only to be stopped. For a
+ * cloned group, the whole group instance is added; returned is its member
+ * named `base`.
  */
-export function addOrphanInstance(ws: WorkingSet, clone: SchedResource): SchedResource | undefined {
+export function addOrphanInstance(ws: WorkingSet, clone: SchedResource, base: string): SchedResource | undefined {
   const child = clone.cloneDef?.child;
-  if (!child || child.kind !== 'primitive') return undefined;
+  if (!child) return undefined;
   const n = clone.children.length;
-  const r = buildPrimitive({ ws, order: clone.order }, child, `${child.id}:${n}`, { ...clone.meta }, clone);
+  const f = { ws, order: clone.order };
+  const r = child.kind === 'primitive'
+    ? buildPrimitive(f, child, `${child.id}:${n}`, { ...clone.meta }, clone)
+    : buildGroup(f, child, `${child.id}:${n}`, `:${n}`, { ...clone.meta }, clone);
   r.instance = n;
-  r.nextRole = 'Stopped';
+  for (const p of r.kind === 'group' ? r.children : [r]) p.nextRole = 'Stopped';
   clone.children.push(r);
-  return r;
+  return r.kind === 'group' ? r.children.find((m) => m.def?.id === base) : r;
 }
 
 /** A primitive found in the status but no longer configured: it exists only to be stopped and forgotten. */

@@ -259,21 +259,22 @@ export function replayHistory(ws: WorkingSet, lrm: LrmResource, base: SchedResou
 interface InstanceUse {
   /** instance number -> the nodes it was matched on */
   nodesOf: Map<number | undefined, Set<SchedNode>>;
-  /** per node (by index): how many instances were matched there */
-  perNode: Uint32Array;
+  /** the primitives matched so far (a cloned group's members one by one) */
+  matched: Set<SchedResource>;
 }
 
-function instanceUse(ws: WorkingSet, used: Map<SchedResource, InstanceUse>, clone: SchedResource): InstanceUse {
+function instanceUse(used: Map<SchedResource, InstanceUse>, clone: SchedResource): InstanceUse {
   let u = used.get(clone);
-  if (!u) used.set(clone, (u = { nodesOf: new Map(), perNode: new Uint32Array(ws.nodes.length) }));
+  if (!u) used.set(clone, (u = { nodesOf: new Map(), matched: new Set() }));
   return u;
 }
 
-function matchInstance(u: InstanceUse, instance: number | undefined, node: SchedNode): void {
+function matchInstance(u: InstanceUse, r: SchedResource, node: SchedNode): void {
+  const instance = instanceNumber(r);
   let nodes = u.nodesOf.get(instance);
   if (!nodes) u.nodesOf.set(instance, (nodes = new Set()));
   nodes.add(node);
-  u.perNode[node.index]++;
+  u.matched.add(r);
 }
 
 /**
@@ -288,19 +289,28 @@ function resolveInstance(ws: WorkingSet, id: string, direct: SchedResource | und
   if (candidates.length === 0 || !isAnonymous(candidates[0])) return direct;
   if (!active) return candidates[0];
   const clone = cloneOf(candidates[0])!;
-  const u = instanceUse(ws, used, clone);
-  // Same instance as this node's other members of a cloned group; else the named instance if free; else the first free one.
-  const onNode = candidates.find((c) => u.nodesOf.get(instanceNumber(c))?.has(node) === true);
-  // Members of a cloned group share their instance; a second copy of a primitive on the node is one too many.
-  if (onNode && onNode.parent?.kind === 'group') return onNode;
-  const nodeMax = Number(clone.meta['clone-node-max'] ?? 1);
-  const pick = u.perNode[node.index] < nodeMax ? candidates.find((c) => !u.nodesOf.has(instanceNumber(c))) : undefined;
+  const u = instanceUse(used, clone);
+  // An instance already active here takes the member this history names (a cloned group's members share their
+  // instance), unless that member was matched here already. A second copy is then an orphan to stop, even with
+  // free instances and whatever clone-node-max allows (Pacemaker 2.1.5, checked with crm_simulate). A history
+  // on a node without an active instance takes the first instance matched nowhere yet.
+  let instanceHere = false;
+  let pick: SchedResource | undefined;
+  for (const c of candidates) {
+    if (u.nodesOf.get(instanceNumber(c))?.has(node) !== true) continue;
+    instanceHere = true;
+    if (!u.matched.has(c)) {
+      pick = c;
+      break;
+    }
+  }
+  if (!instanceHere) pick = candidates.find((c) => !u.nodesOf.has(instanceNumber(c)));
   if (pick) {
-    matchInstance(u, instanceNumber(pick), node);
+    matchInstance(u, pick, node);
     return pick;
   }
-  const orphan = addOrphanInstance(ws, clone);
-  if (orphan) matchInstance(u, orphan.instance, node);
+  const orphan = addOrphanInstance(ws, clone, base);
+  if (orphan) matchInstance(u, orphan, node);
   return orphan;
 }
 

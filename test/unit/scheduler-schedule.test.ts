@@ -490,4 +490,19 @@ describe('orderings between clones', () => {
     })));
     expect(t.summary).toEqual(['* Start      d:1      ( node2 )', '* Stop       d:2      ( node1 )  due to node availability', '* Stop       d:3      ( node1 )  due to node availability']);
   });
+
+  it('runs one instance of an anonymous clone per node whatever clone-node-max says; a second copy on a node is an orphan to stop', () => {
+    // Expected summaries are crm_simulate 2.1.5's for the same CIBs: it ignores clone-node-max for anonymous clones.
+    const started = (id: string) => lrm(id, op(id, 'start'));
+    const meta = (nodeMax: number, max: number) => `<meta_attributes id="cm"><nvpair id="cm1" name="clone-node-max" value="${nodeMax}"/><nvpair id="cm2" name="clone-max" value="${max}"/></meta_attributes>`;
+    const dummyClone = (nodeMax: number, max: number) => `<clone id="c">${meta(nodeMax, max)}<primitive id="d" class="ocf" provider="heartbeat" type="Dummy"/></clone>`;
+    const run = (resources: string, node1 = '') => schedule(parseCib(cluster({ resources, lrm: node1 ? { node1 } : {} }))).summary;
+    expect(run(dummyClone(2, 4))).toEqual(['* Start      d:0      ( node1 )', '* Start      d:1      ( node2 )']);
+    expect(run(dummyClone(2, 2), started('d:0') + started('d:1'))).toEqual(['* Start      d:1      ( node2 )', '* Stop       d:2      ( node1 )  due to node availability']);
+    const groupClone = `<clone id="c">${meta(2, 2)}<group id="g"><primitive id="m1" class="ocf" provider="heartbeat" type="Dummy"/><primitive id="m2" class="ocf" provider="heartbeat" type="Dummy"/></group></clone>`;
+    expect(run(groupClone, started('m1:0') + started('m2:0') + started('m1:1') + started('m2:1'))).toEqual([
+      '* Start      m1:1     ( node2 )', '* Start      m2:1     ( node2 )',
+      '* Stop       m1:2     ( node1 )  due to node availability', '* Stop       m2:2     ( node1 )  due to node availability',
+    ]);
+  });
 });
