@@ -1,12 +1,18 @@
 import { firstChild, type XmlElement } from '../../daemon/cib/xml.js';
 import { section } from './configuration.js';
+import { isTrueValue } from '../../daemon/cib/truth.js';
 
 /**
  * Valid but probably unintended: a location or fencing level naming a node the
- * configuration does not define (a typo there silently changes placement).
- * Only checked when the file defines nodes at all.
+ * configuration does not define (a typo there silently changes placement;
+ * only checked when the file defines nodes at all), or a clone-node-max above 1
+ * on an anonymous clone (it runs one instance per node whatever that says).
  */
 export function configurationWarnings(configuration: XmlElement): string[] {
+  return [...undefinedNodeWarnings(configuration), ...cloneNodeMaxWarnings(configuration)];
+}
+
+function undefinedNodeWarnings(configuration: XmlElement): string[] {
   const nodes = section(configuration, 'nodes').children.map((n) => n.attrs.uname ?? n.attrs.id);
   if (nodes.length === 0) return [];
   const known = new Set(nodes);
@@ -17,6 +23,21 @@ export function configurationWarnings(configuration: XmlElement): string[] {
   }
   for (const level of firstChild(configuration, 'fencing-topology')?.children ?? []) {
     if (level.attrs.target !== undefined && !known.has(level.attrs.target)) warnings.push(unknown(`fencing level '${level.attrs.id}'`, level.attrs.target));
+  }
+  return warnings;
+}
+
+/** Pacemaker ignores clone-node-max for anonymous (not globally-unique) clones, and so does vigil's scheduler. */
+function cloneNodeMaxWarnings(configuration: XmlElement): string[] {
+  const warnings: string[] = [];
+  for (const clone of section(configuration, 'resources').children) {
+    if (clone.name !== 'clone' && clone.name !== 'master') continue;
+    const meta = new Map<string, string>();
+    for (const set of clone.children) if (set.name === 'meta_attributes') for (const p of set.children) if (p.attrs.name !== undefined) meta.set(p.attrs.name, p.attrs.value ?? '');
+    const nodeMax = Number(meta.get('clone-node-max') ?? 1);
+    if (nodeMax > 1 && !isTrueValue(meta.get('globally-unique'))) {
+      warnings.push(`clone '${clone.attrs.id}' has clone-node-max=${meta.get('clone-node-max')} but is anonymous (globally-unique=false): it runs at most one instance per node`);
+    }
   }
   return warnings;
 }

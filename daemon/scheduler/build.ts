@@ -3,8 +3,8 @@ import { resolveAttributes } from '../cib/rules.js';
 import { INFINITY, parseScore } from '../cib/score.js';
 import { parseInterval } from '../cib/duration.js';
 import type { ClusterOptions, Role, SchedNode, SchedResource, WorkingSet } from './working-set.js';
+import { isTrueValue } from '../cib/truth.js';
 
-const truthy = (v: string | undefined, dflt: boolean) => (v === undefined ? dflt : /^(true|on|yes|y|1)$/i.test(v));
 
 export function parseRole(v: string | undefined): Role | undefined {
   if (v === undefined) return undefined;
@@ -21,20 +21,20 @@ function clusterOptions(cib: Cib, now: Date): ClusterOptions {
   const o = resolveAttributes(cib.configuration.crmConfig, { now });
   const haveQuorum = cib.attrs['have-quorum'];
   return {
-    symmetric: truthy(o['symmetric-cluster'], true),
-    stonithEnabled: truthy(o['stonith-enabled'], true),
+    symmetric: isTrueValue(o['symmetric-cluster'], true),
+    stonithEnabled: isTrueValue(o['stonith-enabled'], true),
     noQuorumPolicy: o['no-quorum-policy'] ?? 'stop',
-    haveQuorum: haveQuorum === undefined ? true : truthy(haveQuorum, false),
-    maintenanceMode: truthy(o['maintenance-mode'], false),
-    stopAllResources: truthy(o['stop-all-resources'], false),
+    haveQuorum: haveQuorum === undefined ? true : isTrueValue(haveQuorum, false),
+    maintenanceMode: isTrueValue(o['maintenance-mode'], false),
+    stopAllResources: isTrueValue(o['stop-all-resources'], false),
     placementStrategy: o['placement-strategy'] ?? 'default',
-    startFailureIsFatal: truthy(o['start-failure-is-fatal'], true),
-    stopOrphanResources: truthy(o['stop-orphan-resources'], true),
+    startFailureIsFatal: isTrueValue(o['start-failure-is-fatal'], true),
+    stopOrphanResources: isTrueValue(o['stop-orphan-resources'], true),
     clusterRecheckMs: parseInterval(o['cluster-recheck-interval'] ?? '15min') ?? 900_000,
     stonithAction: o['stonith-action'] === 'poweroff' ? 'off' : o['stonith-action'] ?? 'reboot',
-    startupFencing: truthy(o['startup-fencing'], true),
+    startupFencing: isTrueValue(o['startup-fencing'], true),
     leaseFencing: false,
-    haveWatchdog: truthy(o['have-watchdog'], false),
+    haveWatchdog: isTrueValue(o['have-watchdog'], false),
   };
 }
 
@@ -69,11 +69,11 @@ function newResource(f: ResourceFactory, id: string, kind: SchedResource['kind']
     id, kind, parent, children: [], order: f.order, meta,
     priority: parseScore(meta.priority ?? '0') ?? 0,
     stickiness,
-    managed: truthy(meta['is-managed'], true) && !f.ws.options.maintenanceMode && !truthy(meta.maintenance, false),
+    managed: isTrueValue(meta['is-managed'], true) && !f.ws.options.maintenanceMode && !isTrueValue(meta.maintenance, false),
     targetRole: parseRole(meta['target-role']),
     migrationThreshold: mt === undefined ? INFINITY : (parseScore(mt) ?? INFINITY),
     failureTimeoutMs: parseInterval(meta['failure-timeout'] ?? '0') ?? 0,
-    allowMigrate: truthy(meta['allow-migrate'], false),
+    allowMigrate: isTrueValue(meta['allow-migrate'], false),
     running: new Map(), failed: false, failedOn: new Set(), blocked: false, allowed: new Map(), provisional: true, assigning: false,
     withPrimaries: [], withDependents: [], withCloneDependents: [], restartFor: new Map(), danglingOn: new Set(), migrating: false, activeMonitors: new Map(),
     utilization: {},

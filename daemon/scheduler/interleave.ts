@@ -2,6 +2,7 @@ import type { OrderConstraint } from '../cib/model.js';
 import { primitivesOf, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 import type { PrimitivePlan } from './actions.js';
 import { cloneMinimum } from './clone-min.js';
+import { isTrueValue } from '../cib/truth.js';
 
 /**
  * Interleaved clones (meta interleave=true): an order between two clones binds
@@ -14,7 +15,7 @@ export function interleaves(first: SchedResource, then: SchedResource, thenTask:
   if (first === then || first.kind !== 'clone' || then.kind !== 'clone' || cloneMinimum(first, c) !== undefined) return false;
   if (!['start', 'stop'].includes(thenTask)) return false;
   const owner = thenTask === 'stop' || thenTask === 'demote' ? first : then;
-  return /^(true|on|yes|y|1)$/i.test(owner.meta.interleave ?? '');
+  return isTrueValue(owner.meta.interleave);
 }
 
 /** Where an instance is now (current) or will be (assigned): the node its first primitive is on. */

@@ -1,14 +1,14 @@
 import type { NodeState } from '../cib/model.js';
 import type { SchedNode, WorkingSet } from './working-set.js';
 import { markUnclean } from './fencing.js';
+import { isTrueValue } from '../cib/truth.js';
 
-const truthy = (v: string | undefined) => v !== undefined && /^(true|on|yes|y|1)$/i.test(v);
 /** in_ccm / crmd hold "true"/"online" or, in newer histories, a timestamp of when that became so. */
-const inCluster = (v: string | undefined) => truthy(v) || (v !== undefined && /^\d+$/.test(v) && v !== '0');
+const inCluster = (v: string | undefined) => isTrueValue(v) || (v !== undefined && /^\d+$/.test(v) && v !== '0');
 const peerOnline = (v: string | undefined) => v === 'online' || (v !== undefined && /^\d+$/.test(v) && v !== '0');
 
 /** The "terminate" node attribute asks for the node to be fenced ("true" or a timestamp). */
-const terminateRequested = (v: string | undefined) => truthy(v) || (v !== undefined && /^[1-9]/.test(v));
+const terminateRequested = (v: string | undefined) => isTrueValue(v) || (v !== undefined && /^[1-9]/.test(v));
 
 /** Pacemaker's rules when fencing is enabled: a node in an unexplained state must be fenced (unclean). */
 function withFencing(node: SchedNode, s: NodeState): void {
@@ -50,8 +50,8 @@ export function unpackNodeStates(ws: WorkingSet): void {
   const states = new Map(ws.cib.status.map((s) => [s.id, s]));
   for (const node of ws.nodes) {
     const s = states.get(node.id);
-    node.standby = truthy(node.attrs.standby);
-    node.maintenance = truthy(node.attrs.maintenance);
+    node.standby = isTrueValue(node.attrs.standby);
+    node.maintenance = isTrueValue(node.attrs.maintenance);
     if (!s) {
       // A cluster node never seen since the cluster started may run anything, unless startup-fencing=false
       // says trust it. (Remote nodes' state comes from their connection resource, which vigil does not model.)

@@ -1,5 +1,6 @@
 import { findActions, getAction, order } from './actions.js';
-import { currentRole, isPromotableClone, nextRoleOf, truthy } from './roles.js';
+import { currentRole, isPromotableClone, nextRoleOf } from './roles.js';
+import { isTrueValue } from '../cib/truth.js';
 import { primitivesOf, type SchedAction, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
 /**
@@ -35,7 +36,7 @@ interface CloneNotifications {
 }
 
 export function createNotifications(ws: WorkingSet): void {
-  for (const r of ws.resources) if (r.kind === 'clone' && truthy(r.meta.notify)) notifyClone(ws, r);
+  for (const r of ws.resources) if (r.kind === 'clone' && isTrueValue(r.meta.notify)) notifyClone(ws, r);
 }
 
 function notifyClone(ws: WorkingSet, clone: SchedResource): void {

@@ -1,5 +1,6 @@
 import { cloneOf } from './unpack-status.js';
 import type { Role, SchedNode, SchedResource, WorkingSet } from './working-set.js';
+import { isTrueValue } from '../cib/truth.js';
 
 /**
  * Roles of promotable clone instances (Pacemaker Explained, "Promotable
@@ -7,9 +8,8 @@ import type { Role, SchedNode, SchedResource, WorkingSet } from './working-set.j
  * Slave/Master; parseRole maps those names.
  */
 
-export const truthy = (v: string | undefined) => v !== undefined && /^(true|on|yes|y|1)$/i.test(v);
 
-export const isPromotableClone = (r: SchedResource): boolean => r.kind === 'clone' && (r.cloneDef?.promotable === true || truthy(r.meta.promotable));
+export const isPromotableClone = (r: SchedResource): boolean => r.kind === 'clone' && (r.cloneDef?.promotable === true || isTrueValue(r.meta.promotable));
 
 /** The promotable clone a primitive (or a cloned group's member) belongs to, if any. */
 export function promotableParent(r: SchedResource): SchedResource | undefined {

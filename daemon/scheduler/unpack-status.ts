@@ -4,6 +4,7 @@ import type { Role, SchedNode, SchedResource, WorkingSet } from './working-set.j
 import { addOrphanInstance, addOrphanPrimitive } from './build.js';
 import { hardErrorScope, maskableProbeFailure } from './failure-severity.js';
 import { failedOpExpired } from './failures.js';
+import { isTrueValue } from '../cib/truth.js';
 
 /** What one node's operation history says about one resource. */
 export interface HistoryState {
@@ -317,7 +318,7 @@ function resolveInstance(ws: WorkingSet, id: string, direct: SchedResource | und
 export const cloneOf = (r: SchedResource): SchedResource | undefined => (r.parent?.kind === 'clone' ? r.parent : r.parent?.parent?.kind === 'clone' ? r.parent.parent : undefined);
 const instanceNumber = (r: SchedResource) => r.instance ?? r.parent?.instance;
 /** A clone whose instances are interchangeable (globally-unique false, Pacemaker's default). */
-export const anonymousClone = (clone: SchedResource): boolean => !/^(true|on|yes|y|1)$/i.test(clone.meta['globally-unique'] ?? 'false');
+export const anonymousClone = (clone: SchedResource): boolean => !isTrueValue(clone.meta['globally-unique']);
 export const isAnonymous = (r: SchedResource): boolean => {
   const c = cloneOf(r);
   return c !== undefined && anonymousClone(c);

@@ -89,6 +89,14 @@ describe('vigil configure verify --xml against crm_verify', () => {
     expect(out.stderr).toBe(`warning: ${file}: location 'l' names node 'n3', which is not defined (nodes: n1, n2)\n`);
   });
 
+  it('warns (exit 0) that an anonymous clone ignores clone-node-max, and not for a globally-unique one', async () => {
+    const file = join(dir, 'node-max.crm');
+    await writeFile(file, 'primitive a Dummy\nclone ca a meta clone-node-max=2\nprimitive b Dummy\nclone cb b meta clone-node-max=2 globally-unique=true\n');
+    const out = await vigil(['configure', 'verify', file]);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe(`warning: ${file}: clone 'ca' has clone-node-max=2 but is anonymous (globally-unique=false): it runs at most one instance per node\n`);
+  });
+
   it('checks CIB XML input too: a dangling reference in XML fails with the id', async () => {
     const file = join(dir, 'bad.xml');
     await writeFile(file, '<cib validate-with="pacemaker-3.9" epoch="1" admin_epoch="0" num_updates="0"><configuration><crm_config/><nodes/><resources/><constraints><rsc_location id="l" rsc="ghost" node="n1" score="10"/></constraints></configuration><status/></cib>');
