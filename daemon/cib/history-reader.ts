@@ -1,7 +1,8 @@
 import { CibValidationError } from './errors.js';
 import type { XmlAttributes } from './xml-scan.js';
 import type { LrmResource } from './model.js';
-import { AGENT_SLOT, OperationTable, OpNumber, OpShared, OpText, TabledResource } from './operation-table.js';
+import { ValuePool } from './value-pool.js';
+import { OperationTable, OpNumber, OpShared, OpText, TabledResource } from './operation-table.js';
 
 // Attribute codes of lrm_resource and lrm_rsc_op (0: an attribute nothing reads).
 const ID = 1, CLASS = 2, PROVIDER = 3, TYPE = 4, CONTAINER = 5, OPERATION_KEY = 6, OPERATION = 7, CALL_ID = 8, RC_CODE = 9,
@@ -58,18 +59,19 @@ export class HistoryReader {
   private resourceType?: string;
   private resourceContainer?: string;
   private firstRow = 0;
+  /** the agent values (class, provider, type: one slot each), which repeat across nodes */
+  private readonly agents = new ValuePool(3);
 
   /** An lrm_resource starts: its attributes, kept until endResource. */
   beginResource(a: XmlAttributes): void {
-    const pool = this.table.pool;
     this.resourceId = '';
     this.resourceClass = this.resourceProvider = this.resourceType = this.resourceContainer = undefined;
     for (let k = 0; k < a.count; k++) {
       switch (this.code(a, k)) {
         case ID: this.resourceId = a.value(k); break;
-        case CLASS: this.resourceClass = pool.value(a, k, AGENT_SLOT); break;
-        case PROVIDER: this.resourceProvider = pool.value(a, k, AGENT_SLOT + 1); break;
-        case TYPE: this.resourceType = pool.value(a, k, AGENT_SLOT + 2); break;
+        case CLASS: this.resourceClass = this.agents.value(a, k, 0); break;
+        case PROVIDER: this.resourceProvider = this.agents.value(a, k, 1); break;
+        case TYPE: this.resourceType = this.agents.value(a, k, 2); break;
         case CONTAINER: this.resourceContainer = a.value(k); break;
       }
     }

@@ -9,9 +9,6 @@ const NUMBERS = 8;
 /** Fields whose values repeat across entries (kept once each). */
 export enum OpShared { Operation, OnNode, ExitReason, FeatureSet }
 const SHARED = 4;
-/** pool slots after the OpShared ones, for the history reader's agent fields (class, provider, type) */
-export const AGENT_SLOTS = 3;
-export const AGENT_SLOT = SHARED;
 
 /** Fields of their own per entry, kept as where they lie in the CIB text. */
 export enum OpText {
@@ -41,8 +38,8 @@ export class OperationTable {
   private numbers = new Float64Array(1024 * NUMBERS).fill(NaN);
   private shared = new Int32Array(1024 * SHARED).fill(-1);
   private spans = new Int32Array(1024 * TEXTS * 2).fill(ABSENT);
-  /** the values of shared fields (slots: OpShared), and of the agent fields the history reader keeps there too */
-  readonly pool = new ValuePool(SHARED + AGENT_SLOTS);
+  /** the values of shared fields (a slot per OpShared field) */
+  private readonly pool = new ValuePool(SHARED);
   /** text values not verbatim in the text (entities decoded, or read from an element tree), by row * TEXTS + field */
   private readonly own = new Map<number, string>();
   /** the LrmOp objects asked for so far (the same object each time) */
@@ -110,11 +107,6 @@ export class OperationTable {
     if (start === ABSENT) return undefined;
     if (start === OWN) return this.own.get(row * TEXTS + field);
     return this.text.slice(start, this.spans[at + 1]);
-  }
-
-  /** Whether a text field is present (without cutting it). */
-  hasText(row: number, field: OpText): boolean {
-    return this.spans[(row * TEXTS + field) * 2] !== ABSENT;
   }
 
   // The fields every row is read for (see unpack-status.ts), without making an object.
