@@ -24,62 +24,44 @@ function actionMeta(ws: WorkingSet, a: SchedAction, timeoutMs: number): Record<s
   return meta;
 }
 
-/** What the graph build keeps across actions. */
-interface GraphScratch {
-  /** indexed by SchedAction.id (its position in ws.actions): the new id, -1 for actions left out */
-  newId: Int32Array;
-  /** per skipped action: the included actions it waits for (memoised; may list one twice) */
-  through: (number[] | undefined)[];
-  /** per new id: the stamp of the list it was last added to while building `through` lists */
-  throughMark: Int32Array;
-}
-
 /**
- * Adds to `out` the new ids of the included actions `a` waits for, directly or through
- * actions left out, once each: `mark[id] === stamp` says an id is in `out` already (no set
- * per list). One self-recursive function rather than two closures calling each other: the
- * optimising compiler inlined those into each other, and compiling that cost more than the
- * whole graph build.
+ * Adds to `out` the new ids of the included actions `a` waits for, directly or
+ * through actions left out (whose lists are memoised in `through`). One
+ * self-recursive function rather than two closures calling each other: the
+ * optimising compiler inlined those into each other, and compiling that cost
+ * more than the whole graph build.
  */
-function waitsFor(a: SchedAction, g: GraphScratch, out: number[], mark: Int32Array, stamp: number): void {
+function waitsFor(a: SchedAction, newId: Int32Array, through: (number[] | undefined)[], out: Set<number>): void {
   for (const e of a.before) {
     const f = e.first;
-    const id = g.newId[f.id];
+    const id = newId[f.id];
     if (id >= 0) {
-      if (mark[id] !== stamp) {
-        mark[id] = stamp;
-        out.push(id);
-      }
+      out.add(id);
       continue;
     }
-    let list = g.through[f.id];
+    let list = through[f.id];
     if (!list) {
-      g.through[f.id] = []; // cycle guard
-      list = [];
-      // Its own stamp; a list built inside this one may re-mark ids, so a memoised list can name one twice.
-      waitsFor(f, g, list, g.throughMark, -2 - f.id);
-      g.through[f.id] = list;
+      through[f.id] = []; // cycle guard
+      const found = new Set<number>();
+      waitsFor(f, newId, through, found);
+      through[f.id] = list = [...found];
     }
-    for (const p of list) {
-      if (mark[p] !== stamp) {
-        mark[p] = stamp;
-        out.push(p);
-      }
-    }
+    for (const p of list) out.add(p);
   }
 }
 
 /** Mandatory, runnable actions with ordering edges (through skipped pseudo actions), in creation order. */
 export function buildTransitionActions(ws: WorkingSet): Action[] {
   const chosen = ws.actions.filter(included);
-  const g: GraphScratch = { newId: new Int32Array(ws.actions.length).fill(-1), through: new Array(ws.actions.length), throughMark: new Int32Array(chosen.length).fill(-1) };
-  for (let i = 0; i < chosen.length; i++) g.newId[chosen[i].id] = i;
-  // Per new id: the action whose list it was last added to (an action never waits for itself).
-  const mark = new Int32Array(chosen.length).fill(-1);
+  // Indexed by SchedAction.id (its position in ws.actions): the new id, -1 for actions left out.
+  const newId = new Int32Array(ws.actions.length).fill(-1);
+  for (let i = 0; i < chosen.length; i++) newId[chosen[i].id] = i;
+  // Orderings pass through actions that will not run: memoise, per skipped action, the included actions it waits for.
+  const through: (number[] | undefined)[] = new Array(ws.actions.length);
   return chosen.map((a, i) => {
-    const after: number[] = [];
-    mark[i] = i;
-    waitsFor(a, g, after, mark, i);
+    const after = new Set<number>();
+    waitsFor(a, newId, through, after);
+    after.delete(i);
     const rsc = a.rsc;
     const def = rsc?.def;
     const timeoutMs = rsc && def ? opTimeoutMs(ws, rsc, a.task, a.intervalMs) : 20_000;
@@ -97,7 +79,7 @@ export function buildTransitionActions(ws: WorkingSet): Action[] {
       agent: def ? { class: def.class, provider: def.provider, type: def.type } : undefined,
       params: rsc && !a.pseudo ? paramsFor(ws, rsc, a.node) : {},
       meta: a.pseudo ? {} : actionMeta(ws, a, timeoutMs),
-      after: after.sort((x, y) => x - y),
+      after: [...after].sort((x, y) => x - y),
       ...(probe ? { probe: true } : {}),
       ...(a.task === 'start' && ws.options.startFailureIsFatal ? { failureIsFatal: true } : {}),
     } satisfies Action;
