@@ -35,7 +35,8 @@ export class HistoryReader {
 
   /** `text`: what the entries are scanned from ('' when they come from an element tree). */
   constructor(text: string, private readonly file?: string) {
-    this.table = new OperationTable(text);
+    // An entry with its share of lrm_resource takes 500-600 bytes of a generated or real CIB: room for about that many.
+    this.table = new OperationTable(text, text.length >> 9);
   }
 
   private code(a: XmlAttributes, k: number): number {
@@ -89,13 +90,14 @@ export class HistoryReader {
   lrmOp(a: XmlAttributes): void {
     const t = this.table;
     const row = t.addRow();
-    let id: string | undefined;
+    // the slot of the id (-1: absent), cut into a string only for an error message
+    let id = -1;
     let keyGiven = false, operationGiven = false;
     // slots of the numeric attributes (-1: absent), read once the id is known for error messages
     let callId = -1, rc = -1, status = -1, interval = -1, lastRcChange = -1, lastRun = -1, execTime = -1, queueTime = -1;
     for (let k = 0; k < a.count; k++) {
       switch (this.code(a, k)) {
-        case ID: id = a.value(k); t.setText(row, OpText.Id, a, k); break;
+        case ID: id = k; t.setText(row, OpText.Id, a, k); break;
         case OPERATION_KEY: keyGiven = true; t.setText(row, OpText.OperationKey, a, k); break;
         case OPERATION: operationGiven = !a.equals(k, ''); t.setShared(row, OpShared.Operation, a, k); break;
         case CALL_ID: callId = k; break;
@@ -119,11 +121,11 @@ export class HistoryReader {
         case FEATURE_SET: t.setShared(row, OpShared.FeatureSet, a, k); break;
       }
     }
-    if (id === undefined || id === '') this.fail('lrm_rsc_op', id, 'missing required attribute "id"');
-    if (!operationGiven) this.fail('lrm_rsc_op', id, 'missing required attribute "operation"');
-    if (!keyGiven) t.setText(row, OpText.OperationKey, a, this.slotOf(a, ID));
-    let rcCode = this.number(id, a, rc);
-    let opStatus = this.number(id, a, status);
+    if (id < 0 || a.equals(id, '')) this.fail('lrm_rsc_op', undefined, 'missing required attribute "id"');
+    if (!operationGiven) this.fail('lrm_rsc_op', a.value(id), 'missing required attribute "operation"');
+    if (!keyGiven) t.setText(row, OpText.OperationKey, a, id);
+    let rcCode = this.number(a, id, rc);
+    let opStatus = this.number(a, id, status);
     if (Number.isNaN(rcCode) || Number.isNaN(opStatus)) {
       const m = /^(-?\d+):(-?\d+);/.exec(t.textValue(row, OpText.TransitionMagic) ?? '');
       if (m) {
@@ -133,29 +135,23 @@ export class HistoryReader {
     }
     t.setNumber(row, OpNumber.RcCode, Number.isNaN(rcCode) ? 0 : rcCode);
     t.setNumber(row, OpNumber.OpStatus, Number.isNaN(opStatus) ? 0 : opStatus);
-    const callIdValue = this.number(id, a, callId);
+    const callIdValue = this.number(a, id, callId);
     t.setNumber(row, OpNumber.CallId, Number.isNaN(callIdValue) ? 0 : callIdValue);
-    const intervalValue = this.number(id, a, interval);
+    const intervalValue = this.number(a, id, interval);
     t.setNumber(row, OpNumber.Interval, Number.isNaN(intervalValue) ? 0 : intervalValue);
-    t.setNumber(row, OpNumber.LastRcChange, this.number(id, a, lastRcChange));
-    t.setNumber(row, OpNumber.LastRun, this.number(id, a, lastRun));
-    t.setNumber(row, OpNumber.ExecTime, this.number(id, a, execTime));
-    t.setNumber(row, OpNumber.QueueTime, this.number(id, a, queueTime));
+    t.setNumber(row, OpNumber.LastRcChange, this.number(a, id, lastRcChange));
+    t.setNumber(row, OpNumber.LastRun, this.number(a, id, lastRun));
+    t.setNumber(row, OpNumber.ExecTime, this.number(a, id, execTime));
+    t.setNumber(row, OpNumber.QueueTime, this.number(a, id, queueTime));
   }
 
-  /** The slot of the attribute with this code (the entry has it: checked by the caller). */
-  private slotOf(a: XmlAttributes, code: number): number {
-    for (let k = 0; k < a.count; k++) if (this.code(a, k) === code) return k;
-    return -1;
-  }
-
-  /** The number in slot k of an lrm_rsc_op (-1: absent); absent or empty gives NaN. */
-  private number(id: string, a: XmlAttributes, k: number): number {
+  /** The number in slot k of an lrm_rsc_op whose id is in slot `id` (k = -1: absent); absent or empty gives NaN. */
+  private number(a: XmlAttributes, id: number, k: number): number {
     if (k < 0) return NaN;
     const n = a.number(k);
     if (Number.isFinite(n)) return n;
     const v = a.value(k);
     if (v === '') return NaN;
-    this.fail('lrm_rsc_op', id, `invalid ${a.name(k)} "${v}" (expected a number)`);
+    this.fail('lrm_rsc_op', a.value(id), `invalid ${a.name(k)} "${v}" (expected a number)`);
   }
 }

@@ -35,9 +35,9 @@ const OWN = -2;
 export class OperationTable {
   private rows = 0;
   // Rows not yet added hold "absent" already (filled when the arrays are made), so adding one writes nothing.
-  private numbers = new Float64Array(1024 * NUMBERS).fill(NaN);
-  private shared = new Int32Array(1024 * SHARED).fill(-1);
-  private spans = new Int32Array(1024 * TEXTS * 2).fill(ABSENT);
+  private numbers: Float64Array;
+  private shared: Int32Array;
+  private spans: Int32Array;
   /** the values of shared fields (a slot per OpShared field) */
   private readonly pool = new ValuePool(SHARED);
   /** text values not verbatim in the text (entities decoded, or read from an element tree), by row * TEXTS + field */
@@ -45,8 +45,20 @@ export class OperationTable {
   /** the LrmOp objects asked for so far (the same object each time) */
   private readonly objects = new Map<number, LrmOp>();
 
-  /** `text`: the CIB text the scanner read the entries from ('' when they come from an element tree). */
-  constructor(private readonly text: string) {}
+  /**
+   * `text`: the CIB text the scanner read the entries from ('' when they come
+   * from an element tree); `expectedRows`: room to make at once (growing
+   * copies every column, which at tens of thousands of rows is measurable).
+   */
+  constructor(
+    private readonly text: string,
+    expectedRows = 1024,
+  ) {
+    const rows = Math.max(16, expectedRows);
+    this.numbers = new Float64Array(rows * NUMBERS).fill(NaN);
+    this.shared = new Int32Array(rows * SHARED).fill(-1);
+    this.spans = new Int32Array(rows * TEXTS * 2).fill(ABSENT);
+  }
 
   get size(): number {
     return this.rows;

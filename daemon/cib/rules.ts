@@ -59,15 +59,47 @@ function comparisonType(e: AttributeExpression, actual: string, expected: string
   return actual.includes('.') || expected.includes('.') ? 'number' : 'integer';
 }
 
+/** C's isspace: the blanks strtoll and strtod skip (tab, newline, vertical tab, form feed, carriage return, space). */
+function isCSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/** Where the run of decimal digits in `v` from `i` on ends. */
+function digitsEnd(v: string, i: number): number {
+  for (let c = v.charCodeAt(i); c >= 48 && c <= 57; c = v.charCodeAt(++i));
+  return i;
+}
+
+/** The number in `v` from `start` to `end`, without cutting a copy when that is all of `v`. */
+function numberIn(v: string, start: number, end: number): number {
+  return Number(start === 0 && end === v.length ? v : v.slice(start, end));
+}
+
 /** The integer `v` starts with, read as C's strtoll does (blanks, a sign, digits; what follows is ignored); undefined without digits. */
 function leadingInteger(v: string): number | undefined {
-  const m = /^\s*([+-]?\d+)/.exec(v);
-  return m ? Number(m[1]) : undefined;
+  let i = 0;
+  while (isCSpace(v.charCodeAt(i))) i++;
+  const start = i;
+  const sign = v.charCodeAt(i);
+  if (sign === 43 || sign === 45) i++;
+  const end = digitsEnd(v, i);
+  return end === i ? undefined : numberIn(v, start, end);
 }
 
 /** The number `v` starts with, read as C's strtod does (decimal with exponent, inf, nan; what follows is ignored). */
 function leadingNumber(v: string): number | undefined {
-  const m = /^\s*([+-]?)(?:((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(inf(?:inity)?)|(nan))/i.exec(v);
+  // Location rules compare a node attribute per constraint and node: plain decimals are read without a regular expression.
+  let i = 0;
+  while (isCSpace(v.charCodeAt(i))) i++;
+  const start = i;
+  const sign = v.charCodeAt(i);
+  if (sign === 43 || sign === 45) i++;
+  const integerEnd = digitsEnd(v, i);
+  const end = v.charCodeAt(integerEnd) === 46 ? digitsEnd(v, integerEnd + 1) : integerEnd;
+  const digits = end - i - (end > integerEnd ? 1 : 0);
+  const next = v.charCodeAt(end);
+  if (digits > 0 && next !== 101 && next !== 69) return numberIn(v, start, end);
+  const m = /^[\t-\r ]*([+-]?)(?:((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(inf(?:inity)?)|(nan))/i.exec(v);
   if (!m) return undefined;
   const magnitude = m[2] !== undefined ? Number(m[2]) : m[3] !== undefined ? Infinity : NaN;
   return m[1] === '-' ? -magnitude : magnitude;

@@ -114,6 +114,30 @@ function grown(a: Int32Array<ArrayBuffer>, fill: number): Int32Array<ArrayBuffer
 /** size of the name hint table (a power of two) */
 const HINTS = 4096;
 
+/**
+ * The attribute names an element had, in order, as a pattern the next
+ * element of that name is checked against in one native match: in a large
+ * CIB, elements of a name mostly repeat their attribute names in the same
+ * order (every history entry has the same seventeen), and the pattern
+ * compares them faster than a name at a time.
+ */
+interface TagTemplate {
+  /** per attribute: its name id */
+  readonly keys: Int32Array;
+  /** per attribute: the length of its name */
+  readonly lengths: Int32Array;
+  /** the attributes (blank-separated name="value", no '<' or '&' in a value) and the tag's end, from where the name ended */
+  readonly pattern: RegExp;
+}
+
+/** A name as a literal inside a regular expression. */
+const literal = (name: string): string => name.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+
+/** Templates kept per element name: elements of a name come in a few forms (an lrm_resource with or without a provider). */
+const TEMPLATES = 4;
+/** How many templates an element name may be given before the scanner stops learning it (its elements vary too much). */
+const LEARN_LIMIT = 64;
+
 class Scanner implements XmlAttributes {
   private i = 0;
   count = 0;
@@ -148,6 +172,9 @@ class Scanner implements XmlAttributes {
   /** the name id of the element being scanned */
   private elementName = 0;
   private element = 0;
+  /** per element name id: the attribute names its elements had last, newest first (see TagTemplate), and how many were learned */
+  private readonly templates: TagTemplate[][] = [];
+  private readonly learned: number[] = [];
 
   constructor(
     private readonly s: string,
@@ -374,25 +401,33 @@ class Scanner implements XmlAttributes {
     this.i = lt + 1;
     const name = this.scanName();
     this.elementName = this.nameId;
-    const limit = s.indexOf('<', this.i);
-    this.tagLimit = limit === -1 ? s.length : limit;
     this.element++;
     let count = 0;
     let selfClosing = false;
-    for (;;) {
-      let c = s.charCodeAt(this.i);
-      while (c <= 32) c = s.charCodeAt(++this.i);
-      if (c === 62) {
-        this.i++;
-        break;
+    const template = this.matchingTemplate(this.templates[this.elementName]);
+    if (template !== undefined) {
+      count = template.keys.length;
+      selfClosing = s.charCodeAt(this.i - 2) === 47;
+    } else {
+      // (After a template's match tagLimit stays behind the cursor, so the document loop looks for the next '<' itself.)
+      const limit = s.indexOf('<', this.i);
+      this.tagLimit = limit === -1 ? s.length : limit;
+      for (;;) {
+        let c = s.charCodeAt(this.i);
+        while (c <= 32) c = s.charCodeAt(++this.i);
+        if (c === 62) {
+          this.i++;
+          break;
+        }
+        if (c === 47 && s.charCodeAt(this.i + 1) === 62) {
+          this.i += 2;
+          selfClosing = true;
+          break;
+        }
+        if (Number.isNaN(c)) this.fail(`unterminated tag <${name}>`, lt);
+        this.attribute(count++);
       }
-      if (c === 47 && s.charCodeAt(this.i + 1) === 62) {
-        this.i += 2;
-        selfClosing = true;
-        break;
-      }
-      if (Number.isNaN(c)) this.fail(`unterminated tag <${name}>`, lt);
-      this.attribute(count++);
+      this.learn(count);
     }
     const depth = this.depth;
     if (depth > 0) this.openChildren[depth - 1]++;
@@ -405,6 +440,66 @@ class Scanner implements XmlAttributes {
       this.openChildren[depth] = 0;
       this.depth = depth + 1;
     }
+  }
+
+  /**
+   * The template the attributes and end of the tag at the cursor match, if
+   * one does: then they are in their slots, the cursor past the tag. What a
+   * pattern accepts the attribute-at-a-time path would read alike (names as
+   * learned, so no duplicates; values without '<' or references).
+   */
+  private matchingTemplate(templates: TagTemplate[] | undefined): TagTemplate | undefined {
+    if (templates === undefined) return undefined;
+    for (let j = 0; j < templates.length; j++) {
+      const pattern = templates[j].pattern;
+      pattern.lastIndex = this.i;
+      if (pattern.test(this.s)) {
+        this.readTemplated(templates[j]);
+        return templates[j];
+      }
+    }
+    return undefined;
+  }
+
+  /** Slots and cursor for a tag its template matched. */
+  private readTemplated(t: TagTemplate): void {
+    const s = this.s;
+    let i = this.i;
+    const n = t.keys.length;
+    for (let k = 0; k < n; k++) {
+      while (s.charCodeAt(i) <= 32) i++;
+      const begin = i + t.lengths[k] + 2;
+      const end = s.indexOf('"', begin);
+      this.keys[k] = t.keys[k];
+      this.begins[k] = begin;
+      this.ends[k] = end;
+      this.decoded[k] = undefined;
+      i = end + 1;
+    }
+    this.i = t.pattern.lastIndex;
+    this.nameId = t.keys[n - 1];
+  }
+
+  /** After a tag read attribute by attribute: its names become a template of its element name (unless they are one already). */
+  private learn(count: number): void {
+    const e = this.elementName;
+    if (count === 0 || (this.learned[e] ?? 0) >= LEARN_LIMIT) return;
+    const templates = (this.templates[e] ??= []);
+    for (const t of templates) if (this.hasKeys(t, count)) return;
+    const keys = this.keys.slice(0, count);
+    const names = Array.from(keys, (key) => this.nameById[key]);
+    const blank = '[ \\t\\r\\n]';
+    const pattern = new RegExp(`${names.map((n) => `${blank}+${literal(n)}="[^"<&]*"`).join('')}${blank}*/?>`, 'y');
+    templates.unshift({ keys, lengths: Int32Array.from(names, (n) => n.length), pattern });
+    if (templates.length > TEMPLATES) templates.pop();
+    this.learned[e] = (this.learned[e] ?? 0) + 1;
+  }
+
+  /** Whether the tag just read has the template's names (its first `count` slots). */
+  private hasKeys(t: TagTemplate, count: number): boolean {
+    if (t.keys.length !== count) return false;
+    for (let k = 0; k < count; k++) if (t.keys[k] !== this.keys[k]) return false;
+    return true;
   }
 
   /** name="value" (or 'value') at the cursor, into slot k. */

@@ -42,6 +42,14 @@ describe('rule expressions on node attributes', () => {
     // numbers read like strtod: trailing text ignored, inf understood
     expect(evaluateRule(rule([expr('load', 'gt', '2.5')]), node({ load: '3.5abc' }))).toBe(true);
     expect(evaluateRule(rule([expr('load', 'lt', '0.5')]), node({ load: '-inf' }))).toBe(true);
+    // leading C blanks and a sign are read, a bare fraction and an exponent too
+    expect(evaluateRule(rule([expr('load', 'gt', '2.5')]), node({ load: '\t +3' }))).toBe(true);
+    expect(evaluateRule(rule([expr('load', 'gt', '0.5')]), node({ load: '.75' }))).toBe(true);
+    expect(evaluateRule(rule([expr('load', 'lt', '1e1')]), node({ load: '5.5' }))).toBe(true);
+    expect(evaluateRule(rule([expr('load', 'gt', '1.5e1')]), node({ load: '9.9' }))).toBe(false);
+    // a lone sign is no number: strings are compared ("-" sorts before "2")
+    expect(evaluateRule(rule([expr('load', 'gt', '2')]), node({ load: '-' }))).toBe(false);
+    expect(evaluateRule(rule([expr('load', 'lt', '2')]), node({ load: '-' }))).toBe(true);
     // equality without a type compares strings
     expect(evaluateRule(rule([expr('load', 'eq', '3')]), node({ load: '3.0' }))).toBe(false);
   });

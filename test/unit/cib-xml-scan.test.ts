@@ -23,6 +23,35 @@ describe('scanXml', () => {
     expect(scanXml(text).children.map((b) => b.attrs)).toEqual([{ x: '1', y: '2' }, { y: '3', x: '4' }, { xy: '5', x: '6' }, { x: '7', yz: '8' }, { x: '9', y: '10' }]);
   });
 
+  it('reads elements that differ from the attribute names learned for their element name (templates)', () => {
+    const learned = '<b x="1" y="2"/><b x="3" y="4"/>';
+    const variants = [
+      '<b x="a &amp; b" y="&lt;"/>', // references: decoded
+      "<b x='5' y=\"6\"/>", // single quotes
+      '<b\n\tx = "7"\r\n  y="8" ></b>', // other blanks, blanks around "=", an end tag
+      '<b x="9"/>', // fewer attributes
+      '<b x="10" y="11" z="12"/>', // more
+      '<b y="13" x="14"/>', // another order
+      '<b x="a>b" y=""/>', // ">" and nothing in a value
+      '<b xy="15" y="16"/>', // a longer name starting like a learned one
+      '<c a.b="1"/><c axb="2"/><c a.b="3"/>', // a name with a character that means something in a pattern
+    ];
+    // Five forms in turn: more than the scanner keeps per element name.
+    const cycle = Array.from({ length: 3 }, () => '<d p="1"/><d q="1"/><d r="1"/><d s="1"/><d t="1"/>').join('');
+    const text = `<a>${learned}${variants.join(learned)}${cycle}</a>`;
+    expect(scanXml(text)).toEqual(parseXml(text));
+  });
+
+  it.each([
+    ['<a><b x="1" y="2"/><b x="1" x="2"/></a>', /duplicate attribute "x"/],
+    ['<a><b x="1" y="2"/><b x="1" y="a<b"/></a>', /"<" in the value of attribute "y"/],
+    ['<a><b x="1" y="2"/><b x="1" y="a & b"/></a>', /unescaped "&"/],
+    ['<a><b x="1" y="2"/><b x="1" y="2</a>', /unterminated value of attribute "y"|"<" in the value/],
+    ['<a><b x="1" y="2"/><b x="1" y="2"', /unterminated tag <b>/],
+  ])('finds errors in an element its template does not match: %j', (text, message) => {
+    expect(() => scanXml(text)).toThrow(message);
+  });
+
   it('still finds a duplicate attribute whose name was predicted', () => {
     expect(() => scanXml('<a><b x="1" y="2"/><b x="1" x="2"/></a>')).toThrow(/duplicate attribute "x"/);
   });
