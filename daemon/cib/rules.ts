@@ -1,4 +1,4 @@
-import type { AttributeExpression, AttributeSet, Condition, DateExpression, DateSpec, Rule, ValueType } from './model.js';
+import type { AttributeExpression, AttributeSet, Condition, DateExpression, DateSpec, OpExpression, Rule, RscExpression, ValueType } from './model.js';
 
 /** What a rule can look at: node attributes (incl. #uname, #id, #kind), the time, and the resource/op. */
 export interface RuleContext {
@@ -8,32 +8,64 @@ export interface RuleContext {
   op?: { name: string; intervalMs: number };
   /** role the rule is evaluated for (location rules with role=) */
   role?: string;
+  /** node attributes read so far (null: absent), for a context tested against many rules */
+  readings?: Map<string, Operand | null>;
 }
 
 export function evaluateRule(rule: Rule, ctx: RuleContext): boolean {
-  // Location rules run once per constraint and node: a plain loop, no closure per evaluation.
-  const any = rule.booleanOp === 'or';
-  const conditions = rule.conditions;
-  if (conditions.length === 0) return true;
-  for (let i = 0; i < conditions.length; i++) if (evaluateCondition(conditions[i], ctx) === any) return any;
-  return !any;
+  return new PreparedRule(rule).test(ctx);
 }
 
-function evaluateCondition(c: Condition, ctx: RuleContext): boolean {
-  switch (c.kind) {
-    case 'rule':
-      return evaluateRule(c, ctx);
-    case 'expression':
-      return evaluateExpression(c, ctx);
-    case 'date':
-      return evaluateDate(c, ctx.now ?? new Date());
-    case 'op':
-      return ctx.op === undefined || (ctx.op.name === c.name && (c.intervalMs === undefined || c.intervalMs === ctx.op.intervalMs));
-    case 'rsc':
-      return (
-        ctx.rsc === undefined ||
-        ((c.class === undefined || c.class === ctx.rsc.class) && (c.provider === undefined || c.provider === ctx.rsc.provider) && (c.type === undefined || c.type === ctx.rsc.type))
-      );
+/** A condition made ready to test in many contexts. */
+interface ConditionTest {
+  test(ctx: RuleContext): boolean;
+}
+
+/**
+ * A rule made ready to test in many contexts (a location rule is tested on
+ * every node): what depends only on the rule, such as how an expression
+ * compares and its literal value read as a number, is worked out once.
+ */
+export class PreparedRule implements ConditionTest {
+  private readonly any: boolean;
+  private readonly conditions: ConditionTest[];
+
+  constructor(rule: Rule) {
+    this.any = rule.booleanOp === 'or';
+    this.conditions = rule.conditions.map(prepareCondition);
+  }
+
+  test(ctx: RuleContext): boolean {
+    const conditions = this.conditions;
+    if (conditions.length === 0) return true;
+    for (let i = 0; i < conditions.length; i++) if (conditions[i].test(ctx) === this.any) return this.any;
+    return !this.any;
+  }
+}
+
+function prepareCondition(c: Condition): ConditionTest {
+  if (c.kind === 'rule') return new PreparedRule(c);
+  if (c.kind === 'expression') return new PreparedExpression(c);
+  return new ContextCondition(c);
+}
+
+/** A date, operation or resource condition (tested as given: nothing in them is worth preparing). */
+class ContextCondition implements ConditionTest {
+  constructor(private readonly c: DateExpression | OpExpression | RscExpression) {}
+
+  test(ctx: RuleContext): boolean {
+    const c = this.c;
+    switch (c.kind) {
+      case 'date':
+        return evaluateDate(c, ctx.now ?? new Date());
+      case 'op':
+        return ctx.op === undefined || (ctx.op.name === c.name && (c.intervalMs === undefined || c.intervalMs === ctx.op.intervalMs));
+      case 'rsc':
+        return (
+          ctx.rsc === undefined ||
+          ((c.class === undefined || c.class === ctx.rsc.class) && (c.provider === undefined || c.provider === ctx.rsc.provider) && (c.type === undefined || c.type === ctx.rsc.type))
+        );
+    }
   }
 }
 
@@ -48,16 +80,6 @@ function compareVersions(a: string, b: string): number {
 }
 
 const ORDERING = new Set(['lt', 'gt', 'lte', 'gte']);
-
-/**
- * The type an expression compares by (Pacemaker 2.1.5, checked against
- * crm_simulate): the one given, else for an ordering comparison numbers when
- * either value has a decimal point and integers otherwise; else strings.
- */
-function comparisonType(e: AttributeExpression, actual: string, expected: string): ValueType {
-  if (e.typeGiven || !ORDERING.has(e.operation)) return e.type;
-  return actual.includes('.') || expected.includes('.') ? 'number' : 'integer';
-}
 
 /** C's isspace: the blanks strtoll and strtod skip (tab, newline, vertical tab, form feed, carriage return, space). */
 function isCSpace(c: number): boolean {
@@ -105,33 +127,92 @@ function leadingNumber(v: string): number | undefined {
   return m[1] === '-' ? -magnitude : magnitude;
 }
 
-function compareValues(actual: string, expected: string, type: ValueType): number {
-  if (type === 'integer' || type === 'number') {
-    const read = type === 'integer' ? leadingInteger : leadingNumber;
-    const x = read(actual);
-    const y = read(expected);
-    // Values that do not parse fall back to string comparison, as Pacemaker does.
-    if (x !== undefined && y !== undefined) return x < y ? -1 : x > y ? 1 : 0;
-  } else if (type === 'version') return compareVersions(actual, expected);
-  return actual < expected ? -1 : actual > expected ? 1 : 0;
+/** A value an expression compares, read as integer and as number when first needed (then kept). */
+export class Operand {
+  /** null: not read yet */
+  private asInteger: number | undefined | null = null;
+  private asNumber: number | undefined | null = null;
+  readonly decimal: boolean;
+
+  constructor(readonly text: string) {
+    this.decimal = text.includes('.');
+  }
+
+  get integer(): number | undefined {
+    if (this.asInteger === null) this.asInteger = leadingInteger(this.text);
+    return this.asInteger;
+  }
+
+  get number(): number | undefined {
+    if (this.asNumber === null) this.asNumber = leadingNumber(this.text);
+    return this.asNumber;
+  }
 }
 
-function evaluateExpression(e: AttributeExpression, ctx: RuleContext): boolean {
-  const actual = ctx.nodeAttributes?.[e.attribute];
-  if (e.operation === 'defined') return actual !== undefined;
-  if (e.operation === 'not_defined') return actual === undefined;
-  let expected = e.value;
-  if (e.valueSource === 'param') expected = ctx.rsc?.params?.[e.value ?? ''];
-  if (e.valueSource === 'meta') expected = ctx.rsc?.meta?.[e.value ?? ''];
-  if (actual === undefined || expected === undefined) return e.operation === 'ne' && (actual !== undefined || expected !== undefined);
-  const cmp = compareValues(actual, expected, comparisonType(e, actual, expected));
-  switch (e.operation) {
-    case 'lt': return cmp < 0;
-    case 'gt': return cmp > 0;
-    case 'lte': return cmp <= 0;
-    case 'gte': return cmp >= 0;
-    case 'eq': return cmp === 0;
-    case 'ne': return cmp !== 0;
+/**
+ * A node attribute as expressions compare it. A context tested against many rules (a node's, for
+ * location rules) keeps what it read, so that each value is looked up and read as a number once.
+ */
+function nodeValue(ctx: RuleContext, name: string): Operand | undefined {
+  const readings = ctx.readings;
+  let value = readings?.get(name);
+  if (value !== undefined) return value ?? undefined;
+  const text = ctx.nodeAttributes?.[name];
+  value = text === undefined ? null : new Operand(text);
+  readings?.set(name, value);
+  return value ?? undefined;
+}
+
+function compareValues(actual: Operand, expected: Operand, type: ValueType): number {
+  if (type === 'integer' || type === 'number') {
+    const x = type === 'integer' ? actual.integer : actual.number;
+    const y = type === 'integer' ? expected.integer : expected.number;
+    // Values that do not parse fall back to string comparison, as Pacemaker does.
+    if (x !== undefined && y !== undefined) return x < y ? -1 : x > y ? 1 : 0;
+  } else if (type === 'version') return compareVersions(actual.text, expected.text);
+  return actual.text < expected.text ? -1 : actual.text > expected.text ? 1 : 0;
+}
+
+/** A node attribute expression with its literal value read and its comparison type decided where they are fixed. */
+class PreparedExpression implements ConditionTest {
+  /**
+   * The type compared by (Pacemaker 2.1.5, checked against crm_simulate): the one given, else for an
+   * ordering comparison numbers when either value has a decimal point and integers otherwise (undefined
+   * here: it depends on the node's value); else strings.
+   */
+  private readonly type: ValueType | undefined;
+  /** the value when given literally */
+  private readonly literal: Operand | undefined;
+
+  constructor(private readonly e: AttributeExpression) {
+    this.type = e.typeGiven || !ORDERING.has(e.operation) ? e.type : undefined;
+    this.literal = e.valueSource === 'literal' && e.value !== undefined ? new Operand(e.value) : undefined;
+  }
+
+  /** The value taken from the resource's instance or meta attributes. */
+  private fromResource(ctx: RuleContext): Operand | undefined {
+    const e = this.e;
+    const source = e.valueSource === 'param' ? ctx.rsc?.params : e.valueSource === 'meta' ? ctx.rsc?.meta : undefined;
+    const text = source?.[e.value ?? ''];
+    return text === undefined ? undefined : new Operand(text);
+  }
+
+  test(ctx: RuleContext): boolean {
+    const e = this.e;
+    const actual = nodeValue(ctx, e.attribute);
+    if (e.operation === 'defined') return actual !== undefined;
+    if (e.operation === 'not_defined') return actual === undefined;
+    const expected = this.literal ?? this.fromResource(ctx);
+    if (actual === undefined || expected === undefined) return e.operation === 'ne' && (actual !== undefined || expected !== undefined);
+    const cmp = compareValues(actual, expected, this.type ?? (actual.decimal || expected.decimal ? 'number' : 'integer'));
+    switch (e.operation) {
+      case 'lt': return cmp < 0;
+      case 'gt': return cmp > 0;
+      case 'lte': return cmp <= 0;
+      case 'gte': return cmp >= 0;
+      case 'eq': return cmp === 0;
+      case 'ne': return cmp !== 0;
+    }
   }
 }
 
@@ -210,14 +291,10 @@ export function parseNow(text: string): Date | undefined {
 export function resolveAttributes(sets: readonly AttributeSet[], ctx: RuleContext, into: Record<string, string> = {}): Record<string, string> {
   if (sets.length === 0) return into;
   const ordered = sets.length > 1 ? [...sets].sort((a, b) => b.score - a.score) : sets;
-  const seen = new Set<string>(Object.keys(into));
+  // A name is taken once it is an own key of `into` (given or set here): resources are resolved by the thousand.
   for (const set of ordered) {
     if (set.rule && !evaluateRule(set.rule, ctx)) continue;
-    for (const p of set.pairs) {
-      if (seen.has(p.name)) continue;
-      seen.add(p.name);
-      into[p.name] = p.value;
-    }
+    for (const p of set.pairs) if (!Object.hasOwn(into, p.name)) into[p.name] = p.value;
   }
   return into;
 }

@@ -1,5 +1,5 @@
 import type { LocationConstraint } from '../cib/model.js';
-import { evaluateRule, resolveAttributes, type RuleContext } from '../cib/rules.js';
+import { PreparedRule, resolveAttributes, type RuleContext } from '../cib/rules.js';
 import { addScores, parseScore } from '../cib/score.js';
 import { primitivesOf, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
@@ -32,7 +32,7 @@ export function initAllowedNodes(ws: WorkingSet): void {
 /** Applies rsc_location constraints (node scores and rules) to every primitive they cover. */
 export function applyLocationConstraints(ws: WorkingSet): void {
   // What rules see of each node, made once (rules run for every constraint and node).
-  const contexts: RuleContext[] = ws.nodes.map((n) => ({ nodeAttributes: n.attrs, now: ws.now }));
+  const contexts: RuleContext[] = ws.nodes.map((n) => ({ nodeAttributes: n.attrs, now: ws.now, readings: new Map() }));
   for (const c of ws.cib.configuration.constraints) {
     if (c.kind !== 'location') continue;
     // Role-specific locations only steer promotion, not placement.
@@ -49,8 +49,9 @@ function applyLocation(ws: WorkingSet, c: LocationConstraint, prims: SchedResour
   }
   for (const rule of c.rules) {
     if (rule.role !== undefined && !/^started$/i.test(rule.role)) continue;
+    const prepared = new PreparedRule(rule);
     for (const node of ws.nodes) {
-      if (!evaluateRule(rule, contexts[node.index])) continue;
+      if (!prepared.test(contexts[node.index])) continue;
       let score = rule.score ?? 0;
       if (rule.scoreAttribute !== undefined) {
         const v = node.attrs[rule.scoreAttribute];

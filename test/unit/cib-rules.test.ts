@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { evaluateRule, resolveAttributes, parseIsoDate, type Rule, type AttributeSet } from '../../daemon/cib/index.js';
+import { PreparedRule } from '../../daemon/cib/rules.js';
 
 const expr = (attribute: string, operation: string, value?: string, type?: string) => ({
   kind: 'expression' as const, id: `e-${attribute}`, attribute, operation: operation as never, value,
@@ -86,5 +87,31 @@ describe('resolveAttributes', () => {
     ];
     expect(resolveAttributes(sets, node({}))).toEqual({ a: 'high', b: 'low' });
     expect(resolveAttributes(sets, { nodeAttributes: { '#uname': 'node2' } })).toEqual({ a: 'high', b: 'node2' });
+  });
+
+  it('a name given in the target, or repeated within a set, keeps its first value', () => {
+    const sets = [set('s', 0, { a: 'set' }), { id: 't', score: 0, pairs: [{ name: 'b', value: 'first' }, { name: 'b', value: 'second' }] }];
+    expect(resolveAttributes(sets, {}, { a: 'given' })).toEqual({ a: 'given', b: 'first' });
+  });
+});
+
+describe('prepared rules tested on many nodes', () => {
+  // Each node's context keeps the attribute values it read (as location rules use them).
+  const nodes = [{ load: '3.5', pingd: '0' }, { load: '2', pingd: '100' }, { load: '10' }].map((attrs) => ({ nodeAttributes: attrs, readings: new Map() }));
+  const rules = [
+    rule([expr('load', 'gt', '3')]),
+    rule([expr('load', 'gt', '3', 'string')]),
+    rule([expr('pingd', 'not_defined'), expr('pingd', 'lte', '0', 'integer')], 'or'),
+    rule([expr('load', 'eq', '2'), rule([expr('pingd', 'gte', '50')])]),
+  ];
+
+  it('agree with evaluating each rule afresh, whatever the contexts read before', () => {
+    // as evaluated one by one without kept readings
+    const expected = [[true, false, true], [true, false, false], [true, false, true], [false, true, false]];
+    for (let pass = 0; pass < 2; pass++) {
+      expect(rules.map((r) => { const p = new PreparedRule(r); return nodes.map((n) => p.test(n)); })).toEqual(expected);
+      expect(rules.map((r) => nodes.map((n) => evaluateRule(r, { nodeAttributes: n.nodeAttributes })))).toEqual(expected);
+    }
+    expect([...nodes[2].readings.keys()].sort()).toEqual(['load', 'pingd']);
   });
 });
