@@ -43,6 +43,22 @@ export class PreparedRule implements ConditionTest {
   }
 }
 
+/**
+ * What a rule tests, without ids and scores: rules with the same key pass in the same contexts. Fields
+ * are separated by NUL and conditions ended by U+0001, which XML text cannot hold, so keys are unambiguous.
+ */
+export function ruleKey(rule: Rule): string {
+  let key = `r${rule.booleanOp}(`;
+  for (const c of rule.conditions) key += `${conditionKey(c)}\u0001`;
+  return `${key})`;
+}
+
+function conditionKey(c: Condition): string {
+  if (c.kind === 'rule') return ruleKey(c);
+  if (c.kind === 'expression') return `e\0${c.attribute}\0${c.operation}\0${c.value === undefined ? '' : `=${c.value}`}\0${c.type}\0${c.typeGiven}\0${c.valueSource}`;
+  return JSON.stringify({ ...c, id: undefined });
+}
+
 function prepareCondition(c: Condition): ConditionTest {
   if (c.kind === 'rule') return new PreparedRule(c);
   if (c.kind === 'expression') return new PreparedExpression(c);

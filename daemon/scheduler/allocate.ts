@@ -19,7 +19,7 @@ function sortWeights(ws: WorkingSet, r: SchedResource): Map<string, number> {
     return new Map([...(first?.allowed ?? [])].map(([id, score]) => [id, score <= -INFINITY ? -INFINITY : 0]));
   }
   const lead = r.kind === 'group' ? r.children[0] : r;
-  return mergeColocatedScores(ws, lead, lead.allowed, 1, new Set(), true);
+  return mergeColocatedScores(ws, lead, lead.allowed, true);
 }
 
 /**
@@ -33,23 +33,30 @@ export function sortForAssignment(ws: WorkingSet): SchedResource[] {
   }
   // Nodes that cannot run anything (standby, offline) do not rank resources.
   const nodes = ws.nodes.filter(nodeAvailable).sort((a, b) => (a.uname < b.uname ? -1 : a.uname > b.uname ? 1 : 0));
-  const keyed = ws.resources.map((r) => {
+  // Resource k's weights on the nodes are byNode[k * m ...] (one array for all: a resource each would be thousands).
+  const m = nodes.length;
+  const byNode = new Float64Array(ws.resources.length * m);
+  const curWeight = new Float64Array(ws.resources.length);
+  for (let k = 0; k < ws.resources.length; k++) {
+    const r = ws.resources[k];
     const weights = sortWeights(ws, r);
     const lead = r.kind === 'group' ? r.children[0] : r.kind === 'clone' ? primitivesOf(r).find((p) => p.running.size > 0) : r;
     const cur = lead ? currentNode(ws, lead) : undefined;
+    for (let i = 0; i < m; i++) byNode[k * m + i] = weights.get(nodes[i].id) ?? -INFINITY;
     // Observed with crm_simulate 2.1.5 (not derived from documentation): a resource on a standby node
     // ranks as if it ran nowhere, one on a node shutting down keeps its score there.
-    const byNode = new Float64Array(nodes.length);
-    for (let i = 0; i < nodes.length; i++) byNode[i] = weights.get(nodes[i].id) ?? -INFINITY;
-    return { r, byNode, curWeight: cur && !cur.standby ? (weights.get(cur.id) ?? -INFINITY) : -INFINITY };
+    curWeight[k] = cur && !cur.standby ? (weights.get(cur.id) ?? -INFINITY) : -INFINITY;
+  }
+  const keys = Array.from(ws.resources.keys());
+  keys.sort((ka, kb) => {
+    const a = ws.resources[ka];
+    const b = ws.resources[kb];
+    if (a.priority !== b.priority) return b.priority - a.priority;
+    if (curWeight[ka] !== curWeight[kb]) return curWeight[kb] - curWeight[ka];
+    for (let i = 0; i < m; i++) if (byNode[ka * m + i] !== byNode[kb * m + i]) return byNode[kb * m + i] - byNode[ka * m + i];
+    return a.order - b.order;
   });
-  keyed.sort((a, b) => {
-    if (a.r.priority !== b.r.priority) return b.r.priority - a.r.priority;
-    if (a.curWeight !== b.curWeight) return b.curWeight - a.curWeight;
-    for (let i = 0; i < nodes.length; i++) if (a.byNode[i] !== b.byNode[i]) return b.byNode[i] - a.byNode[i];
-    return a.r.order - b.r.order;
-  });
-  return keyed.map((k) => k.r);
+  return keys.map((k) => ws.resources[k]);
 }
 
 export function assignTo(ws: WorkingSet, r: SchedResource, node: SchedNode | undefined): void {
@@ -97,7 +104,7 @@ export function assignPrimitive(ws: WorkingSet, r: SchedResource, extraFilter?: 
   } else if (r.nextRole === 'Stopped' || r.targetRole === 'Stopped' || r.blocked) {
     assignTo(ws, r, r.blocked ? cur : undefined);
   } else {
-    const scores = mergeColocatedScores(ws, r, r.allowed, 1, new Set());
+    const scores = mergeColocatedScores(ws, r, r.allowed);
     const chosen = chooseNode(ws, r, scores, { filter: extraFilter, prefer, current: cur });
     if (preferOnly && chosen !== prefer) {
       r.assigning = false;

@@ -185,7 +185,13 @@ function colocate(ws: WorkingSet, col: SchedColocation, where: SchedNode[], scor
  * order resources for assignment). A contribution that would leave no usable
  * node is ignored (rolled back).
  */
-export function mergeColocatedScores(ws: WorkingSet, r: SchedResource, scores: Map<string, number>, factor: number, visiting: Set<SchedResource>, forward = false): Map<string, number> {
+export function mergeColocatedScores(ws: WorkingSet, r: SchedResource, scores: Map<string, number>, forward = false): Map<string, number> {
+  // Most resources have no colocation that way: nothing to set up for them.
+  if ((forward ? r.withPrimaries : r.withDependents).length === 0) return scores;
+  return mergeScores(ws, r, scores, 1, new Set(), forward);
+}
+
+function mergeScores(ws: WorkingSet, r: SchedResource, scores: Map<string, number>, factor: number, visiting: Set<SchedResource>, forward: boolean): Map<string, number> {
   if (visiting.has(r)) return scores;
   visiting.add(r);
   for (const col of forward ? r.withPrimaries : r.withDependents) {
@@ -203,7 +209,7 @@ export function mergeColocatedScores(ws: WorkingSet, r: SchedResource, scores: M
       if (s === undefined || (f < 0 && s < 0)) continue;
       work.set(nodeId, addScores(score, clampScore(s * f)));
     }
-    const merged = mergeColocatedScores(ws, other, work, f, visiting, forward);
+    const merged = mergeScores(ws, other, work, f, visiting, forward);
     if (anyUsable(ws, merged)) scores = merged;
   }
   visiting.delete(r);

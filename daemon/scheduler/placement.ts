@@ -30,11 +30,9 @@ export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string,
   const strategy = ws.options.placementStrategy;
   // Positions in list order; weight[p] is the score of nodes[p] (bans included), effective[p] also -INFINITY where unavailable.
   const candidates = candidateList(ws, scores);
-  const nodes = candidates.nodes;
+  const { nodes, weight, effective } = candidates;
   const m = nodes.length;
   if (m === 0) return undefined;
-  const weight = new Float64Array(m);
-  const effective = new Float64Array(m);
   for (let p = 0; p < m; p++) {
     const n = nodes[p];
     weight[p] = hints.filter && !hints.filter(n) ? BANNED : scores.get(n.id)!;
@@ -46,7 +44,7 @@ export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string,
   const capacity = strategy === 'default' ? undefined : (candidates.capacity ??= new CapacityView(capacityLedger(ws), nodes));
   if (capacity) {
     const together = capacity.demand(colocatedUtilization(r));
-    const roomForAll = new Uint8Array(m);
+    const roomForAll = candidates.roomForAll.fill(0);
     let anyRoom = false;
     for (let p = 0; p < m; p++) if (effective[p] >= 0 && capacity.fits(p, together)) roomForAll[p] = 1, anyRoom = true;
     if (!anyRoom) for (let p = m - 1; p >= 0; p--) if (effective[p] >= 0 && (mostCapable < 0 || capacity.compare(p, mostCapable) < 0)) mostCapable = p;
@@ -101,6 +99,10 @@ interface CandidateList {
   nodes: SchedNode[];
   /** the nodes' free capacity, set up when a placement strategy first needs it */
   capacity?: CapacityView;
+  /** chooseNode's working rows, by list position (allocated once per list: chooseNode runs for every primitive) */
+  weight: Float64Array;
+  effective: Float64Array;
+  roomForAll: Uint8Array;
 }
 
 const listMemo = new WeakMap<WorkingSet, CandidateList[]>();
@@ -116,7 +118,7 @@ function candidateList(ws: WorkingSet, scores: Map<string, number>): CandidateLi
   for (const c of known) if (sameSequence(c.ids, scores)) return c;
   const ids = [...scores.keys()];
   const nodes = hashTableOrder(ids).reverse().map((id) => ws.nodeById.get(id)).filter((n): n is SchedNode => n !== undefined);
-  const list = { ids, nodes };
+  const list = { ids, nodes, weight: new Float64Array(nodes.length), effective: new Float64Array(nodes.length), roomForAll: new Uint8Array(nodes.length) };
   known.push(list);
   return list;
 }
