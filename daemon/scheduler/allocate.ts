@@ -47,16 +47,53 @@ export function sortForAssignment(ws: WorkingSet): SchedResource[] {
     // ranks as if it ran nowhere, one on a node shutting down keeps its score there.
     curWeight[k] = cur && !cur.standby ? (weights.get(cur.id) ?? -INFINITY) : -INFINITY;
   }
+  const rank = rowRanks(byNode, ws.resources.length, m);
   const keys = Array.from(ws.resources.keys());
   keys.sort((ka, kb) => {
     const a = ws.resources[ka];
     const b = ws.resources[kb];
     if (a.priority !== b.priority) return b.priority - a.priority;
     if (curWeight[ka] !== curWeight[kb]) return curWeight[kb] - curWeight[ka];
-    for (let i = 0; i < m; i++) if (byNode[ka * m + i] !== byNode[kb * m + i]) return byNode[kb * m + i] - byNode[ka * m + i];
-    return a.order - b.order;
+    return rank[ka] - rank[kb] || a.order - b.order;
   });
   return keys.map((k) => ws.resources[k]);
+}
+
+/** 0 when rows a and b (m wide) of `rows` hold the same numbers, else below 0 when a sorts first (the first larger number). */
+function compareRows(rows: Float64Array, m: number, a: number, b: number): number {
+  for (let i = 0; i < m; i++) if (rows[a * m + i] !== rows[b * m + i]) return rows[b * m + i] - rows[a * m + i];
+  return 0;
+}
+
+/**
+ * Each row's rank (m wide rows of `count`) in the order that compares them
+ * number by number, larger first; equal rows share a rank. Most resources
+ * have the same scores everywhere, so the distinct rows are few: ranking them
+ * once spares the sort comparing whole rows again and again.
+ */
+function rowRanks(rows: Float64Array, count: number, m: number): Int32Array {
+  const classOf = new Int32Array(count);
+  /** a row of each class, by class number */
+  const representatives: number[] = [];
+  /** class numbers by a hash of their rows (equal rows hash alike; rows that collide are told apart by comparing) */
+  const byHash = new Map<number, number[]>();
+  for (let k = 0; k < count; k++) {
+    let hash = 0;
+    for (let i = 0; i < m; i++) hash = (Math.imul(hash, 31) + (rows[k * m + i] | 0)) | 0;
+    let classes = byHash.get(hash);
+    if (classes === undefined) byHash.set(hash, (classes = []));
+    let found = -1;
+    for (let j = 0; j < classes.length && found < 0; j++) if (compareRows(rows, m, representatives[classes[j]], k) === 0) found = classes[j];
+    if (found < 0) {
+      found = representatives.push(k) - 1;
+      classes.push(found);
+    }
+    classOf[k] = found;
+  }
+  const order = Array.from(representatives.keys()).sort((a, b) => compareRows(rows, m, representatives[a], representatives[b]));
+  const rankOfClass = new Int32Array(representatives.length);
+  for (let i = 0; i < order.length; i++) rankOfClass[order[i]] = i;
+  return classOf.map((c) => rankOfClass[c]);
 }
 
 export function assignTo(ws: WorkingSet, r: SchedResource, node: SchedNode | undefined): void {

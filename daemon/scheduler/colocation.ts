@@ -164,15 +164,15 @@ function colocate(ws: WorkingSet, col: SchedColocation, where: SchedNode[], scor
   const onPrimary = byName ? new Uint8Array(ws.nodes.length) : undefined;
   if (onPrimary) for (const n of where) onPrimary[n.index] = 1;
   const values = byName ? undefined : new Set(where.map((n) => attrOf(n, col.nodeAttribute)));
+  const mandatory = col.score >= INFINITY;
   for (const node of ws.nodes) {
+    const match = onPrimary ? onPrimary[node.index] === 1 : values!.has(attrOf(node, col.nodeAttribute));
+    // Only matching nodes change, except that a mandatory colocation bans the others (most dependents' tables
+    // are left as they are: looked up only where something changes).
+    if (match === mandatory) continue;
     const score = scores.get(node.id);
     if (score === undefined) continue;
-    const match = onPrimary ? onPrimary[node.index] === 1 : values!.has(attrOf(node, col.nodeAttribute));
-    if (col.score >= INFINITY) {
-      if (!match) scores.set(node.id, -INFINITY);
-    } else if (col.score <= -INFINITY) {
-      if (match) scores.set(node.id, -INFINITY);
-    } else if (match) scores.set(node.id, addScores(score, col.score));
+    scores.set(node.id, mandatory || col.score <= -INFINITY ? -INFINITY : addScores(score, col.score));
   }
   return scores;
 }
@@ -186,9 +186,13 @@ function colocate(ws: WorkingSet, col: SchedColocation, where: SchedNode[], scor
  * node is ignored (rolled back).
  */
 export function mergeColocatedScores(ws: WorkingSet, r: SchedResource, scores: Map<string, number>, forward = false): Map<string, number> {
-  // Most resources have no colocation that way: nothing to set up for them.
-  if ((forward ? r.withPrimaries : r.withDependents).length === 0) return scores;
-  return mergeScores(ws, r, scores, 1, new Set(), forward);
+  // Most resources have no colocation that way that could fold anything in: nothing to set up for them.
+  if (r.kind === 'clone') return scores;
+  const cols = forward ? r.withPrimaries : r.withDependents;
+  for (let i = 0; i < cols.length; i++) {
+    if (cols[i].influence && (forward ? cols[i].primary : cols[i].dependent).kind !== 'clone') return mergeScores(ws, r, scores, 1, new Set(), forward);
+  }
+  return scores;
 }
 
 function mergeScores(ws: WorkingSet, r: SchedResource, scores: Map<string, number>, factor: number, visiting: Set<SchedResource>, forward: boolean): Map<string, number> {
