@@ -8,12 +8,12 @@ import { nodeAvailable, type WorkingSet } from './working-set.js';
  */
 export function scoresByAttribute(ws: WorkingSet, scores: Map<string, number>, attr: string): Map<string, number> {
   const best = new Map<string | undefined, number>();
-  for (const [nodeId, s] of scores) {
+  scores.forEach((s, nodeId) => {
     const node = ws.nodeById.get(nodeId);
-    if (!node || !nodeAvailable(node)) continue;
+    if (!node || !nodeAvailable(node)) return;
     const value = node.attrs[attr];
     if (s > (best.get(value) ?? -INFINITY)) best.set(value, s);
-  }
+  });
   const byNode = new Map<string, number>();
   for (const node of ws.nodes) byNode.set(node.id, best.get(node.attrs[attr]) ?? -INFINITY);
   return byNode;

@@ -119,7 +119,7 @@ export function applyColocation(ws: WorkingSet, col: SchedColocation, target: Sc
     // mandatory colocation with a whole clone bans nodes in place.
     if (target.kind === 'primitive' && target.parent?.kind !== 'clone' && primary.kind === 'primitive') target.allowed = copyNodeTable(target.allowed, tableLayouts(ws));
     // Only existing entries change (none is added), so the table keeps its order.
-    if (tried) for (const [nodeId, score] of tried) target.allowed.set(nodeId, score);
+    if (tried) tried.forEach((score, nodeId) => target.allowed.set(nodeId, score));
     else colocate(ws, col, where, target.allowed);
   }
 }
@@ -207,12 +207,13 @@ function mergeScores(ws: WorkingSet, r: SchedResource, scores: Map<string, numbe
     if (!otherAllowed) continue;
     const otherScores = col.nodeAttribute === '#uname' ? otherAllowed : scoresByAttribute(ws, otherAllowed, col.nodeAttribute);
     const work = copyNodeTable(scores, tableLayouts(ws));
-    for (const [nodeId, score] of work) {
+    // forEach, not for-of: no entry array per node while this code is not yet optimised.
+    work.forEach((score, nodeId) => {
       const s = otherScores.get(nodeId);
       // An anti-colocation with a resource that dislikes a node is no reason to like that node (Pacemaker).
-      if (s === undefined || (f < 0 && s < 0)) continue;
+      if (s === undefined || (f < 0 && s < 0)) return;
       work.set(nodeId, addScores(score, clampScore(s * f)));
-    }
+    });
     const merged = mergeScores(ws, other, work, f, visiting, forward);
     if (anyUsable(ws, merged)) scores = merged;
   }

@@ -38,19 +38,8 @@ export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string,
     weight[p] = hints.filter && !hints.filter(n) ? BANNED : scores.get(n.id)!;
     effective[p] = nodeAvailable(n) ? weight[p] : BANNED;
   }
-  // When no node has room for the resource and all it brings, Pacemaker prefers the node with most free capacity
-  // (the first such in table order, which is this list backwards).
-  let mostCapable = -1;
   const capacity = strategy === 'default' ? undefined : (candidates.capacity ??= new CapacityView(capacityLedger(ws), nodes));
-  if (capacity) {
-    const together = capacity.demand(colocatedUtilization(r));
-    const roomForAll = candidates.roomForAll.fill(0);
-    let anyRoom = false;
-    for (let p = 0; p < m; p++) if (effective[p] >= 0 && capacity.fits(p, together)) roomForAll[p] = 1, anyRoom = true;
-    if (!anyRoom) for (let p = m - 1; p >= 0; p--) if (effective[p] >= 0 && (mostCapable < 0 || capacity.compare(p, mostCapable) < 0)) mostCapable = p;
-    const alone = anyRoom ? undefined : capacity.demand(r.utilization);
-    for (let p = 0; p < m; p++) if (effective[p] >= 0 && !(alone ? capacity.fits(p, alone) : roomForAll[p] === 1)) weight[p] = effective[p] = BANNED;
-  }
+  const mostCapable = capacity ? banWithoutRoom(candidates, capacity, r) : -1;
   // Only the node the sort would list first matters (the order itself is by effective score first).
   const best = listSortHead(0, m, new CandidateRanking(nodes, effective, strategy, capacity, hints.current));
   const preferAt = hints.prefer ? nodes.indexOf(hints.prefer) : mostCapable;
@@ -61,6 +50,25 @@ export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string,
   // The current node is kept when it ties with the best: the sorted list starts with every node of the best score.
   if (!uniqueInstance && effective[best] > 0 && curAt >= 0 && effective[curAt] === effective[best]) chosen = curAt;
   return effective[chosen] >= 0 ? nodes[chosen] : undefined;
+}
+
+/**
+ * Bans the candidates without room for the resource and all it brings (or, when none has room for all, for
+ * the resource alone). Returns the position of the node Pacemaker then prefers, the one with most free
+ * capacity (the first such in table order, which is this list backwards); -1 when some node had room for all.
+ */
+function banWithoutRoom(candidates: CandidateList, capacity: CapacityView, r: SchedResource): number {
+  const { weight, effective } = candidates;
+  const m = candidates.nodes.length;
+  const together = capacity.demand(colocatedUtilization(r));
+  const roomForAll = candidates.roomForAll.fill(0);
+  let anyRoom = false;
+  for (let p = 0; p < m; p++) if (effective[p] >= 0 && capacity.fits(p, together)) roomForAll[p] = 1, anyRoom = true;
+  let mostCapable = -1;
+  if (!anyRoom) for (let p = m - 1; p >= 0; p--) if (effective[p] >= 0 && (mostCapable < 0 || capacity.compare(p, mostCapable) < 0)) mostCapable = p;
+  const alone = anyRoom ? undefined : capacity.demand(r.utilization);
+  for (let p = 0; p < m; p++) if (effective[p] >= 0 && !(alone ? capacity.fits(p, alone) : roomForAll[p] === 1)) weight[p] = effective[p] = BANNED;
+  return mostCapable;
 }
 
 /** Pacemaker's node order for placement: score (unavailable nodes last), free capacity, resources placed, the current node, name. */

@@ -13,7 +13,8 @@ import type { SchedColocation, SchedNode, SchedResource, WorkingSet } from './wo
  */
 export function colocatedUtilization(r: SchedResource): Record<string, number> {
   const own = cloneOf(r);
-  if (!own) return new UtilizationWalk(r, new Set([r]), false).run([r]).total;
+  // Sets built by add (new Set([...]) takes the generic iterator path): this runs for every primitive placed.
+  if (!own) return new UtilizationWalk(r, new Set<SchedResource>().add(r), false).run([r]).total;
   // Every instance's walk goes through its clone's colocations (a clone may have thousands of dependents):
   // that part is walked once and reused while the provisional flags it read are unchanged.
   const share = cloneShare(own);
@@ -22,7 +23,7 @@ export function colocatedUtilization(r: SchedResource): Record<string, number> {
     if (!r.provisional) addUtilization(total, r.utilization);
     return total;
   }
-  const rest = new UtilizationWalk(r, new Set([r, own]), false, share.seen).run([r]).total;
+  const rest = new UtilizationWalk(r, new Set<SchedResource>().add(r).add(own), false, share.seen).run([r]).total;
   addUtilization(total, rest);
   return total;
 }
