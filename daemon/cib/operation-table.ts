@@ -4,17 +4,26 @@ import { ValuePool } from './value-pool.js';
 
 /** Numeric fields of an operation (NaN: absent). */
 export enum OpNumber { CallId, RcCode, OpStatus, Interval, LastRcChange, LastRun, ExecTime, QueueTime }
-const NUMBERS = 8;
+/** the lrm_rsc_op attribute of each OpNumber field, in its order */
+export const NUMBER_ATTRIBUTES = ['call-id', 'rc-code', 'op-status', 'interval', 'last-rc-change', 'last-run', 'exec-time', 'queue-time'];
+export const NUMBERS = NUMBER_ATTRIBUTES.length;
 
 /** Fields whose values repeat across entries (kept once each). */
 export enum OpShared { Operation, OnNode, ExitReason, FeatureSet }
-const SHARED = 4;
+/** the lrm_rsc_op attribute of each OpShared field, in its order */
+export const SHARED_ATTRIBUTES = ['operation', 'on_node', 'exit-reason', 'crm_feature_set'];
+export const SHARED = SHARED_ATTRIBUTES.length;
 
 /** Fields of their own per entry, kept as where they lie in the CIB text. */
 export enum OpText {
   Id, OperationKey, OpDigest, SecureDigest, SecureParams, RestartDigest, TransitionKey, TransitionMagic, MigrateSource, MigrateTarget,
 }
-const TEXTS = 10;
+/** the lrm_rsc_op attribute of each OpText field, in its order */
+export const TEXT_ATTRIBUTES = [
+  'id', 'operation_key', 'op-digest', 'op-secure-digest', 'op-secure-params', 'op-restart-digest', 'transition-key', 'transition-magic',
+  'migrate_source', 'migrate_target',
+];
+export const TEXTS = TEXT_ATTRIBUTES.length;
 
 /** span start of a text field that is absent, or held as a string of its own (not verbatim in the text) */
 const ABSENT = -1;
