@@ -36,18 +36,19 @@ export function sortForAssignment(ws: WorkingSet): SchedResource[] {
   // Resource k's weights on the nodes are byNode[k * m ...] (one array for all: a resource each would be thousands).
   const m = nodes.length;
   const byNode = new Float64Array(ws.resources.length * m);
+  const hashes = new Int32Array(ws.resources.length);
   const curWeight = new Float64Array(ws.resources.length);
   for (let k = 0; k < ws.resources.length; k++) {
     const r = ws.resources[k];
     const weights = sortWeights(ws, r);
     const lead = r.kind === 'group' ? r.children[0] : r.kind === 'clone' ? primitivesOf(r).find((p) => p.running.size > 0) : r;
     const cur = lead ? currentNode(ws, lead) : undefined;
-    for (let i = 0; i < m; i++) byNode[k * m + i] = weights.get(nodes[i].id) ?? -INFINITY;
+    hashes[k] = writeRow(weights, nodes, byNode, k * m);
     // Observed with crm_simulate 2.1.5 (not derived from documentation): a resource on a standby node
     // ranks as if it ran nowhere, one on a node shutting down keeps its score there.
     curWeight[k] = cur && !cur.standby ? (weights.get(cur.id) ?? -INFINITY) : -INFINITY;
   }
-  const rank = rowRanks(byNode, ws.resources.length, m);
+  const rank = rowRanks(byNode, hashes, m);
   const keys = Array.from(ws.resources.keys());
   keys.sort((ka, kb) => {
     const a = ws.resources[ka];
@@ -66,20 +67,35 @@ function compareRows(rows: Float64Array, m: number, a: number, b: number): numbe
 }
 
 /**
- * Each row's rank (m wide rows of `count`) in the order that compares them
+ * Writes a resource's scores on `nodes` to rows[at...] (-INFINITY where it has none) and returns a hash of
+ * them. A function of its own, called per resource, so that V8 optimises it early (the loop runs for every
+ * resource and node).
+ */
+function writeRow(weights: Map<string, number>, nodes: SchedNode[], rows: Float64Array, at: number): number {
+  let hash = 0;
+  for (let i = 0; i < nodes.length; i++) {
+    const w = weights.get(nodes[i].id) ?? -INFINITY;
+    rows[at + i] = w;
+    hash = (Math.imul(hash, 31) + (w | 0)) | 0;
+  }
+  return hash;
+}
+
+/**
+ * Each row's rank (m wide rows, hashed by writeRow) in the order that compares them
  * number by number, larger first; equal rows share a rank. Most resources
  * have the same scores everywhere, so the distinct rows are few: ranking them
  * once spares the sort comparing whole rows again and again.
  */
-function rowRanks(rows: Float64Array, count: number, m: number): Int32Array {
+function rowRanks(rows: Float64Array, hashes: Int32Array, m: number): Int32Array {
+  const count = hashes.length;
   const classOf = new Int32Array(count);
   /** a row of each class, by class number */
   const representatives: number[] = [];
-  /** class numbers by a hash of their rows (equal rows hash alike; rows that collide are told apart by comparing) */
+  /** class numbers by the hash of their rows (equal rows hash alike; rows that collide are told apart by comparing) */
   const byHash = new Map<number, number[]>();
   for (let k = 0; k < count; k++) {
-    let hash = 0;
-    for (let i = 0; i < m; i++) hash = (Math.imul(hash, 31) + (rows[k * m + i] | 0)) | 0;
+    const hash = hashes[k];
     let classes = byHash.get(hash);
     if (classes === undefined) byHash.set(hash, (classes = []));
     let found = -1;

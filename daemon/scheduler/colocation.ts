@@ -159,22 +159,48 @@ function copyScores(allowed: Map<string, number>): Map<string, number> {
 
 /** Applies the colocation for a primary on `where` to `scores` (existing entries only), which it returns. */
 function colocate(ws: WorkingSet, col: SchedColocation, where: SchedNode[], scores: Map<string, number>): Map<string, number> {
-  // Node names are unique: colocation by #uname matches exactly the primary's nodes (flagged by position).
-  const byName = col.nodeAttribute === '#uname';
-  const onPrimary = byName ? new Uint8Array(ws.nodes.length) : undefined;
-  if (onPrimary) for (const n of where) onPrimary[n.index] = 1;
-  const values = byName ? undefined : new Set(where.map((n) => attrOf(n, col.nodeAttribute)));
   const mandatory = col.score >= INFINITY;
-  for (const node of ws.nodes) {
-    const match = onPrimary ? onPrimary[node.index] === 1 : values!.has(attrOf(node, col.nodeAttribute));
-    // Only matching nodes change, except that a mandatory colocation bans the others (most dependents' tables
-    // are left as they are: looked up only where something changes).
-    if (match === mandatory) continue;
+  const split = col.nodeAttribute === '#uname' ? splitByName(ws, where) : splitNodes(ws, where, col.nodeAttribute);
+  // Only matching nodes change, except that a mandatory colocation bans the others (most dependents' tables
+  // are left as they are: looked up only where something changes).
+  for (const node of mandatory ? split.others : split.matched) {
     const score = scores.get(node.id);
     if (score === undefined) continue;
     scores.set(node.id, mandatory || col.score <= -INFINITY ? -INFINITY : addScores(score, col.score));
   }
   return scores;
+}
+
+/** The nodes (in ws.nodes order) a colocation with a primary on some nodes matches, and the others. */
+interface NodeSplit {
+  matched: SchedNode[];
+  others: SchedNode[];
+}
+
+/** Nodes matching `where` by the value of `attr` (nodes without it match nodes without it). */
+function splitNodes(ws: WorkingSet, where: readonly SchedNode[], attr: string): NodeSplit {
+  const values = new Set(where.map((n) => attrOf(n, attr)));
+  const split: NodeSplit = { matched: [], others: [] };
+  for (const node of ws.nodes) (values.has(attrOf(node, attr)) ? split.matched : split.others).push(node);
+  return split;
+}
+
+/**
+ * By node name (names are unique) a colocation matches exactly the primary's nodes. A clone's node list is
+ * one array shared by all its dependents once the clone is placed (assignedNodes, unblockedInstanceNodes),
+ * so the split is worked out once per list, not once per dependent.
+ */
+const splitsByList = new WeakMap<readonly SchedNode[], NodeSplit>();
+
+function splitByName(ws: WorkingSet, where: readonly SchedNode[]): NodeSplit {
+  let split = splitsByList.get(where);
+  if (split !== undefined) return split;
+  const onPrimary = new Uint8Array(ws.nodes.length);
+  for (const n of where) onPrimary[n.index] = 1;
+  split = { matched: [], others: [] };
+  for (const node of ws.nodes) (onPrimary[node.index] === 1 ? split.matched : split.others).push(node);
+  splitsByList.set(where, split);
+  return split;
 }
 
 /**
