@@ -123,7 +123,12 @@ const listMemo = new WeakMap<WorkingSet, CandidateList[]>();
 function candidateList(ws: WorkingSet, scores: Map<string, number>): CandidateList {
   let known = listMemo.get(ws);
   if (!known) listMemo.set(ws, (known = []));
-  for (const c of known) if (sameSequence(c.ids, scores)) return c;
+  for (let j = 0; j < known.length; j++) {
+    if (!sameSequence(known[j].ids, scores)) continue;
+    // The list found goes first: consecutive resources mostly share one.
+    if (j > 0) [known[0], known[j]] = [known[j], known[0]];
+    return known[0];
+  }
   const ids = [...scores.keys()];
   const nodes = hashTableOrder(ids).reverse().map((id) => ws.nodeById.get(id)).filter((n): n is SchedNode => n !== undefined);
   const list = { ids, nodes, weight: new Float64Array(nodes.length), effective: new Float64Array(nodes.length), roomForAll: new Uint8Array(nodes.length) };
