@@ -30,12 +30,12 @@ export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string,
   const strategy = ws.options.placementStrategy;
   // Positions in list order; weight[p] is the score of nodes[p] (bans included), effective[p] also -INFINITY where unavailable.
   const candidates = candidateList(ws, scores);
-  const { nodes, weight, effective } = candidates;
+  const { nodes, weight, effective, entryOf, entryScores } = candidates;
   const m = nodes.length;
   if (m === 0) return undefined;
   for (let p = 0; p < m; p++) {
     const n = nodes[p];
-    weight[p] = hints.filter && !hints.filter(n) ? BANNED : scores.get(n.id)!;
+    weight[p] = hints.filter && !hints.filter(n) ? BANNED : entryScores[entryOf[p]];
     effective[p] = nodeAvailable(n) ? weight[p] : BANNED;
   }
   const capacity = strategy === 'default' ? undefined : (candidates.capacity ??= new CapacityView(capacityLedger(ws), nodes));
@@ -105,6 +105,10 @@ const BANNED = -INFINITY;
 interface CandidateList {
   ids: string[];
   nodes: SchedNode[];
+  /** entryOf[p]: where nodes[p]'s id is in ids */
+  entryOf: Int32Array;
+  /** the scores of the table last read with this list, in table order (entryScores[i] is that of ids[i]) */
+  entryScores: Float64Array;
   /** the nodes' free capacity, set up when a placement strategy first needs it */
   capacity?: CapacityView;
   /** chooseNode's working rows, by list position (allocated once per list: chooseNode runs for every primitive) */
@@ -124,21 +128,36 @@ function candidateList(ws: WorkingSet, scores: Map<string, number>): CandidateLi
   let known = listMemo.get(ws);
   if (!known) listMemo.set(ws, (known = []));
   for (let j = 0; j < known.length; j++) {
-    if (!sameSequence(known[j].ids, scores)) continue;
+    if (!readScores(known[j], scores)) continue;
     // The list found goes first: consecutive resources mostly share one.
     if (j > 0) [known[0], known[j]] = [known[j], known[0]];
     return known[0];
   }
   const ids = [...scores.keys()];
+  const entry = new Map(ids.map((id, i) => [id, i]));
   const nodes = hashTableOrder(ids).reverse().map((id) => ws.nodeById.get(id)).filter((n): n is SchedNode => n !== undefined);
-  const list = { ids, nodes, weight: new Float64Array(nodes.length), effective: new Float64Array(nodes.length), roomForAll: new Uint8Array(nodes.length) };
+  const m = nodes.length;
+  const list: CandidateList = {
+    ids, nodes, entryOf: Int32Array.from(nodes, (n) => entry.get(n.id)!), entryScores: new Float64Array(ids.length),
+    weight: new Float64Array(m), effective: new Float64Array(m), roomForAll: new Uint8Array(m),
+  };
+  readScores(list, scores);
   known.push(list);
   return list;
 }
 
-function sameSequence(ids: string[], scores: Map<string, number>): boolean {
+/**
+ * Whether the table's ids are the list's, in the same order; reads its scores into the list's entryScores
+ * on the way (one pass over the table instead of a lookup per node).
+ */
+function readScores(list: CandidateList, scores: Map<string, number>): boolean {
+  const { ids, entryScores } = list;
   if (ids.length !== scores.size) return false;
   let i = 0;
-  for (const id of scores.keys()) if (ids[i++] !== id) return false;
-  return true;
+  let same = true;
+  scores.forEach((score, id) => {
+    if (ids[i] !== id) same = false;
+    entryScores[i++] = score;
+  });
+  return same;
 }
