@@ -1,5 +1,5 @@
 import type { LocationConstraint, Rule } from '../cib/model.js';
-import { PreparedRule, resolveAttributes, ruleKey, type RuleContext } from '../cib/rules.js';
+import { PreparedRule, resolveAttributes, ruleKey, sameAttributeTests, type RuleContext } from '../cib/rules.js';
 import { addScores, parseScore } from '../cib/score.js';
 import { primitivesOf, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
@@ -54,14 +54,20 @@ class RuleOutcomes {
     this.contexts = ws.nodes.map((n) => ({ nodeAttributes: n.attrs, now: ws.now, readings: new Map() }));
   }
 
+  /** the rule asked about last, and its outcome */
+  private last: { rule: Rule; passes: Uint8Array } | undefined;
+
   passes(rule: Rule): Uint8Array {
+    if (this.last !== undefined && sameAttributeTests(rule, this.last.rule)) return this.last.passes;
     const key = ruleKey(rule);
     let passes = this.known.get(key);
-    if (passes !== undefined) return passes;
-    const prepared = new PreparedRule(rule);
-    passes = new Uint8Array(this.ws.nodes.length);
-    for (const node of this.ws.nodes) if (prepared.test(this.contexts[node.index])) passes[node.index] = 1;
-    this.known.set(key, passes);
+    if (passes === undefined) {
+      const prepared = new PreparedRule(rule);
+      passes = new Uint8Array(this.ws.nodes.length);
+      for (const node of this.ws.nodes) if (prepared.test(this.contexts[node.index])) passes[node.index] = 1;
+      this.known.set(key, passes);
+    }
+    this.last = { rule, passes };
     return passes;
   }
 }
