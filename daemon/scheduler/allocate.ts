@@ -2,6 +2,7 @@ import { INFINITY } from '../cib/score.js';
 import { applyColocation, colocationsInApplyOrder, mergeColocatedScores } from './colocation.js';
 import { consumeCapacity, releaseCapacity } from './utilization.js';
 import { chooseNode } from './placement.js';
+import { KeySequences, type KeySequence } from './key-sequences.js';
 import { addPromotionScores, promotionPriority, setInstanceRoles } from './promotion.js';
 import { nodeAvailable, primitivesOf, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 import { anonymousClone } from './unpack-status.js';
@@ -38,12 +39,15 @@ export function sortForAssignment(ws: WorkingSet): SchedResource[] {
   const byNode = new Float64Array(ws.resources.length * m);
   const hashes = new Int32Array(ws.resources.length);
   const curWeight = new Float64Array(ws.resources.length);
+  // Where each id of a table goes in a row (-1: a node that does not rank), per key sequence.
+  const slotOf = new Map(nodes.map((n, i) => [n.id, i]));
+  const tables = new KeySequences((ids) => Int32Array.from(ids, (id) => slotOf.get(id) ?? -1));
   for (let k = 0; k < ws.resources.length; k++) {
     const r = ws.resources[k];
     const weights = sortWeights(ws, r);
     const lead = r.kind === 'group' ? r.children[0] : r.kind === 'clone' ? primitivesOf(r).find((p) => p.running.size > 0) : r;
     const cur = lead ? currentNode(ws, lead) : undefined;
-    hashes[k] = writeRow(weights, nodes, byNode, k * m);
+    hashes[k] = writeRow(tables.read(weights), byNode, k * m, m);
     // Observed with crm_simulate 2.1.5 (not derived from documentation): a resource on a standby node
     // ranks as if it ran nowhere, one on a node shutting down keeps its score there.
     curWeight[k] = cur && !cur.standby ? (weights.get(cur.id) ?? -INFINITY) : -INFINITY;
@@ -67,17 +71,16 @@ function compareRows(rows: Float64Array, m: number, a: number, b: number): numbe
 }
 
 /**
- * Writes a resource's scores on `nodes` to rows[at...] (-INFINITY where it has none) and returns a hash of
- * them. A function of its own, called per resource, so that V8 optimises it early (the loop runs for every
- * resource and node).
+ * Writes a resource's scores (a table just read) to rows[at...at+m] by the slots of its key sequence
+ * (-INFINITY where it has none) and returns a hash of them. A function of its own, called per resource, so
+ * that V8 optimises it early.
  */
-function writeRow(weights: Map<string, number>, nodes: SchedNode[], rows: Float64Array, at: number): number {
+function writeRow(table: KeySequence<Int32Array>, rows: Float64Array, at: number, m: number): number {
+  rows.fill(-INFINITY, at, at + m);
+  const { values, data: slots } = table;
+  for (let i = 0; i < slots.length; i++) if (slots[i] >= 0) rows[at + slots[i]] = values[i];
   let hash = 0;
-  for (let i = 0; i < nodes.length; i++) {
-    const w = weights.get(nodes[i].id) ?? -INFINITY;
-    rows[at + i] = w;
-    hash = (Math.imul(hash, 31) + (w | 0)) | 0;
-  }
+  for (let i = 0; i < m; i++) hash = (Math.imul(hash, 31) + (rows[at + i] | 0)) | 0;
   return hash;
 }
 

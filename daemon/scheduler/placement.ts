@@ -1,5 +1,6 @@
 import { INFINITY } from '../cib/score.js';
 import { hashTableOrder, listSortHead, type PositionOrder } from './glib-order.js';
+import { KeySequences, type KeySequence } from './key-sequences.js';
 import { CapacityView, capacityLedger, colocatedUtilization } from './utilization.js';
 import { anonymousClone } from './unpack-status.js';
 import { nodeAvailable, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
@@ -29,8 +30,10 @@ const byName = (a: SchedNode, b: SchedNode) => (a.uname < b.uname ? -1 : a.uname
 export function chooseNode(ws: WorkingSet, r: SchedResource, scores: Map<string, number>, hints: PlacementHints = {}): SchedNode | undefined {
   const strategy = ws.options.placementStrategy;
   // Positions in list order; weight[p] is the score of nodes[p] (bans included), effective[p] also -INFINITY where unavailable.
-  const candidates = candidateList(ws, scores);
-  const { nodes, weight, effective, entryOf, entryScores } = candidates;
+  const table = candidateList(ws, scores);
+  const candidates = table.data;
+  const entryScores = table.values;
+  const { nodes, weight, effective, entryOf } = candidates;
   const m = nodes.length;
   if (m === 0) return undefined;
   for (let p = 0; p < m; p++) {
@@ -102,13 +105,11 @@ class CandidateRanking implements PositionOrder {
 /** A score no node can be chosen with (a constant, so that optimised code need not negate INFINITY). */
 const BANNED = -INFINITY;
 
+/** A resource's candidate nodes, worked out once per key sequence of node-score tables. */
 interface CandidateList {
-  ids: string[];
   nodes: SchedNode[];
-  /** entryOf[p]: where nodes[p]'s id is in ids */
+  /** entryOf[p]: where nodes[p]'s id is in the table's keys */
   entryOf: Int32Array;
-  /** the scores of the table last read with this list, in table order (entryScores[i] is that of ids[i]) */
-  entryScores: Float64Array;
   /** the nodes' free capacity, set up when a placement strategy first needs it */
   capacity?: CapacityView;
   /** chooseNode's working rows, by list position (allocated once per list: chooseNode runs for every primitive) */
@@ -117,47 +118,21 @@ interface CandidateList {
   roomForAll: Uint8Array;
 }
 
-const listMemo = new WeakMap<WorkingSet, CandidateList[]>();
+const listMemo = new WeakMap<WorkingSet, KeySequences<CandidateList>>();
 
 /**
  * A resource's candidate nodes as g_hash_table_get_values lists them (table
- * order, backwards). Most resources share one node set, in the same order, so
- * each distinct sequence of node ids is worked out once.
+ * order, backwards), with the table's scores in key order.
  */
-function candidateList(ws: WorkingSet, scores: Map<string, number>): CandidateList {
-  let known = listMemo.get(ws);
-  if (!known) listMemo.set(ws, (known = []));
-  for (let j = 0; j < known.length; j++) {
-    if (!readScores(known[j], scores)) continue;
-    // The list found goes first: consecutive resources mostly share one.
-    if (j > 0) [known[0], known[j]] = [known[j], known[0]];
-    return known[0];
-  }
-  const ids = [...scores.keys()];
+function candidateList(ws: WorkingSet, scores: Map<string, number>): KeySequence<CandidateList> {
+  let lists = listMemo.get(ws);
+  if (!lists) listMemo.set(ws, (lists = new KeySequences((ids) => listFor(ws, ids))));
+  return lists.read(scores);
+}
+
+function listFor(ws: WorkingSet, ids: string[]): CandidateList {
   const entry = new Map(ids.map((id, i) => [id, i]));
   const nodes = hashTableOrder(ids).reverse().map((id) => ws.nodeById.get(id)).filter((n): n is SchedNode => n !== undefined);
   const m = nodes.length;
-  const list: CandidateList = {
-    ids, nodes, entryOf: Int32Array.from(nodes, (n) => entry.get(n.id)!), entryScores: new Float64Array(ids.length),
-    weight: new Float64Array(m), effective: new Float64Array(m), roomForAll: new Uint8Array(m),
-  };
-  readScores(list, scores);
-  known.push(list);
-  return list;
-}
-
-/**
- * Whether the table's ids are the list's, in the same order; reads its scores into the list's entryScores
- * on the way (one pass over the table instead of a lookup per node).
- */
-function readScores(list: CandidateList, scores: Map<string, number>): boolean {
-  const { ids, entryScores } = list;
-  if (ids.length !== scores.size) return false;
-  let i = 0;
-  let same = true;
-  scores.forEach((score, id) => {
-    if (ids[i] !== id) same = false;
-    entryScores[i++] = score;
-  });
-  return same;
+  return { nodes, entryOf: Int32Array.from(nodes, (n) => entry.get(n.id)!), weight: new Float64Array(m), effective: new Float64Array(m), roomForAll: new Uint8Array(m) };
 }
