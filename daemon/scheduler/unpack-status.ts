@@ -345,17 +345,39 @@ export interface UnpackedHistory {
   agent: { readonly class?: string; readonly provider?: string; readonly type?: string };
 }
 
-/** A status section's histories: every one, and the few that say more than "probed: not running here". */
+/**
+ * A status section's histories, as the phases after unpacking read them. A large cluster's status is mostly
+ * probes of resources not running there: those become records only where some phase reads them.
+ */
 export interface StatusHistories {
-  all: UnpackedHistory[];
   /** active, failed, with a hard error, or of an orphan: all that placement, failures, orphan deletes and the status view read */
   notable: UnpackedHistory[];
+  /** every history of a clone instance (promotion scores count only where an instance has history) */
+  cloned: UnpackedHistory[];
+  /** every history of a resource whose history on some node records a migration (reconciled side by side) */
+  migrations: UnpackedHistory[];
 }
+
+/** Whether a history records a migration that the histories on other nodes may complete or contradict. */
+const recordsMigration = (st: HistoryState): boolean =>
+  st.migratedTo !== undefined || st.failedMigrateTo !== undefined || st.stoppedAfterMigrateTo !== undefined;
+
+/** Every history read, in reading order, index by index: kept until unpackStatus knows which resources migrated. */
+interface ReadHistories {
+  rsc: SchedResource[];
+  node: SchedNode[];
+  state: HistoryState[];
+  lrm: LrmResource[];
+}
+
+const record = (read: ReadHistories, i: number): UnpackedHistory => ({ rsc: read.rsc[i], node: read.node[i], state: read.state[i], name: read.lrm[i].id, agent: read.lrm[i] });
 
 /** Reads the status section: where each resource runs, failures, pending ops. */
 export function unpackStatus(ws: WorkingSet): StatusHistories {
-  const all: UnpackedHistory[] = [];
-  const notable: UnpackedHistory[] = [];
+  const histories: StatusHistories = { notable: [], cloned: [], migrations: [] };
+  const read: ReadHistories = { rsc: [], node: [], state: [], lrm: [] };
+  // A later node's history may record the migration: the records of those resources are made once all are read.
+  const migrated = new Set<SchedResource>();
   const used = new Map<SchedResource, InstanceUse>();
   const probedStopped = new Map<number, HistoryState>();
   for (const ns of ws.cib.status) {
@@ -364,7 +386,9 @@ export function unpackStatus(ws: WorkingSet): StatusHistories {
     // Without fencing an offline node's history is not trusted (nothing could confirm it); with fencing
     // it is read, and a resource still active there gets the node fenced (see fenceForHistory).
     if (!node.online && !ws.options.stonithEnabled) continue;
-    for (const lrm of ns.resources) {
+    const resources = ns.resources;
+    for (let k = 0; k < resources.length; k++) {
+      const lrm = resources[k];
       const direct = ws.resourceById.get(lrm.id);
       const base = direct ?? ws.resourceById.get(lrm.id.replace(/:\d+$/, '') + ':0');
       const state = probedNotRunning(lrm) ? probedStoppedState(probedStopped, lrm) : replayHistory(ws, lrm, base, node);
@@ -372,11 +396,20 @@ export function unpackStatus(ws: WorkingSet): StatusHistories {
       // Remote nodes' liveness is not modelled: orphans are recognised on cluster nodes only.
       const rsc = resolveInstance(ws, lrm.id, direct, node, active, used) ?? (base || node.attrs['#kind'] !== 'cluster' ? undefined : orphanOf(ws, lrm));
       if (!rsc) continue;
-      const entry: UnpackedHistory = { rsc, node, state, name: lrm.id, agent: lrm };
-      all.push(entry);
       (rsc.historyOn ??= new Uint8Array(ws.nodes.length))[node.index] = 1;
-      if (active || state.failed || state.failureIgnored || state.hardError !== undefined || state.lastFailure !== undefined || rsc.orphan) notable.push(entry);
+      if (recordsMigration(state)) migrated.add(rsc);
+      read.rsc.push(rsc);
+      read.node.push(node);
+      read.state.push(state);
+      read.lrm.push(lrm);
+      const notable = active || state.failed || state.failureIgnored || state.hardError !== undefined || state.lastFailure !== undefined || rsc.orphan;
+      const cloned = cloneOf(rsc) !== undefined;
+      if (!notable && !cloned) continue;
+      const entry = record(read, read.rsc.length - 1);
+      if (notable) histories.notable.push(entry);
+      if (cloned) histories.cloned.push(entry);
     }
   }
-  return { all, notable };
+  if (migrated.size > 0) for (let i = 0; i < read.rsc.length; i++) if (migrated.has(read.rsc[i])) histories.migrations.push(record(read, i));
+  return histories;
 }
