@@ -8,25 +8,40 @@ import type { EdgeFlags, SchedAction, SchedNode, SchedResource, WorkingSet } fro
 /** Pacemaker's action key: <rsc>_<task>_<interval>. */
 export const actionKey = (rscId: string, task: string, intervalMs = 0) => `${rscId}_${task}_${intervalMs}`;
 
+/** A resource's actions of one task and interval, by node position + 1 (0: the node-less one). */
+function nodeSlots(rsc: SchedResource, task: string, intervalMs: number): (SchedAction | undefined)[] {
+  // Tasks are literals (their hash is cached): only a recurring operation's lookup builds a string.
+  const name = intervalMs === 0 ? task : `${task}_${intervalMs}`;
+  const byTask = (rsc.actionSlots ??= new Map());
+  let slots = byTask.get(name);
+  if (slots === undefined) byTask.set(name, (slots = []));
+  return slots;
+}
+
 /** Finds or creates an action; keys are unique per node (node-less for pseudo actions). */
 export function getAction(ws: WorkingSet, rsc: SchedResource | undefined, task: string, node: SchedNode | undefined, opts: { optional: boolean; pseudo?: boolean; intervalMs?: number; runnable?: boolean; key?: string }): SchedAction {
-  // Notifications share their task (notify) and so carry their own key ("rsc:0_pre_notify_start_0").
-  // Looked up (most calls find an existing action) by one key string; the action's own key is cut from it when made.
-  const fullKey = `${opts.key ?? (rsc ? actionKey(rsc.id, task, opts.intervalMs ?? 0) : task)}@${node?.id ?? ''}`;
-  const existing = ws.actionByKey.get(fullKey);
+  const intervalMs = opts.intervalMs ?? 0;
+  // Most calls find an existing action. A resource's are found by task and node position, no key string built;
+  // notifications (which share their task and carry their own key, "rsc:0_pre_notify_start_0") and actions of
+  // no resource by their key and node.
+  const slots = rsc !== undefined && opts.key === undefined ? nodeSlots(rsc, task, intervalMs) : undefined;
+  const at = node === undefined ? 0 : node.index + 1;
+  const fullKey = slots === undefined ? `${opts.key ?? task}@${node?.id ?? ''}` : '';
+  const existing = slots !== undefined ? slots[at] : ws.actionByKey.get(fullKey);
   if (existing) {
     if (!opts.optional) existing.optional = false;
     return existing;
   }
-  const key = fullKey.slice(0, fullKey.length - (node?.id.length ?? 0) - 1);
+  const key = slots !== undefined ? actionKey(rsc!.id, task, intervalMs) : fullKey.slice(0, fullKey.length - (node?.id.length ?? 0) - 1);
   const a: SchedAction = {
-    id: ws.actions.length, key, task, rsc, node, intervalMs: opts.intervalMs ?? 0, pseudo: opts.pseudo ?? false, optional: opts.optional,
+    id: ws.actions.length, key, task, rsc, node, intervalMs, pseudo: opts.pseudo ?? false, optional: opts.optional,
     runnable: opts.runnable ?? (opts.pseudo ? true : node !== undefined), meta: {}, before: [], afterEdges: [],
     // Set later on some actions only: present from the start so that all actions share one object shape.
     reason: undefined, probe: undefined, requiresAny: undefined,
   };
   ws.actions.push(a);
-  ws.actionByKey.set(fullKey, a);
+  if (slots !== undefined) slots[at] = a;
+  else ws.actionByKey.set(fullKey, a);
   if (rsc) (ws.actionsByRsc.get(rsc) ?? ws.actionsByRsc.set(rsc, []).get(rsc)!).push(a);
   return a;
 }

@@ -79,7 +79,7 @@ function newResource(f: ResourceFactory, id: string, kind: SchedResource['kind']
     utilization: {},
     // Every optional field from the start: one object shape for all resources keeps the scheduler's property reads monomorphic.
     def: undefined, groupDef: undefined, cloneDef: undefined, assignedTo: undefined, nextRole: undefined, stopReason: undefined,
-    startBlockedReason: undefined, instance: undefined, orphan: undefined, historyOn: undefined,
+    startBlockedReason: undefined, instance: undefined, orphan: undefined, historyOn: undefined, actionSlots: undefined,
   };
   f.ws.resourceById.set(id, r);
   return r;

@@ -94,6 +94,8 @@ export interface SchedResource {
   instance?: number;
   /** the nodes (by position) with any history of this resource, probes included; absent while none */
   historyOn?: Uint8Array;
+  /** its actions by task (a recurring one's by "task_interval"), each by node position + 1 (0: node-less); see getAction */
+  actionSlots?: Map<string, (SchedAction | undefined)[]>;
   /** in the status but no longer configured: stopped and its history deleted */
   orphan?: boolean;
   utilization: Record<string, number>;
@@ -189,6 +191,7 @@ export interface WorkingSet {
   primitives: SchedResource[];
   colocations: SchedColocation[];
   actions: SchedAction[];
+  /** actions of no resource, and notifications, by "<key>@<node id>" (a resource's own are in its actionSlots) */
   actionByKey: Map<string, SchedAction>;
   /** each resource's actions, in creation order */
   actionsByRsc: Map<SchedResource, SchedAction[]>;
