@@ -364,10 +364,18 @@ const recordsMigration = (st: HistoryState): boolean =>
 
 /** Every history read, in reading order, index by index: kept until unpackStatus knows which resources migrated. */
 interface ReadHistories {
+  count: number;
+  // Made at their full length (the status section's entry count): storing into them never grows them.
   rsc: SchedResource[];
   node: SchedNode[];
   state: HistoryState[];
   lrm: LrmResource[];
+}
+
+function readHistories(ws: WorkingSet): ReadHistories {
+  let n = 0;
+  for (const ns of ws.cib.status) n += ns.resources.length;
+  return { count: 0, rsc: new Array(n), node: new Array(n), state: new Array(n), lrm: new Array(n) };
 }
 
 const record = (read: ReadHistories, i: number): UnpackedHistory => ({ rsc: read.rsc[i], node: read.node[i], state: read.state[i], name: read.lrm[i].id, agent: read.lrm[i] });
@@ -375,7 +383,7 @@ const record = (read: ReadHistories, i: number): UnpackedHistory => ({ rsc: read
 /** Reads the status section: where each resource runs, failures, pending ops. */
 export function unpackStatus(ws: WorkingSet): StatusHistories {
   const histories: StatusHistories = { notable: [], cloned: [], migrations: [] };
-  const read: ReadHistories = { rsc: [], node: [], state: [], lrm: [] };
+  const read = readHistories(ws);
   // A later node's history may record the migration: the records of those resources are made once all are read.
   const migrated = new Set<SchedResource>();
   const used = new Map<SchedResource, InstanceUse>();
@@ -394,22 +402,25 @@ export function unpackStatus(ws: WorkingSet): StatusHistories {
       const state = probedNotRunning(lrm) ? probedStoppedState(probedStopped, lrm) : replayHistory(ws, lrm, base, node);
       const active = state.role !== 'Stopped' && state.role !== 'Unknown';
       // Remote nodes' liveness is not modelled: orphans are recognised on cluster nodes only.
-      const rsc = resolveInstance(ws, lrm.id, direct, node, active, used) ?? (base || node.attrs['#kind'] !== 'cluster' ? undefined : orphanOf(ws, lrm));
+      // A history naming a primitive outside any clone (the bulk of a status section) needs no instance matching.
+      const rsc = direct !== undefined && direct.kind === 'primitive' && cloneOf(direct) === undefined ? direct
+        : resolveInstance(ws, lrm.id, direct, node, active, used) ?? (base || node.attrs['#kind'] !== 'cluster' ? undefined : orphanOf(ws, lrm));
       if (!rsc) continue;
       (rsc.historyOn ??= new Uint8Array(ws.nodes.length))[node.index] = 1;
       if (recordsMigration(state)) migrated.add(rsc);
-      read.rsc.push(rsc);
-      read.node.push(node);
-      read.state.push(state);
-      read.lrm.push(lrm);
+      const i = read.count++;
+      read.rsc[i] = rsc;
+      read.node[i] = node;
+      read.state[i] = state;
+      read.lrm[i] = lrm;
       const notable = active || state.failed || state.failureIgnored || state.hardError !== undefined || state.lastFailure !== undefined || rsc.orphan;
       const cloned = cloneOf(rsc) !== undefined;
       if (!notable && !cloned) continue;
-      const entry = record(read, read.rsc.length - 1);
+      const entry = record(read, i);
       if (notable) histories.notable.push(entry);
       if (cloned) histories.cloned.push(entry);
     }
   }
-  if (migrated.size > 0) for (let i = 0; i < read.rsc.length; i++) if (migrated.has(read.rsc[i])) histories.migrations.push(record(read, i));
+  if (migrated.size > 0) for (let i = 0; i < read.count; i++) if (migrated.has(read.rsc[i])) histories.migrations.push(record(read, i));
   return histories;
 }
