@@ -8,26 +8,29 @@ import type { EdgeFlags, SchedAction, SchedNode, SchedResource, WorkingSet } fro
 /** Pacemaker's action key: <rsc>_<task>_<interval>. */
 export const actionKey = (rscId: string, task: string, intervalMs = 0) => `${rscId}_${task}_${intervalMs}`;
 
-/** A resource's actions of one task and interval, by node position + 1 (0: the node-less one). */
-function nodeSlots(rsc: SchedResource, task: string, intervalMs: number): (SchedAction | undefined)[] {
-  // Tasks are literals (their hash is cached): only a recurring operation's lookup builds a string.
+/**
+ * Where a resource's action of a task and interval on a node sits in its actionSlots: the task's number in
+ * this working set times the node count + 1, plus the node's position + 1 (0: node-less). A small integer,
+ * so that the lookup hashes no string; tasks are literals (their own hash cached) and only a recurring
+ * operation's lookup builds one ("monitor_10000").
+ */
+function slotOf(ws: WorkingSet, task: string, intervalMs: number, node: SchedNode | undefined): number {
   const name = intervalMs === 0 ? task : `${task}_${intervalMs}`;
-  const byTask = (rsc.actionSlots ??= new Map());
-  let slots = byTask.get(name);
-  if (slots === undefined) byTask.set(name, (slots = []));
-  return slots;
+  let code = ws.actionTaskCodes.get(name);
+  if (code === undefined) ws.actionTaskCodes.set(name, (code = ws.actionTaskCodes.size));
+  return code * (ws.nodes.length + 1) + (node === undefined ? 0 : node.index + 1);
 }
 
 /** Finds or creates an action; keys are unique per node (node-less for pseudo actions). */
 export function getAction(ws: WorkingSet, rsc: SchedResource | undefined, task: string, node: SchedNode | undefined, opts: { optional: boolean; pseudo?: boolean; intervalMs?: number; runnable?: boolean; key?: string }): SchedAction {
   const intervalMs = opts.intervalMs ?? 0;
-  // Most calls find an existing action. A resource's are found by task and node position, no key string built;
+  // Most calls find an existing action. A resource's are found by task and node position (slotOf);
   // notifications (which share their task and carry their own key, "rsc:0_pre_notify_start_0") and actions of
   // no resource by their key and node.
-  const slots = rsc !== undefined && opts.key === undefined ? nodeSlots(rsc, task, intervalMs) : undefined;
-  const at = node === undefined ? 0 : node.index + 1;
+  const slots = rsc !== undefined && opts.key === undefined ? (rsc.actionSlots ??= new Map()) : undefined;
+  const slot = slots !== undefined ? slotOf(ws, task, intervalMs, node) : 0;
   const fullKey = slots === undefined ? `${opts.key ?? task}@${node?.id ?? ''}` : '';
-  const existing = slots !== undefined ? slots[at] : ws.actionByKey.get(fullKey);
+  const existing = slots !== undefined ? slots.get(slot) : ws.actionByKey.get(fullKey);
   if (existing) {
     if (!opts.optional) existing.optional = false;
     return existing;
@@ -40,7 +43,7 @@ export function getAction(ws: WorkingSet, rsc: SchedResource | undefined, task: 
     reason: undefined, probe: undefined, requiresAny: undefined,
   };
   ws.actions.push(a);
-  if (slots !== undefined) slots[at] = a;
+  if (slots !== undefined) slots.set(slot, a);
   else ws.actionByKey.set(fullKey, a);
   if (rsc) (ws.actionsByRsc.get(rsc) ?? ws.actionsByRsc.set(rsc, []).get(rsc)!).push(a);
   return a;

@@ -183,7 +183,7 @@ export function addOrphanPrimitive(ws: WorkingSet, def: Primitive): SchedResourc
 export function buildWorkingSet(cib: Cib, now: Date): WorkingSet {
   const ws: WorkingSet = {
     cib, now, options: clusterOptions(cib, now), nodes: [], nodeById: new Map(), nodeByName: new Map(), resources: [],
-    resourceById: new Map(), primitives: [], colocations: [], actions: [], actionByKey: new Map(), actionsByRsc: new Map(), instancesByBase: new Map(),
+    resourceById: new Map(), primitives: [], colocations: [], actions: [], actionByKey: new Map(), actionTaskCodes: new Map(), actionsByRsc: new Map(), instancesByBase: new Map(),
     opDefaults: resolveAttributes(cib.configuration.opDefaults, { now }),
     // Evaluated for no agent: sets whose rules test the agent apply per primitive (agentDefaults).
     rscDefaults: resolveAttributes(cib.configuration.rscDefaults, { now, rsc: {} }),
