@@ -1,6 +1,6 @@
 import { defaultTimeoutMs } from './failures.js';
 import { continuesMigration, migrationRefusal } from './migration.js';
-import { parseInterval } from '../cib/duration.js';
+import type { OpDefinition } from '../cib/model.js';
 import { parseRole } from './build.js';
 import { currentRole, nextRoleOf, promotableParent } from './roles.js';
 import type { EdgeFlags, SchedAction, SchedNode, SchedResource, WorkingSet } from './working-set.js';
@@ -66,8 +66,19 @@ export function order(first: SchedAction, then: SchedAction, flags: EdgeFlags): 
 
 /** Timeout of an operation from its definition, else op_defaults, else 20 s. */
 export function opTimeoutMs(ws: WorkingSet, r: SchedResource, task: string, intervalMs: number): number {
-  const def = r.def?.ops.find((o) => o.name === task && o.intervalMs === intervalMs) ?? (task === 'monitor' ? undefined : r.def?.ops.find((o) => o.name === task));
-  return def?.timeoutMs ?? (ws.opDefaults.timeout ? parseInterval(ws.opDefaults.timeout) : undefined) ?? defaultTimeoutMs(ws);
+  // One pass (this runs for every action of the transition): the exact definition, else (not for monitors) the task's first.
+  let exact: OpDefinition | undefined;
+  let sameTask: OpDefinition | undefined;
+  for (const o of r.def?.ops ?? []) {
+    if (o.name !== task) continue;
+    if (o.intervalMs === intervalMs) {
+      exact = o;
+      break;
+    }
+    sameTask ??= o;
+  }
+  const def = exact ?? (task === 'monitor' ? undefined : sameTask);
+  return def?.timeoutMs ?? defaultTimeoutMs(ws);
 }
 
 /** What a primitive must do: per-resource start/stop/migrate/monitor actions with their own orderings. */

@@ -191,7 +191,7 @@ const label = (a: SchedAction) => (a.rsc ? `${a.rsc.id} ${a.task}` : a.task);
  */
 export function propagateOrderings(ws: WorkingSet): void {
   const anyOf = ws.actions.filter((a) => a.requiresAny);
-  let queue: SchedAction[] = [...ws.actions];
+  let queue: SchedAction[] = ws.actions; // propagateFrom works on a copy
   const blockDependents = colocationBlocker(ws);
   for (;;) {
     propagateFrom(ws, queue, blockDependents);
