@@ -98,7 +98,8 @@ export interface PrimitivePlan {
 }
 
 export function createPrimitiveActions(ws: WorkingSet, r: SchedResource): PrimitivePlan {
-  const runningNodes = [...r.running.keys()].map((id) => ws.nodeById.get(id)!);
+  const runningNodes: SchedNode[] = [];
+  for (const id of r.running.keys()) runningNodes.push(ws.nodeById.get(id)!);
   const current = runningNodes[0];
   const next = r.assignedTo;
   const plan: PrimitivePlan = { rsc: r, current, next, stops: [], dangling: [] };

@@ -78,7 +78,7 @@ const moving = (ws: WorkingSet, r: SchedResource) =>
 function migratable(ws: WorkingSet, r: SchedResource): boolean {
   if (!r.allowMigrate || !r.managed || r.failed || !moving(ws, r)) return false;
   if (r.parent && r.parent.kind !== 'group') return false;
-  const cur = ws.nodeById.get([...r.running.keys()][0])!;
+  const cur = ws.nodeById.get(r.running.keys().next().value!)!;
   return cur.online && !cur.unclean && r.restartFor.size === 0;
 }
 
@@ -94,7 +94,7 @@ export function decideMigrations(ws: WorkingSet): void {
     const partial = partialMigrations.get(r);
     // A partial migration towards the node still chosen is finished (migrate_from, then stop the source).
     if (partial && r.assignedTo === partial.target && r.managed && !r.failed) r.running.delete(partial.target.id);
-    else partialMigrations.delete(r);
+    else if (partial) partialMigrations.delete(r);
     r.migrating = migratable(ws, r);
   }
   // Many orders share a first resource (every VM after the storage clone): whether it restarts is worked out

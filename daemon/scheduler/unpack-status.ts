@@ -1,7 +1,7 @@
-import type { LrmOp, LrmResource, OpDefinition } from '../cib/model.js';
+import type { LrmOp, LrmResource, OpDefinition, Primitive } from '../cib/model.js';
 import { OcfRc, OpStatus } from '../executor/operation.js';
 import type { Role, SchedNode, SchedResource, WorkingSet } from './working-set.js';
-import { addOrphanInstance, addOrphanPrimitive } from './build.js';
+import { addOrphanInstance, addOrphanPrimitive, parseRole } from './build.js';
 import { hardErrorScope, maskableProbeFailure } from './failure-severity.js';
 import { failedOpExpired } from './failures.js';
 import { isTrueValue } from '../cib/truth.js';
@@ -92,6 +92,12 @@ const clearedByRecovery = new Set(['block', 'ignore', 'demote', 'restart', 'rest
 const monitorRecovered = (st: HistoryState, op: LrmOp): boolean =>
   st.failed && st.failure?.operation === 'monitor' && st.failure.intervalMs === op.intervalMs && clearedByRecovery.has(st.onFail ?? '');
 
+/** Whether the monitor of this interval is configured for role="Stopped". */
+function stoppedRoleMonitor(def: Primitive, intervalMs: number): boolean {
+  for (const o of def.ops) if (o.name === 'monitor' && o.intervalMs === intervalMs && parseRole(o.role) === 'Stopped') return true;
+  return false;
+}
+
 /** A history's state before any of its operations is replayed. */
 function initialState(role: Role, lastChange: number, known: boolean): HistoryState {
   // Every field from the start: one object shape for all histories keeps the code reading them monomorphic.
@@ -163,7 +169,7 @@ export function replayHistory(ws: WorkingSet, lrm: LrmResource, base: SchedResou
       st.migratedTo = undefined;
     }
     // Monitors for role="Stopped" expect "not running": finding the resource active there is a failure.
-    const stoppedMonitor = recurring && def?.ops.some((o) => o.name === 'monitor' && o.intervalMs === op.intervalMs && /^stopped$/i.test(o.role ?? ''));
+    const stoppedMonitor = recurring && def !== undefined && stoppedRoleMonitor(def, op.intervalMs);
     if (stoppedMonitor && op.opStatus === OpStatus.Done) {
       if (op.rcCode === OcfRc.NotRunning) {
         if (st.role === 'Unknown') st.role = 'Stopped';
