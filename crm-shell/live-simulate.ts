@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { parseXml, writeXml } from '../daemon/cib/xml.js';
+import { readCibFileAsync } from '../daemon/cib/cib-text.js';
 import type { CommandIo } from './command.js';
 import type { ShellCommand } from './level.js';
 import { UsageError } from './options.js';
@@ -29,9 +30,12 @@ export const simulateCommand: ShellCommand = {
       } else if (name === '-x' || name === '--xml-file') file = args[++i];
       else passThrough.push(args[i]);
     }
+    // Without a what-if, a file goes to the scheduler untouched: read it while the scheduler's modules load.
+    const started = whatIf.length === 0 && file !== undefined && file !== '-' ? readCibFileAsync(file) : undefined;
+    // (A failed read is reported where the text is awaited, not as an unhandled rejection meanwhile.)
+    started?.catch(() => undefined);
     const mod = await import('./commands/simulate.js');
-    // Without a what-if, a file goes to the scheduler untouched.
-    if (whatIf.length === 0 && file !== undefined) return mod.run(args, session.io);
+    if (whatIf.length === 0 && file !== undefined) return mod.run(args, session.io, started);
     const { failResource, nodeDown, nodeUp } = await import('./what-if.js');
     const cib = parseXml(file !== undefined ? await readFile(file, 'utf8') : await session.api.getCib(), file ?? 'live CIB');
     for (const [key, value] of whatIf) {

@@ -44,4 +44,4 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   npm ci --no-audit --no-fund >&2
   cp package-lock.json "$stamp"
 fi
-npx tsc -p tsconfig.json
+npm run build >&2

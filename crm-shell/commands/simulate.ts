@@ -1,6 +1,6 @@
-import type { CommandRun } from '../command.js';
+import type { CommandIo } from '../command.js';
 import { parseCib } from '../../daemon/cib/parse.js';
-import { decodeCibText, readCibFile } from '../../daemon/cib/cib-text.js';
+import { decodeCibText, readCibFileAsync } from '../../daemon/cib/cib-text.js';
 import { parseNow } from '../../daemon/cib/rules.js';
 import { scheduleWithStatus, formatClusterStatus, executionOrder, type Action } from '../../daemon/scheduler/index.js';
 import { VigilError } from '../../daemon/util/errors.js';
@@ -8,7 +8,7 @@ import { VigilError } from '../../daemon/util/errors.js';
 const USAGE = 'usage: vigil simulate -x FILE|- [-S] [-L] [-t TIME]\n';
 
 async function readInput(file: string, stdin: NodeJS.ReadableStream): Promise<string> {
-  if (file !== '-') return readCibFile(file);
+  if (file !== '-') return readCibFileAsync(file);
   const chunks: Buffer[] = [];
   for await (const c of stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
   return decodeCibText(Buffer.concat(chunks));
@@ -20,8 +20,12 @@ function describeAction(a: Action): string {
   return `  * Resource action: ${(a.resource ?? '').padEnd(15)} ${task} on ${a.node}`;
 }
 
-/** `vigil simulate`: what the scheduler would do with a CIB, in crm_simulate's format. */
-export const run: CommandRun = async (args, io) => {
+/**
+ * `vigil simulate`: what the scheduler would do with a CIB, in crm_simulate's
+ * format. `started`: the -x file's text, when the caller began reading it
+ * before loading this module (see live-simulate.ts).
+ */
+export const run = async (args: string[], io: CommandIo, started?: Promise<string>): Promise<number> => {
   let file: string | undefined;
   let now: Date | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -45,7 +49,7 @@ export const run: CommandRun = async (args, io) => {
     return 2;
   }
   try {
-    const text = await readInput(file, io.stdin);
+    const text = await (started ?? readInput(file, io.stdin));
     const cib = parseCib(text, file === '-' ? '<stdin>' : file);
     const { transition: t, status } = scheduleWithStatus(cib, { now });
     const out: string[] = ['Current cluster status:', formatClusterStatus(status), 'Transition Summary:'];
@@ -55,8 +59,13 @@ export const run: CommandRun = async (args, io) => {
     io.stdout.write(out.join('\n') + '\n');
     return 0;
   } catch (err) {
-    if (err instanceof VigilError || (err as NodeJS.ErrnoException).code === 'ENOENT') {
-      io.stderr.write(`vigil simulate: ${(err as Error).message}\n`);
+    if (err instanceof VigilError) {
+      io.stderr.write(`vigil simulate: ${err.message}\n`);
+      return 1;
+    }
+    // A file that cannot be read (missing, a directory, no permission): said in one line, not as a crash.
+    if (typeof (err as NodeJS.ErrnoException).syscall === 'string') {
+      io.stderr.write(`vigil simulate: cannot read ${file}: ${(err as Error).message}\n`);
       return 1;
     }
     throw err;

@@ -2,35 +2,46 @@ import { CibValidationError } from './errors.js';
 import type { XmlAttributes } from './xml-scan.js';
 import type { LrmResource } from './model.js';
 import { ValuePool } from './value-pool.js';
-import { OperationTable, OpNumber, OpShared, OpText, TabledResource } from './operation-table.js';
+import {
+  NUMBER_ATTRIBUTES, NUMBERS, OperationTable, OpNumber, OpShared, OpText, SHARED, SHARED_ATTRIBUTES, TabledResource, TEXT_ATTRIBUTES, TEXTS,
+} from './operation-table.js';
 
-// Attribute codes of lrm_resource and lrm_rsc_op (0: an attribute nothing reads).
-const ID = 1, CLASS = 2, PROVIDER = 3, TYPE = 4, CONTAINER = 5, OPERATION_KEY = 6, OPERATION = 7, CALL_ID = 8, RC_CODE = 9,
-  OP_STATUS = 10, INTERVAL = 11, LAST_RC_CHANGE = 12, LAST_RUN = 13, EXEC_TIME = 14, QUEUE_TIME = 15, OP_DIGEST = 16,
-  RESTART_DIGEST = 17, TRANSITION_KEY = 18, TRANSITION_MAGIC = 19, ON_NODE = 20, EXIT_REASON = 21, MIGRATE_SOURCE = 22,
-  MIGRATE_TARGET = 23, FEATURE_SET = 24, SECURE_DIGEST = 25, SECURE_PARAMS = 26;
+// Attribute codes: 0 for an attribute nothing reads, then one per table column (in the table's order), then
+// lrm_resource's own. The lrm_rsc_op id and the lrm_resource id share the code of the Id column.
+const TEXT = 1;
+const SHARED_CODE = TEXT + TEXTS;
+const NUMBER = SHARED_CODE + SHARED;
+const CLASS = NUMBER + NUMBERS, PROVIDER = CLASS + 1, TYPE = CLASS + 2, CONTAINER = CLASS + 3;
+const CODE_COUNT = CLASS + 4;
+const ID = TEXT + OpText.Id;
 
 const CODES = new Map<string, number>([
-  ['id', ID], ['class', CLASS], ['provider', PROVIDER], ['type', TYPE], ['container', CONTAINER], ['operation_key', OPERATION_KEY],
-  ['operation', OPERATION], ['call-id', CALL_ID], ['rc-code', RC_CODE], ['op-status', OP_STATUS], ['interval', INTERVAL],
-  ['last-rc-change', LAST_RC_CHANGE], ['last-run', LAST_RUN], ['exec-time', EXEC_TIME], ['queue-time', QUEUE_TIME],
-  ['op-digest', OP_DIGEST], ['op-restart-digest', RESTART_DIGEST], ['transition-key', TRANSITION_KEY],
-  ['transition-magic', TRANSITION_MAGIC], ['on_node', ON_NODE], ['exit-reason', EXIT_REASON], ['migrate_source', MIGRATE_SOURCE],
-  ['migrate_target', MIGRATE_TARGET], ['crm_feature_set', FEATURE_SET],
-  ['op-secure-digest', SECURE_DIGEST], ['op-secure-params', SECURE_PARAMS],
+  ...TEXT_ATTRIBUTES.map((name, field) => [name, TEXT + field] as const),
+  ...SHARED_ATTRIBUTES.map((name, field) => [name, SHARED_CODE + field] as const),
+  ...NUMBER_ATTRIBUTES.map((name, field) => [name, NUMBER + field] as const),
+  ['class', CLASS], ['provider', PROVIDER], ['type', TYPE], ['container', CONTAINER],
 ]);
+
+/** The numbers an entry without them has 0 for (the times stay NaN: not recorded). */
+const ZERO_BY_DEFAULT = [OpNumber.CallId, OpNumber.RcCode, OpNumber.OpStatus, OpNumber.Interval];
 
 /**
  * Builds the resource history of a node (lrm_resource and lrm_rsc_op
  * entries, the bulk of a large CIB) straight from scanned attributes into an
- * OperationTable: names are told apart by the scanner's per-name key (a table
- * lookup, not a string switch), numbers are read in place, and strings stay
- * in the text until read.
+ * OperationTable: names are mapped to the table's columns once per attribute
+ * layout (by the scanner's per-name key, not by comparing strings), numbers
+ * are read in place, and strings stay in the text until read.
  */
 export class HistoryReader {
   /** per scanner key: the name it stood for when its code was looked up, and that code */
   private readonly keyNames: string[] = [];
   private readonly keyCodes: number[] = [];
+  /** per attribute layout (see XmlAttributes.layout): the slots of its codes */
+  private readonly layouts = new Map<object, Int32Array>();
+  /** the slots of an element read without a layout, worked out anew each time */
+  private readonly unlaidSlots = new Int32Array(CODE_COUNT);
+  /** an entry's numbers as read, before their defaults */
+  private readonly numbers = new Float64Array(NUMBERS);
   readonly table: OperationTable;
 
   /** `text`: what the entries are scanned from ('' when they come from an element tree). */
@@ -49,6 +60,23 @@ export class HistoryReader {
     return this.keyCodes[key];
   }
 
+  /**
+   * The slot of each attribute code in the element (-1: absent). Worked out
+   * once per layout: history entries mostly repeat one layout (the same
+   * names in the same order), so an entry is read without looking at names.
+   */
+  private slots(a: XmlAttributes): Int32Array {
+    const layout = a.layout;
+    const known = layout === undefined ? undefined : this.layouts.get(layout);
+    if (known !== undefined) return known;
+    const slots = layout === undefined ? this.unlaidSlots : new Int32Array(CODE_COUNT);
+    slots.fill(-1);
+    // (Attributes nothing reads all land in slot 0's entry, which is never read.)
+    for (let k = 0; k < a.count; k++) slots[this.code(a, k)] = k;
+    if (layout !== undefined) this.layouts.set(layout, slots);
+    return slots;
+  }
+
   private fail(element: string, id: string | undefined, detail: string): never {
     throw new CibValidationError(`<${element}${id !== undefined ? ` id="${id}"` : ''}>`, detail, this.file ? { file: this.file } : undefined);
   }
@@ -65,18 +93,13 @@ export class HistoryReader {
 
   /** An lrm_resource starts: its attributes, kept until endResource. */
   beginResource(a: XmlAttributes): void {
-    this.resourceId = '';
-    this.resourceClass = this.resourceProvider = this.resourceType = this.resourceContainer = undefined;
-    for (let k = 0; k < a.count; k++) {
-      switch (this.code(a, k)) {
-        case ID: this.resourceId = a.value(k); break;
-        case CLASS: this.resourceClass = this.agents.value(a, k, 0); break;
-        case PROVIDER: this.resourceProvider = this.agents.value(a, k, 1); break;
-        case TYPE: this.resourceType = this.agents.value(a, k, 2); break;
-        case CONTAINER: this.resourceContainer = a.value(k); break;
-      }
-    }
-    if (this.resourceId === '') this.fail('lrm_resource', undefined, 'missing required attribute "id"');
+    const f = this.slots(a);
+    if (f[ID] < 0 || a.equals(f[ID], '')) this.fail('lrm_resource', undefined, 'missing required attribute "id"');
+    this.resourceId = a.value(f[ID]);
+    this.resourceClass = f[CLASS] < 0 ? undefined : this.agents.value(a, f[CLASS], 0);
+    this.resourceProvider = f[PROVIDER] < 0 ? undefined : this.agents.value(a, f[PROVIDER], 1);
+    this.resourceType = f[TYPE] < 0 ? undefined : this.agents.value(a, f[TYPE], 2);
+    this.resourceContainer = f[CONTAINER] < 0 ? undefined : a.value(f[CONTAINER]);
     this.firstRow = this.table.size;
   }
 
@@ -89,60 +112,28 @@ export class HistoryReader {
   /** One lrm_rsc_op, as the table's next row. */
   lrmOp(a: XmlAttributes): void {
     const t = this.table;
-    const row = t.addRow();
-    // the slot of the id (-1: absent), cut into a string only for an error message
-    let id = -1;
-    let keyGiven = false, operationGiven = false;
-    // slots of the numeric attributes (-1: absent), read once the id is known for error messages
-    let callId = -1, rc = -1, status = -1, interval = -1, lastRcChange = -1, lastRun = -1, execTime = -1, queueTime = -1;
-    for (let k = 0; k < a.count; k++) {
-      switch (this.code(a, k)) {
-        case ID: id = k; t.setText(row, OpText.Id, a, k); break;
-        case OPERATION_KEY: keyGiven = true; t.setText(row, OpText.OperationKey, a, k); break;
-        case OPERATION: operationGiven = !a.equals(k, ''); t.setShared(row, OpShared.Operation, a, k); break;
-        case CALL_ID: callId = k; break;
-        case RC_CODE: rc = k; break;
-        case OP_STATUS: status = k; break;
-        case INTERVAL: interval = k; break;
-        case LAST_RC_CHANGE: lastRcChange = k; break;
-        case LAST_RUN: lastRun = k; break;
-        case EXEC_TIME: execTime = k; break;
-        case QUEUE_TIME: queueTime = k; break;
-        case OP_DIGEST: t.setText(row, OpText.OpDigest, a, k); break;
-        case SECURE_DIGEST: t.setText(row, OpText.SecureDigest, a, k); break;
-        case SECURE_PARAMS: t.setText(row, OpText.SecureParams, a, k); break;
-        case RESTART_DIGEST: t.setText(row, OpText.RestartDigest, a, k); break;
-        case TRANSITION_KEY: t.setText(row, OpText.TransitionKey, a, k); break;
-        case TRANSITION_MAGIC: t.setText(row, OpText.TransitionMagic, a, k); break;
-        case ON_NODE: t.setShared(row, OpShared.OnNode, a, k); break;
-        case EXIT_REASON: t.setShared(row, OpShared.ExitReason, a, k); break;
-        case MIGRATE_SOURCE: t.setText(row, OpText.MigrateSource, a, k); break;
-        case MIGRATE_TARGET: t.setText(row, OpText.MigrateTarget, a, k); break;
-        case FEATURE_SET: t.setShared(row, OpShared.FeatureSet, a, k); break;
-      }
-    }
+    const f = this.slots(a);
+    const id = f[ID];
     if (id < 0 || a.equals(id, '')) this.fail('lrm_rsc_op', undefined, 'missing required attribute "id"');
-    if (!operationGiven) this.fail('lrm_rsc_op', a.value(id), 'missing required attribute "operation"');
-    if (!keyGiven) t.setText(row, OpText.OperationKey, a, id);
-    let rcCode = this.number(a, id, rc);
-    let opStatus = this.number(a, id, status);
-    if (Number.isNaN(rcCode) || Number.isNaN(opStatus)) {
+    const operation = f[SHARED_CODE + OpShared.Operation];
+    if (operation < 0 || a.equals(operation, '')) this.fail('lrm_rsc_op', a.value(id), 'missing required attribute "operation"');
+    const row = t.addRow();
+    for (let field = 0; field < TEXTS; field++) if (f[TEXT + field] >= 0) t.setText(row, field, a, f[TEXT + field]);
+    // Without an operation_key the id stands for it.
+    if (f[TEXT + OpText.OperationKey] < 0) t.setText(row, OpText.OperationKey, a, id);
+    for (let field = 0; field < SHARED; field++) if (f[SHARED_CODE + field] >= 0) t.setShared(row, field, a, f[SHARED_CODE + field]);
+    const n = this.numbers;
+    for (let field = 0; field < NUMBERS; field++) n[field] = this.number(a, id, f[NUMBER + field]);
+    if (Number.isNaN(n[OpNumber.RcCode]) || Number.isNaN(n[OpNumber.OpStatus])) {
+      // Old entries record the status and rc only in transition-magic ("status:rc;key").
       const m = /^(-?\d+):(-?\d+);/.exec(t.textValue(row, OpText.TransitionMagic) ?? '');
       if (m) {
-        if (Number.isNaN(opStatus)) opStatus = Number(m[1]);
-        if (Number.isNaN(rcCode)) rcCode = Number(m[2]);
+        if (Number.isNaN(n[OpNumber.OpStatus])) n[OpNumber.OpStatus] = Number(m[1]);
+        if (Number.isNaN(n[OpNumber.RcCode])) n[OpNumber.RcCode] = Number(m[2]);
       }
     }
-    t.setNumber(row, OpNumber.RcCode, Number.isNaN(rcCode) ? 0 : rcCode);
-    t.setNumber(row, OpNumber.OpStatus, Number.isNaN(opStatus) ? 0 : opStatus);
-    const callIdValue = this.number(a, id, callId);
-    t.setNumber(row, OpNumber.CallId, Number.isNaN(callIdValue) ? 0 : callIdValue);
-    const intervalValue = this.number(a, id, interval);
-    t.setNumber(row, OpNumber.Interval, Number.isNaN(intervalValue) ? 0 : intervalValue);
-    t.setNumber(row, OpNumber.LastRcChange, this.number(a, id, lastRcChange));
-    t.setNumber(row, OpNumber.LastRun, this.number(a, id, lastRun));
-    t.setNumber(row, OpNumber.ExecTime, this.number(a, id, execTime));
-    t.setNumber(row, OpNumber.QueueTime, this.number(a, id, queueTime));
+    for (const field of ZERO_BY_DEFAULT) if (Number.isNaN(n[field])) n[field] = 0;
+    for (let field = 0; field < NUMBERS; field++) t.setNumber(row, field, n[field]);
   }
 
   /** The number in slot k of an lrm_rsc_op whose id is in slot `id` (k = -1: absent); absent or empty gives NaN. */

@@ -4,21 +4,32 @@ import { ValuePool } from './value-pool.js';
 
 /** Numeric fields of an operation (NaN: absent). */
 export enum OpNumber { CallId, RcCode, OpStatus, Interval, LastRcChange, LastRun, ExecTime, QueueTime }
-const NUMBERS = 8;
+/** the lrm_rsc_op attribute of each OpNumber field, in its order */
+export const NUMBER_ATTRIBUTES = ['call-id', 'rc-code', 'op-status', 'interval', 'last-rc-change', 'last-run', 'exec-time', 'queue-time'];
+export const NUMBERS = NUMBER_ATTRIBUTES.length;
 
 /** Fields whose values repeat across entries (kept once each). */
 export enum OpShared { Operation, OnNode, ExitReason, FeatureSet }
-const SHARED = 4;
+/** the lrm_rsc_op attribute of each OpShared field, in its order */
+export const SHARED_ATTRIBUTES = ['operation', 'on_node', 'exit-reason', 'crm_feature_set'];
+export const SHARED = SHARED_ATTRIBUTES.length;
 
 /** Fields of their own per entry, kept as where they lie in the CIB text. */
 export enum OpText {
   Id, OperationKey, OpDigest, SecureDigest, SecureParams, RestartDigest, TransitionKey, TransitionMagic, MigrateSource, MigrateTarget,
 }
-const TEXTS = 10;
+/** the lrm_rsc_op attribute of each OpText field, in its order */
+export const TEXT_ATTRIBUTES = [
+  'id', 'operation_key', 'op-digest', 'op-secure-digest', 'op-secure-params', 'op-restart-digest', 'transition-key', 'transition-magic',
+  'migrate_source', 'migrate_target',
+];
+export const TEXTS = TEXT_ATTRIBUTES.length;
 
-/** span start of a text field that is absent, or held as a string of its own (not verbatim in the text) */
-const ABSENT = -1;
-const OWN = -2;
+// A text field's span is stored as start + 1 (and its end), so that a zero, which new typed arrays hold
+// already, means absent; a shared field as its pool index + 1 for the same reason.
+const ABSENT = 0;
+/** span start of a text field held as a string of its own (not verbatim in the text) */
+const OWN = -1;
 
 /**
  * Every lrm_rsc_op of a status section, one row per entry and one column
@@ -34,7 +45,7 @@ const OWN = -2;
  */
 export class OperationTable {
   private rows = 0;
-  // Rows not yet added hold "absent" already (filled when the arrays are made), so adding one writes nothing.
+  // Zero means absent in shared and spans (see ABSENT), so new rows there need no writes; numbers are set to NaN per row.
   private numbers: Float64Array;
   private shared: Int32Array;
   private spans: Int32Array;
@@ -55,9 +66,10 @@ export class OperationTable {
     expectedRows = 1024,
   ) {
     const rows = Math.max(16, expectedRows);
-    this.numbers = new Float64Array(rows * NUMBERS).fill(NaN);
-    this.shared = new Int32Array(rows * SHARED).fill(-1);
-    this.spans = new Int32Array(rows * TEXTS * 2).fill(ABSENT);
+    // Not filled up front: untouched pages of a fresh typed array cost nothing until a row is added there.
+    this.numbers = new Float64Array(rows * NUMBERS);
+    this.shared = new Int32Array(rows * SHARED);
+    this.spans = new Int32Array(rows * TEXTS * 2);
   }
 
   get size(): number {
@@ -68,17 +80,18 @@ export class OperationTable {
   addRow(): number {
     const row = this.rows++;
     if (row * NUMBERS >= this.numbers.length) this.grow();
+    this.numbers.fill(NaN, row * NUMBERS, (row + 1) * NUMBERS);
     return row;
   }
 
   private grow(): void {
-    const grown = <T extends Float64Array | Int32Array>(a: T, b: T, absent: number): T => {
+    const grown = <T extends Float64Array | Int32Array>(a: T, b: T): T => {
       b.set(a);
-      return b.fill(absent, a.length) as T;
+      return b;
     };
-    this.numbers = grown(this.numbers, new Float64Array(this.numbers.length * 2), NaN);
-    this.shared = grown(this.shared, new Int32Array(this.shared.length * 2), -1);
-    this.spans = grown(this.spans, new Int32Array(this.spans.length * 2), ABSENT);
+    this.numbers = grown(this.numbers, new Float64Array(this.numbers.length * 2));
+    this.shared = grown(this.shared, new Int32Array(this.shared.length * 2));
+    this.spans = grown(this.spans, new Int32Array(this.spans.length * 2));
   }
 
   setNumber(row: number, field: OpNumber, value: number): void {
@@ -87,7 +100,7 @@ export class OperationTable {
 
   /** Sets a shared field to attribute k's value, kept once for the whole table. */
   setShared(row: number, field: OpShared, a: XmlAttributes, k: number): void {
-    this.shared[row * SHARED + field] = this.pool.index(a, k, field);
+    this.shared[row * SHARED + field] = this.pool.index(a, k, field) + 1;
   }
 
   /** Sets a text field to attribute k's value: its place in the text when it lies there verbatim. */
@@ -95,7 +108,7 @@ export class OperationTable {
     const at = (row * TEXTS + field) * 2;
     const start = a.start(k);
     if (start >= 0) {
-      this.spans[at] = start;
+      this.spans[at] = start + 1;
       this.spans[at + 1] = a.end(k);
     } else {
       this.spans[at] = OWN;
@@ -109,7 +122,7 @@ export class OperationTable {
   }
 
   sharedValue(row: number, field: OpShared): string | undefined {
-    const index = this.shared[row * SHARED + field];
+    const index = this.shared[row * SHARED + field] - 1;
     return index < 0 ? undefined : this.pool.at(index);
   }
 
@@ -118,12 +131,12 @@ export class OperationTable {
     const start = this.spans[at];
     if (start === ABSENT) return undefined;
     if (start === OWN) return this.own.get(row * TEXTS + field);
-    return this.text.slice(start, this.spans[at + 1]);
+    return this.text.slice(start - 1, this.spans[at + 1]);
   }
 
   // The fields every row is read for (see unpack-status.ts), without making an object.
   operation(row: number): string {
-    return this.pool.at(this.shared[row * SHARED + OpShared.Operation]);
+    return this.pool.at(this.shared[row * SHARED + OpShared.Operation] - 1);
   }
   callId(row: number): number {
     return this.numbers[row * NUMBERS + OpNumber.CallId];

@@ -64,6 +64,8 @@ class CibTreeBuilder extends XmlTreeBuilder {
 
 /** attributes of <op> with a meaning of their own (any other is op meta, like start-delay) */
 const OP_FIELDS = new Set(['id', 'name', 'interval', 'timeout', 'role', 'on-fail', 'enabled', 'record-pending', 'description']);
+const EXPRESSION_OPS = new Set(['lt', 'gt', 'lte', 'gte', 'eq', 'ne', 'defined', 'not_defined']);
+const VALUE_TYPES = new Set(['string', 'integer', 'number', 'version']);
 const ON_FAIL = new Set(['ignore', 'block', 'stop', 'restart', 'standby', 'fence', 'demote', 'restart-container', 'reset']);
 
 const describe = (el: XmlElement) => `<${el.name}${el.attrs.id !== undefined ? ` id="${el.attrs.id}"` : ''}>`;
@@ -207,11 +209,19 @@ class CibParser {
       id: el.attrs.id ?? raw.attrs.id ?? '',
       score: this.score(el, 'score') ?? 0,
       rule: ruleEl ? this.rule(ruleEl) : undefined,
-      pairs: childrenNamed(el, 'nvpair').map((p) => {
-        const pair = this.deref(p);
-        return { id: pair.attrs.id, name: this.required(pair, 'name'), value: pair.attrs.value ?? '' };
-      }),
+      pairs: this.pairs(el),
     };
+  }
+
+  private pairs(set: XmlElement): AttributeSet['pairs'] {
+    const pairs: AttributeSet['pairs'] = [];
+    const children = set.children;
+    for (let i = 0; i < children.length; i++) {
+      if (children[i].name !== 'nvpair') continue;
+      const pair = this.deref(children[i]);
+      pairs.push({ id: pair.attrs.id, name: this.required(pair, 'name'), value: pair.attrs.value ?? '' });
+    }
+    return pairs;
   }
 
   rule(raw: XmlElement): Rule {
@@ -236,9 +246,9 @@ class CibParser {
         return this.rule(el);
       case 'expression': {
         const operation = this.required(el, 'operation') as ExpressionOp;
-        if (!['lt', 'gt', 'lte', 'gte', 'eq', 'ne', 'defined', 'not_defined'].includes(operation)) this.fail(el, `invalid operation "${operation}"`);
+        if (!EXPRESSION_OPS.has(operation)) this.fail(el, `invalid operation "${operation}"`);
         const type = (el.attrs.type ?? 'string').toLowerCase() as ValueType;
-        if (!['string', 'integer', 'number', 'version'].includes(type)) this.fail(el, `invalid type "${type}"`);
+        if (!VALUE_TYPES.has(type)) this.fail(el, `invalid type "${type}"`);
         if (operation !== 'defined' && operation !== 'not_defined' && el.attrs.value === undefined) this.fail(el, `operation "${operation}" needs a value`);
         const vs = el.attrs['value-source'] ?? 'literal';
         if (vs !== 'literal' && vs !== 'param' && vs !== 'meta') this.fail(el, `invalid value-source "${vs}"`);
@@ -323,7 +333,10 @@ class CibParser {
   }
 
   private sets(el: XmlElement, name: string): AttributeSet[] {
-    return childrenNamed(el, name).map((s) => this.attributeSet(s));
+    const sets: AttributeSet[] = [];
+    const children = el.children;
+    for (let i = 0; i < children.length; i++) if (children[i].name === name) sets.push(this.attributeSet(children[i]));
+    return sets;
   }
 
   private primitive(el: XmlElement, parent: string | undefined, templates: Map<string, Primitive>): Primitive {
@@ -337,13 +350,23 @@ class CibParser {
     if (!type) this.fail(el, 'missing required attribute "type"');
     if (cls === 'ocf' && !(el.attrs.provider ?? template?.provider)) this.fail(el, 'class ocf needs a provider');
     const opsEl = firstChild(el, 'operations');
-    const ops = opsEl ? childrenNamed(this.deref(opsEl), 'op').map((o) => this.op(o)) : [];
-    return {
+    const ops: OpDefinition[] = [];
+    if (opsEl) for (const o of this.deref(opsEl).children) if (o.name === 'op') ops.push(this.op(o));
+    const meta = this.sets(el, 'meta_attributes');
+    const instanceAttributes = this.sets(el, 'instance_attributes');
+    const utilization = this.sets(el, 'utilization');
+    const primitive: Primitive = {
       kind: 'primitive', id, parent, class: cls, provider: el.attrs.provider ?? template?.provider, type, template: templateId,
-      meta: [...(template?.meta ?? []), ...this.sets(el, 'meta_attributes')],
-      instanceAttributes: [...(template?.instanceAttributes ?? []), ...this.sets(el, 'instance_attributes')],
-      utilization: [...(template?.utilization ?? []), ...this.sets(el, 'utilization')],
-      ops: [...(template?.ops.filter((t) => !ops.some((o) => o.name === t.name && o.intervalMs === t.intervalMs)) ?? []), ...ops],
+      meta, instanceAttributes, utilization, ops,
+    };
+    if (template === undefined) return primitive;
+    // The template's sets come first; its operations unless the primitive defines one of the same name and interval.
+    return {
+      ...primitive,
+      meta: [...template.meta, ...meta],
+      instanceAttributes: [...template.instanceAttributes, ...instanceAttributes],
+      utilization: [...template.utilization, ...utilization],
+      ops: [...template.ops.filter((t) => !ops.some((o) => o.name === t.name && o.intervalMs === t.intervalMs)), ...ops],
     };
   }
 

@@ -59,9 +59,17 @@ function comparisonType(e: AttributeExpression, actual: string, expected: string
   return actual.includes('.') || expected.includes('.') ? 'number' : 'integer';
 }
 
-/** C's isspace: the blanks strtoll and strtod skip (tab, newline, vertical tab, form feed, carriage return, space). */
-function isCSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13);
+/** Where a number in `v` starts as strtoll and strtod read it: past C's isspace blanks (tab to carriage return, space). */
+function afterBlanks(v: string): number {
+  let i = 0;
+  for (let c = v.charCodeAt(0); c === 32 || (c >= 9 && c <= 13); c = v.charCodeAt(++i));
+  return i;
+}
+
+/** Past the sign at `i`, if there is one. */
+function afterSign(v: string, i: number): number {
+  const c = v.charCodeAt(i);
+  return c === 43 || c === 45 ? i + 1 : i;
 }
 
 /** Where the run of decimal digits in `v` from `i` on ends. */
@@ -77,11 +85,8 @@ function numberIn(v: string, start: number, end: number): number {
 
 /** The integer `v` starts with, read as C's strtoll does (blanks, a sign, digits; what follows is ignored); undefined without digits. */
 function leadingInteger(v: string): number | undefined {
-  let i = 0;
-  while (isCSpace(v.charCodeAt(i))) i++;
-  const start = i;
-  const sign = v.charCodeAt(i);
-  if (sign === 43 || sign === 45) i++;
+  const start = afterBlanks(v);
+  const i = afterSign(v, start);
   const end = digitsEnd(v, i);
   return end === i ? undefined : numberIn(v, start, end);
 }
@@ -89,11 +94,8 @@ function leadingInteger(v: string): number | undefined {
 /** The number `v` starts with, read as C's strtod does (decimal with exponent, inf, nan; what follows is ignored). */
 function leadingNumber(v: string): number | undefined {
   // Location rules compare a node attribute per constraint and node: plain decimals are read without a regular expression.
-  let i = 0;
-  while (isCSpace(v.charCodeAt(i))) i++;
-  const start = i;
-  const sign = v.charCodeAt(i);
-  if (sign === 43 || sign === 45) i++;
+  const start = afterBlanks(v);
+  const i = afterSign(v, start);
   const integerEnd = digitsEnd(v, i);
   const end = v.charCodeAt(integerEnd) === 46 ? digitsEnd(v, integerEnd + 1) : integerEnd;
   const digits = end - i - (end > integerEnd ? 1 : 0);

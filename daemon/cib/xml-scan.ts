@@ -31,6 +31,13 @@ export interface XmlAttributes {
   start(k: number): number;
   /** Where that verbatim value ends (meaningful when start(k) >= 0). */
   end(k: number): number;
+  /**
+   * Stands for the element's attribute names in order, when the scanner
+   * read them by a learned pattern (see TagTemplate): the same object for
+   * every element so read with the same names, so that a caller can map
+   * names to slots once. Undefined when the names were read one by one.
+   */
+  readonly layout: object | undefined;
 }
 
 export interface XmlEvents {
@@ -87,6 +94,7 @@ export function attributesOf(record: Record<string, string>): XmlAttributes {
     equals: (k, text) => record[names[k]] === text,
     start: () => -1,
     end: () => -1,
+    layout: undefined,
   };
 }
 
@@ -141,6 +149,7 @@ const LEARN_LIMIT = 64;
 class Scanner implements XmlAttributes {
   private i = 0;
   count = 0;
+  layout: TagTemplate | undefined;
   /** per attribute slot of the current element: name id (see nameById), and where its value begins and ends */
   // Sized so that they rarely grow: optimized code takes a field never reassigned for a constant.
   private keys = new Int32Array(64);
@@ -405,6 +414,7 @@ class Scanner implements XmlAttributes {
     let count = 0;
     let selfClosing = false;
     const template = this.matchingTemplate(this.templates[this.elementName]);
+    this.layout = template;
     if (template !== undefined) {
       count = template.keys.length;
       selfClosing = s.charCodeAt(this.i - 2) === 47;

@@ -52,15 +52,19 @@ describe('parseCib: valid input', () => {
   });
 
   it('reads resource history the same from text and from an element tree, in place and as objects', () => {
-    const ops = [
-      '<lrm_rsc_op id="a_last_0" operation_key="a_start_0" operation="start" call-id="3" rc-code="0" op-status="0" interval="0" last-rc-change="1700000000" op-digest="d1" transition-key="1:2:0:x" on_node="node1"/>',
-      '<lrm_rsc_op id="a_monitor_10000" operation_key="a_monitor_10000" operation="monitor" call-id="4" interval="10000" transition-magic="0:7;5:2:0:x" exit-reason="a &amp; b &lt;gone&gt;" on_node="node1"/>',
-      '<lrm_rsc_op id="a_last_failure_0" operation="monitor" call-id="5" rc-code="1" op-status="0" interval="0" migrate_target="node2"/>',
+    const ops = (r: string) => [
+      `<lrm_rsc_op id="${r}_last_0" operation_key="${r}_start_0" operation="start" call-id="3" rc-code="0" op-status="0" interval="0" last-rc-change="1700000000" op-digest="d1" transition-key="1:2:0:x" on_node="node1"/>`,
+      `<lrm_rsc_op id="${r}_monitor_10000" operation_key="${r}_monitor_10000" operation="monitor" call-id="4" interval="10000" transition-magic="0:7;5:2:0:x" exit-reason="a &amp; b &lt;gone&gt;" on_node="node1"/>`,
+      `<lrm_rsc_op id="${r}_last_failure_0" operation="monitor" call-id="5" rc-code="1" op-status="0" interval="0" migrate_target="node2"/>`,
     ];
-    const text = cib(dummy('a'), '', `<node_state id="1" uname="node1"><lrm id="1"><lrm_resources><lrm_resource id="a" class="ocf" provider="heartbeat" type="Dummy">${ops.join('')}</lrm_resource></lrm_resources></lrm></node_state>`);
-    const scanned = parseCib(text).status[0].resources[0];
-    const fromTree = parseCib(parseXml(text)).status[0].resources[0];
+    // The second resource's entries repeat the first's attribute layouts: the scanner reads them by pattern.
+    const history = (r: string) => `<lrm_resource id="${r}" class="ocf" provider="heartbeat" type="Dummy">${ops(r).join('')}</lrm_resource>`;
+    const text = cib(dummy('a') + dummy('b'), '', `<node_state id="1" uname="node1"><lrm id="1"><lrm_resources>${history('a')}${history('b')}</lrm_resources></lrm></node_state>`);
+    const [scanned, scannedAgain] = parseCib(text).status[0].resources;
+    const [fromTree, fromTreeAgain] = parseCib(parseXml(text)).status[0].resources;
     expect(scanned.ops).toEqual(fromTree.ops);
+    expect(scannedAgain.ops).toEqual(fromTreeAgain.ops);
+    expect(scannedAgain.ops.map((o) => o.operationKey)).toEqual(['b_start_0', 'b_monitor_10000', 'b_last_failure_0']);
     expect(scanned.ops.map((o) => [o.operationKey, o.rcCode, o.opStatus, o.lastRcChange, o.exitReason, o.migrateTarget])).toEqual([
       ['a_start_0', 0, 0, 1_700_000_000, undefined, undefined],
       // rc and status come from transition-magic when not given; entities are decoded

@@ -86,6 +86,21 @@ describe('scanXml', () => {
     expect(new Set(keys.values()).size).toBe(keys.size);
   });
 
+  it('gives elements read by the same learned pattern the same layout, and none to those read name by name', () => {
+    const layouts: Array<object | undefined> = [];
+    scanXmlEvents('<a><b x="1" y="2"/><b x="3" y="4"/><b x="5" y="6"/><b x="&amp;" y="7"/><b y="8" x="9"/></a>', {
+      open(name, attrs) {
+        if (name === 'b') layouts.push(attrs.layout);
+      },
+      close() {},
+    });
+    expect(layouts[0]).toBeUndefined();
+    expect(layouts[1]).toBeDefined();
+    expect(layouts[2]).toBe(layouts[1]);
+    // a reference in a value, another order: read name by name
+    expect(layouts.slice(3)).toEqual([undefined, undefined]);
+  });
+
   it('gives a name the same key in every element', () => {
     const keys: number[][] = [];
     scanXmlEvents('<a><b x="1" y="2"/><b y="3" x="4"/></a>', {

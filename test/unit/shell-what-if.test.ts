@@ -57,4 +57,21 @@ describe('simulate what-if edits', () => {
       stderr: expect.stringContaining("--fail: no primitive 'ghost' in the CIB"),
     });
   });
+
+  it('vigil simulate -x reads the file (while its modules load) as it reads the same CIB from stdin', async () => {
+    const vigil = join(root, 'bin/vigil.mjs');
+    const fromFile = await run('node', [vigil, 'simulate', '-x', fixture]);
+    const fromStdin = await run('sh', ['-c', `node "${vigil}" simulate -x - < "${fixture}"`]);
+    expect(fromFile.stdout).toContain('Current cluster status:');
+    expect(fromFile.stdout).toBe(fromStdin.stdout);
+  });
+
+  it.each([
+    ['a missing file', () => join(dir, 'missing.xml'), /cannot read .*missing\.xml: ENOENT/],
+    ['a directory', () => dir, /cannot read .*: EISDIR/],
+  ])('vigil simulate -x names %s in one line and exits 1', async (_what, path, message) => {
+    const failed = run('node', [join(root, 'bin/vigil.mjs'), 'simulate', '-x', path()]);
+    await expect(failed).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(message) });
+    await expect(failed).rejects.toMatchObject({ stderr: expect.not.stringContaining('    at ') });
+  });
 });
