@@ -1,6 +1,6 @@
 import { defaultTimeoutMs } from './failures.js';
 import { continuesMigration, migrationRefusal } from './migration.js';
-import { parseInterval } from '../cib/duration.js';
+import type { OpDefinition } from '../cib/model.js';
 import { parseRole } from './build.js';
 import { currentRole, nextRoleOf, promotableParent } from './roles.js';
 import type { EdgeFlags, SchedAction, SchedNode, SchedResource, WorkingSet } from './working-set.js';
@@ -8,25 +8,43 @@ import type { EdgeFlags, SchedAction, SchedNode, SchedResource, WorkingSet } fro
 /** Pacemaker's action key: <rsc>_<task>_<interval>. */
 export const actionKey = (rscId: string, task: string, intervalMs = 0) => `${rscId}_${task}_${intervalMs}`;
 
+/**
+ * Where a resource's action of a task and interval on a node sits in its actionSlots: the task's number in
+ * this working set times the node count + 1, plus the node's position + 1 (0: node-less). A small integer,
+ * so that the lookup hashes no string; tasks are literals (their own hash cached) and only a recurring
+ * operation's lookup builds one ("monitor_10000").
+ */
+function slotOf(ws: WorkingSet, task: string, intervalMs: number, node: SchedNode | undefined): number {
+  const name = intervalMs === 0 ? task : `${task}_${intervalMs}`;
+  let code = ws.actionTaskCodes.get(name);
+  if (code === undefined) ws.actionTaskCodes.set(name, (code = ws.actionTaskCodes.size));
+  return code * (ws.nodes.length + 1) + (node === undefined ? 0 : node.index + 1);
+}
+
 /** Finds or creates an action; keys are unique per node (node-less for pseudo actions). */
 export function getAction(ws: WorkingSet, rsc: SchedResource | undefined, task: string, node: SchedNode | undefined, opts: { optional: boolean; pseudo?: boolean; intervalMs?: number; runnable?: boolean; key?: string }): SchedAction {
-  // Notifications share their task (notify) and so carry their own key ("rsc:0_pre_notify_start_0").
-  // Looked up (most calls find an existing action) by one key string; the action's own key is cut from it when made.
-  const fullKey = `${opts.key ?? (rsc ? actionKey(rsc.id, task, opts.intervalMs ?? 0) : task)}@${node?.id ?? ''}`;
-  const existing = ws.actionByKey.get(fullKey);
+  const intervalMs = opts.intervalMs ?? 0;
+  // Most calls find an existing action. A resource's are found by task and node position (slotOf);
+  // notifications (which share their task and carry their own key, "rsc:0_pre_notify_start_0") and actions of
+  // no resource by their key and node.
+  const slots = rsc !== undefined && opts.key === undefined ? (rsc.actionSlots ??= new Map()) : undefined;
+  const slot = slots !== undefined ? slotOf(ws, task, intervalMs, node) : 0;
+  const fullKey = slots === undefined ? `${opts.key ?? task}@${node?.id ?? ''}` : '';
+  const existing = slots !== undefined ? slots.get(slot) : ws.actionByKey.get(fullKey);
   if (existing) {
     if (!opts.optional) existing.optional = false;
     return existing;
   }
-  const key = fullKey.slice(0, fullKey.length - (node?.id.length ?? 0) - 1);
+  const key = slots !== undefined ? actionKey(rsc!.id, task, intervalMs) : fullKey.slice(0, fullKey.length - (node?.id.length ?? 0) - 1);
   const a: SchedAction = {
-    id: ws.actions.length, key, task, rsc, node, intervalMs: opts.intervalMs ?? 0, pseudo: opts.pseudo ?? false, optional: opts.optional,
+    id: ws.actions.length, key, task, rsc, node, intervalMs, pseudo: opts.pseudo ?? false, optional: opts.optional,
     runnable: opts.runnable ?? (opts.pseudo ? true : node !== undefined), meta: {}, before: [], afterEdges: [],
     // Set later on some actions only: present from the start so that all actions share one object shape.
     reason: undefined, probe: undefined, requiresAny: undefined,
   };
   ws.actions.push(a);
-  ws.actionByKey.set(fullKey, a);
+  if (slots !== undefined) slots.set(slot, a);
+  else ws.actionByKey.set(fullKey, a);
   if (rsc) (ws.actionsByRsc.get(rsc) ?? ws.actionsByRsc.set(rsc, []).get(rsc)!).push(a);
   return a;
 }
@@ -48,8 +66,19 @@ export function order(first: SchedAction, then: SchedAction, flags: EdgeFlags): 
 
 /** Timeout of an operation from its definition, else op_defaults, else 20 s. */
 export function opTimeoutMs(ws: WorkingSet, r: SchedResource, task: string, intervalMs: number): number {
-  const def = r.def?.ops.find((o) => o.name === task && o.intervalMs === intervalMs) ?? (task === 'monitor' ? undefined : r.def?.ops.find((o) => o.name === task));
-  return def?.timeoutMs ?? (ws.opDefaults.timeout ? parseInterval(ws.opDefaults.timeout) : undefined) ?? defaultTimeoutMs(ws);
+  // One pass (this runs for every action of the transition): the exact definition, else (not for monitors) the task's first.
+  let exact: OpDefinition | undefined;
+  let sameTask: OpDefinition | undefined;
+  for (const o of r.def?.ops ?? []) {
+    if (o.name !== task) continue;
+    if (o.intervalMs === intervalMs) {
+      exact = o;
+      break;
+    }
+    sameTask ??= o;
+  }
+  const def = exact ?? (task === 'monitor' ? undefined : sameTask);
+  return def?.timeoutMs ?? defaultTimeoutMs(ws);
 }
 
 /** What a primitive must do: per-resource start/stop/migrate/monitor actions with their own orderings. */
@@ -69,7 +98,8 @@ export interface PrimitivePlan {
 }
 
 export function createPrimitiveActions(ws: WorkingSet, r: SchedResource): PrimitivePlan {
-  const runningNodes = [...r.running.keys()].map((id) => ws.nodeById.get(id)!);
+  const runningNodes: SchedNode[] = [];
+  for (const id of r.running.keys()) runningNodes.push(ws.nodeById.get(id)!);
   const current = runningNodes[0];
   const next = r.assignedTo;
   const plan: PrimitivePlan = { rsc: r, current, next, stops: [], dangling: [] };

@@ -63,23 +63,24 @@ interface ResourceFactory {
 
 function newResource(f: ResourceFactory, id: string, kind: SchedResource['kind'], metaIn: Record<string, string>, parent?: SchedResource): SchedResource {
   const meta = metaIn;
-  const stickiness = parseScore(meta['resource-stickiness'] ?? meta['default-resource-stickiness'] ?? '0') ?? 0;
+  // Options left unset take their defaults without parsing a default's text (thousands of resources, several options each).
+  const stickiness = meta['resource-stickiness'] ?? meta['default-resource-stickiness'];
   const mt = meta['migration-threshold'];
   const r: SchedResource = {
     id, kind, parent, children: [], order: f.order, meta,
-    priority: parseScore(meta.priority ?? '0') ?? 0,
-    stickiness,
+    priority: meta.priority === undefined ? 0 : (parseScore(meta.priority) ?? 0),
+    stickiness: stickiness === undefined ? 0 : (parseScore(stickiness) ?? 0),
     managed: isTrueValue(meta['is-managed'], true) && !f.ws.options.maintenanceMode && !isTrueValue(meta.maintenance, false),
     targetRole: parseRole(meta['target-role']),
     migrationThreshold: mt === undefined ? INFINITY : (parseScore(mt) ?? INFINITY),
-    failureTimeoutMs: parseInterval(meta['failure-timeout'] ?? '0') ?? 0,
+    failureTimeoutMs: meta['failure-timeout'] === undefined ? 0 : (parseInterval(meta['failure-timeout']) ?? 0),
     allowMigrate: isTrueValue(meta['allow-migrate'], false),
     running: new Map(), failed: false, failedOn: new Set(), blocked: false, allowed: new Map(), provisional: true, assigning: false,
     withPrimaries: [], withDependents: [], withCloneDependents: [], restartFor: new Map(), danglingOn: new Set(), migrating: false, activeMonitors: new Map(),
     utilization: {},
     // Every optional field from the start: one object shape for all resources keeps the scheduler's property reads monomorphic.
     def: undefined, groupDef: undefined, cloneDef: undefined, assignedTo: undefined, nextRole: undefined, stopReason: undefined,
-    startBlockedReason: undefined, instance: undefined, orphan: undefined, historyOn: undefined,
+    startBlockedReason: undefined, instance: undefined, orphan: undefined, historyOn: undefined, actionSlots: undefined,
   };
   f.ws.resourceById.set(id, r);
   return r;
@@ -182,7 +183,7 @@ export function addOrphanPrimitive(ws: WorkingSet, def: Primitive): SchedResourc
 export function buildWorkingSet(cib: Cib, now: Date): WorkingSet {
   const ws: WorkingSet = {
     cib, now, options: clusterOptions(cib, now), nodes: [], nodeById: new Map(), nodeByName: new Map(), resources: [],
-    resourceById: new Map(), primitives: [], colocations: [], actions: [], actionByKey: new Map(), actionsByRsc: new Map(), instancesByBase: new Map(),
+    resourceById: new Map(), primitives: [], colocations: [], actions: [], actionByKey: new Map(), actionTaskCodes: new Map(), actionsByRsc: new Map(), instancesByBase: new Map(),
     opDefaults: resolveAttributes(cib.configuration.opDefaults, { now }),
     // Evaluated for no agent: sets whose rules test the agent apply per primitive (agentDefaults).
     rscDefaults: resolveAttributes(cib.configuration.rscDefaults, { now, rsc: {} }),

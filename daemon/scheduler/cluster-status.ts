@@ -68,7 +68,7 @@ export function describeCluster(cib: Cib, now: Date = new Date()): ClusterDescri
   unpackNodeStates(ws);
   const histories = unpackStatus(ws);
   applyHistory(ws, histories.notable);
-  reconcileMigrations(ws, histories.all);
+  reconcileMigrations(ws, histories);
   return describeWorkingSet(ws, histories);
 }
 

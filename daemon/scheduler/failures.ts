@@ -206,7 +206,7 @@ export function applyFailCounts(ws: WorkingSet): void {
 export function applyStickiness(ws: WorkingSet): void {
   for (const r of ws.primitives) {
     if (!r.managed || r.stickiness === 0 || r.running.size !== 1) continue;
-    const [nodeId] = r.running.keys();
+    const nodeId = r.running.keys().next().value!;
     const cur = r.allowed.get(nodeId);
     if (cur === undefined && !ws.options.symmetric) continue;
     r.allowed.set(nodeId, Math.max(-INFINITY, Math.min(INFINITY, (cur ?? 0) <= -INFINITY ? -INFINITY : (cur ?? 0) + r.stickiness)));

@@ -1,4 +1,4 @@
-import type { UnpackedHistory } from './unpack-status.js';
+import type { StatusHistories, UnpackedHistory } from './unpack-status.js';
 import type { PrimitivePlan } from './actions.js';
 import { primitivesOf, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
@@ -20,13 +20,9 @@ export const continuesMigration = (r: SchedResource): boolean => r.migrating && 
  * target and a copy to stop on the source; a failed migrate_from fails the
  * source; a failed migrate_to may have left the resource active on the target.
  */
-export function reconcileMigrations(ws: WorkingSet, histories: UnpackedHistory[]): void {
-  // Only resources with a migration in some node's history need their histories side by side.
-  const migrated = new Set<SchedResource>();
-  for (const h of histories) if (h.state.migratedTo !== undefined || h.state.failedMigrateTo !== undefined || h.state.stoppedAfterMigrateTo !== undefined) migrated.add(h.rsc);
-  if (migrated.size === 0) return;
+export function reconcileMigrations(ws: WorkingSet, histories: StatusHistories): void {
   const byRsc = new Map<SchedResource, UnpackedHistory[]>();
-  for (const h of histories) if (migrated.has(h.rsc)) (byRsc.get(h.rsc) ?? byRsc.set(h.rsc, []).get(h.rsc)!).push(h);
+  for (const h of histories.migrations) (byRsc.get(h.rsc) ?? byRsc.set(h.rsc, []).get(h.rsc)!).push(h);
   for (const [rsc, list] of byRsc) {
     const on = (uname: string | undefined) => list.find((h) => h.node.uname === uname);
     for (const h of list) {
@@ -82,7 +78,7 @@ const moving = (ws: WorkingSet, r: SchedResource) =>
 function migratable(ws: WorkingSet, r: SchedResource): boolean {
   if (!r.allowMigrate || !r.managed || r.failed || !moving(ws, r)) return false;
   if (r.parent && r.parent.kind !== 'group') return false;
-  const cur = ws.nodeById.get([...r.running.keys()][0])!;
+  const cur = ws.nodeById.get(r.running.keys().next().value!)!;
   return cur.online && !cur.unclean && r.restartFor.size === 0;
 }
 
@@ -98,7 +94,7 @@ export function decideMigrations(ws: WorkingSet): void {
     const partial = partialMigrations.get(r);
     // A partial migration towards the node still chosen is finished (migrate_from, then stop the source).
     if (partial && r.assignedTo === partial.target && r.managed && !r.failed) r.running.delete(partial.target.id);
-    else partialMigrations.delete(r);
+    else if (partial) partialMigrations.delete(r);
     r.migrating = migratable(ws, r);
   }
   // Many orders share a first resource (every VM after the storage clone): whether it restarts is worked out

@@ -191,7 +191,7 @@ const label = (a: SchedAction) => (a.rsc ? `${a.rsc.id} ${a.task}` : a.task);
  */
 export function propagateOrderings(ws: WorkingSet): void {
   const anyOf = ws.actions.filter((a) => a.requiresAny);
-  let queue: SchedAction[] = [...ws.actions];
+  let queue: SchedAction[] = ws.actions; // propagateFrom works on a copy
   const blockDependents = colocationBlocker(ws);
   for (;;) {
     propagateFrom(ws, queue, blockDependents);
@@ -204,10 +204,11 @@ export function propagateOrderings(ws: WorkingSet): void {
 
 function propagateFrom(ws: WorkingSet, initial: SchedAction[], blockDependents: Blocker): void {
   // A FIFO read from a moving head (shift() is linear in the queue's length), flags indexed by action id.
-  const queue = [...initial];
+  // Indexed loops throughout: this runs once per transition, largely unoptimised, where for-of makes an iterator result per edge.
+  const queue = initial.slice();
   let head = 0;
   const queued = new Uint8Array(ws.actions.length);
-  for (const a of queue) queued[a.id] = 1;
+  for (let k = 0; k < queue.length; k++) queued[queue[k].id] = 1;
   const push = (a: SchedAction) => {
     if (queued[a.id] === 0) {
       queued[a.id] = 1;
@@ -218,7 +219,9 @@ function propagateFrom(ws: WorkingSet, initial: SchedAction[], blockDependents: 
     const a = queue[head++];
     queued[a.id] = 0;
     blockDependents(a, push);
-    for (const e of a.afterEdges) {
+    const afterEdges = a.afterEdges;
+    for (let k = 0; k < afterEdges.length; k++) {
+      const e = afterEdges[k];
       const t = e.then;
       const blocks = !t.requiresAny && (e.flags.runnableFirst || (e.flags.runnableFirstIfStopped && asymmetricBlocks(t)));
       if (blocks && !a.runnable && t.runnable) {
@@ -236,7 +239,9 @@ function propagateFrom(ws: WorkingSet, initial: SchedAction[], blockDependents: 
         push(t);
       }
     }
-    for (const e of a.before) {
+    const before = a.before;
+    for (let k = 0; k < before.length; k++) {
+      const e = before[k];
       const f = e.first;
       const migrationStop = a.task === 'stop' && a.rsc?.migrating === true;
       if (e.flags.impliesFirst && !a.optional && f.optional && f.node !== undefined && !migrationStop) {

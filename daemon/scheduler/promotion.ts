@@ -1,7 +1,7 @@
 import { evaluateRule } from '../cib/rules.js';
 import { INFINITY, addScores, parseScore } from '../cib/score.js';
 import { promotionTicketMissing } from './tickets.js';
-import { anonymousClone, cloneOf, type UnpackedHistory } from './unpack-status.js';
+import { anonymousClone, type StatusHistories, type UnpackedHistory } from './unpack-status.js';
 import { cloneLimit, currentRole, isPromotableClone, knownNodes, promotedNext, promotedNow, setNextRole } from './roles.js';
 import { nodeAvailable, primitivesOf, type SchedColocation, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
@@ -16,12 +16,11 @@ import { nodeAvailable, primitivesOf, type SchedColocation, type SchedNode, type
 
 /**
  * Remembers where each clone instance has history (probes included): promotion scores count only there.
- * Other resources have no promotion score, and never a history name of their own: skipped.
+ * Other resources have no promotion score, and never a history name of their own: not read.
  */
-export function recordKnownNodes(ws: WorkingSet, histories: UnpackedHistory[]): void {
+export function recordKnownNodes(ws: WorkingSet, histories: StatusHistories): void {
   const known = knownNodes(ws);
-  for (const h of histories) {
-    if (cloneOf(h.rsc) === undefined) continue;
+  for (const h of histories.cloned) {
     // The last history read names the instance (Pacemaker's clone_name): an active one the instance it was
     // matched to, an inactive one the instance of the same id.
     const active = h.state.role !== 'Stopped' && h.state.role !== 'Unknown';

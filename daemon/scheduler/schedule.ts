@@ -47,11 +47,11 @@ export function computeWorkingSet(cib: Cib, options: ScheduleOptions = {}): { ws
   unpackNodeStates(ws);
   initAllowedNodes(ws);
   const histories = unpackStatus(ws);
-  recordKnownNodes(ws, histories.all);
+  recordKnownNodes(ws, histories);
   requireFencingDevice(ws);
   applyHistory(ws, histories.notable);
   applyDemoteOnFail(histories.notable);
-  reconcileMigrations(ws, histories.all);
+  reconcileMigrations(ws, histories);
   applyMultipleActive(ws);
   applyNodeMaintenance(ws);
   applyLocationConstraints(ws);

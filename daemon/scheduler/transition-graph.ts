@@ -32,8 +32,10 @@ function actionMeta(ws: WorkingSet, a: SchedAction, timeoutMs: number): Record<s
  * more than the whole graph build.
  */
 function waitsFor(a: SchedAction, newId: Int32Array, through: (number[] | undefined)[], out: Set<number>): void {
-  for (const e of a.before) {
-    const f = e.first;
+  // Indexed loops: this runs once per transition, mostly unoptimised, where for-of makes an iterator result per edge.
+  const before = a.before;
+  for (let k = 0; k < before.length; k++) {
+    const f = before[k].first;
     const id = newId[f.id];
     if (id >= 0) {
       out.add(id);
@@ -46,7 +48,7 @@ function waitsFor(a: SchedAction, newId: Int32Array, through: (number[] | undefi
       waitsFor(f, newId, through, found);
       through[f.id] = list = [...found];
     }
-    for (const p of list) out.add(p);
+    for (let m = 0; m < list.length; m++) out.add(list[m]);
   }
 }
 
@@ -89,29 +91,39 @@ export function buildTransitionActions(ws: WorkingSet): Action[] {
 /**
  * Execution order: a topological order of the graph, earliest-created first
  * among ready actions. Each action counts its unmet predecessors; the edges
- * to its dependents sit in one flat array (offsets per action).
+ * to its dependents sit in one flat array (offsets per action). Runs once per
+ * transition, mostly before the optimising compiler has reached it: plain
+ * indexed loops, and each edge's predecessor looked up once.
  */
 export function executionOrder(actions: Action[]): Action[] {
   const n = actions.length;
-  const position = new Map<number, number>();
-  for (let i = 0; i < n; i++) position.set(actions[i].id, i);
+  // By id: a plain array (dense for a transition's ids 0..n-1, and still right for any other numbers).
+  const position: number[] = [];
+  let edges = 0;
+  for (let i = 0; i < n; i++) {
+    position[actions[i].id] = i;
+    edges += actions[i].after.length;
+  }
+  // Each edge's predecessor position, -1 for one not in the list: it never completes, so the action waits for ever (listed at the end).
+  const predecessor = new Int32Array(edges);
   const waiting = new Int32Array(n);
   const start = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) {
-    for (const b of actions[i].after) {
-      waiting[i]++;
-      // A predecessor that is not in the list never completes: the action waits for ever (listed at the end).
-      const j = position.get(b);
-      if (j !== undefined) start[j + 1]++;
+  for (let i = 0, e = 0; i < n; i++) {
+    const after = actions[i].after;
+    waiting[i] = after.length;
+    for (let k = 0; k < after.length; k++, e++) {
+      const j = position[after[k]] ?? -1;
+      predecessor[e] = j;
+      if (j >= 0) start[j + 1]++;
     }
   }
   for (let j = 0; j < n; j++) start[j + 1] += start[j];
   const dependents = new Int32Array(start[n]);
   const fill = start.slice(0, n);
-  for (let i = 0; i < n; i++) {
-    for (const b of actions[i].after) {
-      const j = position.get(b);
-      if (j !== undefined) dependents[fill[j]++] = i;
+  for (let i = 0, e = 0; i < n; i++) {
+    for (const end = e + actions[i].after.length; e < end; e++) {
+      const j = predecessor[e];
+      if (j >= 0) dependents[fill[j]++] = i;
     }
   }
   const ready = new MinHeap();
@@ -119,7 +131,7 @@ export function executionOrder(actions: Action[]): Action[] {
   const out: Action[] = [];
   const listed = new Uint8Array(n);
   for (let id = ready.pop(); id !== undefined; id = ready.pop()) {
-    const i = position.get(id)!;
+    const i = position[id];
     out.push(actions[i]);
     listed[i] = 1;
     for (let k = start[i]; k < start[i + 1]; k++) {

@@ -1,7 +1,7 @@
-import type { LrmOp, LrmResource, OpDefinition } from '../cib/model.js';
+import type { LrmOp, LrmResource, OpDefinition, Primitive } from '../cib/model.js';
 import { OcfRc, OpStatus } from '../executor/operation.js';
 import type { Role, SchedNode, SchedResource, WorkingSet } from './working-set.js';
-import { addOrphanInstance, addOrphanPrimitive } from './build.js';
+import { addOrphanInstance, addOrphanPrimitive, parseRole } from './build.js';
 import { hardErrorScope, maskableProbeFailure } from './failure-severity.js';
 import { failedOpExpired } from './failures.js';
 import { isTrueValue } from '../cib/truth.js';
@@ -92,6 +92,12 @@ const clearedByRecovery = new Set(['block', 'ignore', 'demote', 'restart', 'rest
 const monitorRecovered = (st: HistoryState, op: LrmOp): boolean =>
   st.failed && st.failure?.operation === 'monitor' && st.failure.intervalMs === op.intervalMs && clearedByRecovery.has(st.onFail ?? '');
 
+/** Whether the monitor of this interval is configured for role="Stopped". */
+function stoppedRoleMonitor(def: Primitive, intervalMs: number): boolean {
+  for (const o of def.ops) if (o.name === 'monitor' && o.intervalMs === intervalMs && parseRole(o.role) === 'Stopped') return true;
+  return false;
+}
+
 /** A history's state before any of its operations is replayed. */
 function initialState(role: Role, lastChange: number, known: boolean): HistoryState {
   // Every field from the start: one object shape for all histories keeps the code reading them monomorphic.
@@ -163,7 +169,7 @@ export function replayHistory(ws: WorkingSet, lrm: LrmResource, base: SchedResou
       st.migratedTo = undefined;
     }
     // Monitors for role="Stopped" expect "not running": finding the resource active there is a failure.
-    const stoppedMonitor = recurring && def?.ops.some((o) => o.name === 'monitor' && o.intervalMs === op.intervalMs && /^stopped$/i.test(o.role ?? ''));
+    const stoppedMonitor = recurring && def !== undefined && stoppedRoleMonitor(def, op.intervalMs);
     if (stoppedMonitor && op.opStatus === OpStatus.Done) {
       if (op.rcCode === OcfRc.NotRunning) {
         if (st.role === 'Unknown') st.role = 'Stopped';
@@ -345,17 +351,47 @@ export interface UnpackedHistory {
   agent: { readonly class?: string; readonly provider?: string; readonly type?: string };
 }
 
-/** A status section's histories: every one, and the few that say more than "probed: not running here". */
+/**
+ * A status section's histories, as the phases after unpacking read them. A large cluster's status is mostly
+ * probes of resources not running there: those become records only where some phase reads them.
+ */
 export interface StatusHistories {
-  all: UnpackedHistory[];
   /** active, failed, with a hard error, or of an orphan: all that placement, failures, orphan deletes and the status view read */
   notable: UnpackedHistory[];
+  /** every history of a clone instance (promotion scores count only where an instance has history) */
+  cloned: UnpackedHistory[];
+  /** every history of a resource whose history on some node records a migration (reconciled side by side) */
+  migrations: UnpackedHistory[];
 }
+
+/** Whether a history records a migration that the histories on other nodes may complete or contradict. */
+const recordsMigration = (st: HistoryState): boolean =>
+  st.migratedTo !== undefined || st.failedMigrateTo !== undefined || st.stoppedAfterMigrateTo !== undefined;
+
+/** Every history read, in reading order, index by index: kept until unpackStatus knows which resources migrated. */
+interface ReadHistories {
+  count: number;
+  // Made at their full length (the status section's entry count): storing into them never grows them.
+  rsc: SchedResource[];
+  node: SchedNode[];
+  state: HistoryState[];
+  lrm: LrmResource[];
+}
+
+function readHistories(ws: WorkingSet): ReadHistories {
+  let n = 0;
+  for (const ns of ws.cib.status) n += ns.resources.length;
+  return { count: 0, rsc: new Array(n), node: new Array(n), state: new Array(n), lrm: new Array(n) };
+}
+
+const record = (read: ReadHistories, i: number): UnpackedHistory => ({ rsc: read.rsc[i], node: read.node[i], state: read.state[i], name: read.lrm[i].id, agent: read.lrm[i] });
 
 /** Reads the status section: where each resource runs, failures, pending ops. */
 export function unpackStatus(ws: WorkingSet): StatusHistories {
-  const all: UnpackedHistory[] = [];
-  const notable: UnpackedHistory[] = [];
+  const histories: StatusHistories = { notable: [], cloned: [], migrations: [] };
+  const read = readHistories(ws);
+  // A later node's history may record the migration: the records of those resources are made once all are read.
+  const migrated = new Set<SchedResource>();
   const used = new Map<SchedResource, InstanceUse>();
   const probedStopped = new Map<number, HistoryState>();
   for (const ns of ws.cib.status) {
@@ -364,19 +400,33 @@ export function unpackStatus(ws: WorkingSet): StatusHistories {
     // Without fencing an offline node's history is not trusted (nothing could confirm it); with fencing
     // it is read, and a resource still active there gets the node fenced (see fenceForHistory).
     if (!node.online && !ws.options.stonithEnabled) continue;
-    for (const lrm of ns.resources) {
+    const resources = ns.resources;
+    for (let k = 0; k < resources.length; k++) {
+      const lrm = resources[k];
       const direct = ws.resourceById.get(lrm.id);
       const base = direct ?? ws.resourceById.get(lrm.id.replace(/:\d+$/, '') + ':0');
       const state = probedNotRunning(lrm) ? probedStoppedState(probedStopped, lrm) : replayHistory(ws, lrm, base, node);
       const active = state.role !== 'Stopped' && state.role !== 'Unknown';
       // Remote nodes' liveness is not modelled: orphans are recognised on cluster nodes only.
-      const rsc = resolveInstance(ws, lrm.id, direct, node, active, used) ?? (base || node.attrs['#kind'] !== 'cluster' ? undefined : orphanOf(ws, lrm));
+      // A history naming a primitive outside any clone (the bulk of a status section) needs no instance matching.
+      const rsc = direct !== undefined && direct.kind === 'primitive' && cloneOf(direct) === undefined ? direct
+        : resolveInstance(ws, lrm.id, direct, node, active, used) ?? (base || node.attrs['#kind'] !== 'cluster' ? undefined : orphanOf(ws, lrm));
       if (!rsc) continue;
-      const entry: UnpackedHistory = { rsc, node, state, name: lrm.id, agent: lrm };
-      all.push(entry);
       (rsc.historyOn ??= new Uint8Array(ws.nodes.length))[node.index] = 1;
-      if (active || state.failed || state.failureIgnored || state.hardError !== undefined || state.lastFailure !== undefined || rsc.orphan) notable.push(entry);
+      if (recordsMigration(state)) migrated.add(rsc);
+      const i = read.count++;
+      read.rsc[i] = rsc;
+      read.node[i] = node;
+      read.state[i] = state;
+      read.lrm[i] = lrm;
+      const notable = active || state.failed || state.failureIgnored || state.hardError !== undefined || state.lastFailure !== undefined || rsc.orphan;
+      const cloned = cloneOf(rsc) !== undefined;
+      if (!notable && !cloned) continue;
+      const entry = record(read, i);
+      if (notable) histories.notable.push(entry);
+      if (cloned) histories.cloned.push(entry);
     }
   }
-  return { all, notable };
+  if (migrated.size > 0) for (let i = 0; i < read.count; i++) if (migrated.has(read.rsc[i])) histories.migrations.push(record(read, i));
+  return histories;
 }

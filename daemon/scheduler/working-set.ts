@@ -94,6 +94,8 @@ export interface SchedResource {
   instance?: number;
   /** the nodes (by position) with any history of this resource, probes included; absent while none */
   historyOn?: Uint8Array;
+  /** its actions by task, interval and node (see slotOf in actions.ts) */
+  actionSlots?: Map<number, SchedAction>;
   /** in the status but no longer configured: stopped and its history deleted */
   orphan?: boolean;
   utilization: Record<string, number>;
@@ -189,7 +191,10 @@ export interface WorkingSet {
   primitives: SchedResource[];
   colocations: SchedColocation[];
   actions: SchedAction[];
+  /** actions of no resource, and notifications, by "<key>@<node id>" (a resource's own are in its actionSlots) */
   actionByKey: Map<string, SchedAction>;
+  /** the tasks (with their interval when recurring) that resources' actions were made for, numbered (see slotOf in actions.ts) */
+  actionTaskCodes: Map<string, number>;
   /** each resource's actions, in creation order */
   actionsByRsc: Map<SchedResource, SchedAction[]>;
   /** clone instances by the primitive id they were made from */
