@@ -201,6 +201,8 @@ export interface WorkingSet {
   instancesByBase: Map<string, SchedResource[]>;
   /** op defaults resolved */
   opDefaults: Record<string, string>;
+  /** the op_defaults timeout in ms (see defaultTimeoutMs in failures.ts), once read */
+  defaultTimeoutMs?: number;
   rscDefaults: Record<string, string>;
 }
 
