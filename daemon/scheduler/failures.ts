@@ -93,8 +93,8 @@ export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void
     if (!active) continue;
     here ??= new NodeParameters(ws, rsc, node);
     if (state.monitors) {
-      const set = new Set<string>();
-      for (const [interval, op] of state.monitors) if (monitorDigestMatches(rsc, here, interval, op.opDigest, op.featureSet)) set.add(`monitor:${interval}`);
+      const set = new Set<number>();
+      for (const [interval, op] of state.monitors) if (monitorDigestMatches(rsc, here, interval, op.opDigest, op.featureSet)) set.add(interval);
       rsc.activeMonitors.set(node.id, set);
     }
     if (rsc.def && !state.failed) {
