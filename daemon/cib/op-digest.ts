@@ -30,7 +30,8 @@ export class ParameterDigests {
   private readonly made = new Map<number | undefined, string>();
 
   constructor(params: Record<string, string>) {
-    this.names = Object.keys(params).sort(byName);
+    // The default order (by UTF-16 code units) is byName's, without a comparison call per pair.
+    this.names = Object.keys(params).sort();
     this.attributes = this.names.map((k) => ` ${k}="${escapeAttr(params[k])}"`);
   }
 
