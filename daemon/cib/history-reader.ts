@@ -45,7 +45,10 @@ export class HistoryReader {
   readonly table: OperationTable;
 
   /** `text`: what the entries are scanned from ('' when they come from an element tree). */
-  constructor(text: string, private readonly file?: string) {
+  constructor(
+    private readonly text: string,
+    private readonly file?: string,
+  ) {
     // An entry with its share of lrm_resource takes 500-600 bytes of a generated or real CIB: room for about that many.
     this.table = new OperationTable(text, text.length >> 9);
   }
@@ -95,12 +98,34 @@ export class HistoryReader {
   beginResource(a: XmlAttributes): void {
     const f = this.slots(a);
     if (f[ID] < 0 || a.equals(f[ID], '')) this.fail('lrm_resource', undefined, 'missing required attribute "id"');
-    this.resourceId = a.value(f[ID]);
+    this.resourceId = this.resourceIdOf(a, f[ID]);
     this.resourceClass = f[CLASS] < 0 ? undefined : this.agents.value(a, f[CLASS], 0);
     this.resourceProvider = f[PROVIDER] < 0 ? undefined : this.agents.value(a, f[PROVIDER], 1);
     this.resourceType = f[TYPE] < 0 ? undefined : this.agents.value(a, f[TYPE], 2);
     this.resourceContainer = f[CONTAINER] < 0 ? undefined : a.value(f[CONTAINER]);
     this.firstRow = this.table.size;
+  }
+
+  /** lrm_resource ids read so far, by a hash of their text (see resourceIdOf) */
+  private readonly ids = new Map<number, string>();
+
+  /**
+   * The id in slot k, as the string read for the same id before: every node
+   * lists the same resources, and thousands of copies of each id would each
+   * be hashed again when the scheduler looks its resource up.
+   */
+  private resourceIdOf(a: XmlAttributes, k: number): string {
+    const start = a.start(k);
+    if (start < 0) return a.value(k);
+    const end = a.end(k);
+    let h = end - start;
+    for (let i = start; i < end; i++) h = (Math.imul(h, 31) + this.text.charCodeAt(i)) | 0;
+    const known = this.ids.get(h);
+    if (known !== undefined && a.equals(k, known)) return known;
+    // (Two ids with one hash: the later gets a string of its own.)
+    const id = a.value(k);
+    if (known === undefined) this.ids.set(h, id);
+    return id;
   }
 
   /** The lrm_resource begun last, with the entries read since. */

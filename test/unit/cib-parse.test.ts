@@ -82,6 +82,18 @@ describe('parseCib: valid input', () => {
     expect(table.op(first)).toBe(scanned.ops[0]);
   });
 
+  it('reads each lrm_resource id right when ids repeat across nodes, share a hash ("Aa", "BB") or hold references', () => {
+    const node = (id: string) =>
+      `<node_state id="${id}" uname="node${id}"><lrm id="${id}"><lrm_resources>` +
+      ['Aa', 'BB', 'x&amp;y', 'Aa'].map((r) => `<lrm_resource id="${r}" class="ocf" provider="heartbeat" type="Dummy"/>`).join('') +
+      '</lrm_resources></lrm></node_state>';
+    const status = parseCib(cib('', '', node('1') + node('2'))).status;
+    expect(status.map((ns) => ns.resources.map((r) => r.id))).toEqual([
+      ['Aa', 'BB', 'x&y', 'Aa'],
+      ['Aa', 'BB', 'x&y', 'Aa'],
+    ]);
+  });
+
   it('resolves id-ref to shared attribute sets', () => {
     const model = parseCib(cib(`${dummy('a', '<meta_attributes id="shared"><nvpair id="s1" name="priority" value="5"/></meta_attributes>')}${dummy('b', '<meta_attributes id-ref="shared"/>')}`));
     const b = model.configuration.resources[1];
