@@ -9,21 +9,57 @@ const TIMEOUT_KEY = 'CRM_meta_timeout';
 const md5Hex: (text: string) => string =
   typeof crypto.hash === 'function' ? (text) => crypto.hash('md5', text) : (text) => crypto.createHash('md5').update(text).digest('hex');
 
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
- * Pacemaker's operation digest (op-digest in lrm_rsc_op): md5 over
- * `" <parameters a="v" .../>\n"` with instance attributes sorted by name.
- * Recurring operations also hash CRM_meta_timeout (in ms). The executor
- * records it with each result; the scheduler compares it with the current
- * definition to decide "restart due to resource definition change".
+ * Pacemaker's operation digests (op-digest in lrm_rsc_op) of one set of
+ * instance parameters: md5 over `" <parameters a="v" .../>\n"` with the
+ * attributes sorted by name. Recurring operations also hash CRM_meta_timeout
+ * (in ms). The executor records it with each result; the scheduler compares
+ * it with the current definition to decide "restart due to resource
+ * definition change". A resource's start and its monitors on a node hash the
+ * same parameters: they are sorted and written out once, and each digest
+ * (per timeout) made once.
  */
-export function operationDigest(params: Record<string, string>, recurringTimeoutMs?: number): string {
-  const keys = Object.keys(params);
-  if (recurringTimeoutMs !== undefined && !Object.hasOwn(params, TIMEOUT_KEY)) keys.push(TIMEOUT_KEY);
-  keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  let body = ' <parameters';
-  for (const k of keys) {
-    const v = k === TIMEOUT_KEY && recurringTimeoutMs !== undefined ? String(recurringTimeoutMs) : params[k];
-    body += ` ${k}="${escapeAttr(v)}"`;
+export class ParameterDigests {
+  /** the parameter names, sorted */
+  private readonly names: string[];
+  /** ` name="value"` of each name, in that order */
+  private readonly attributes: string[];
+  /** digest by recurring timeout (undefined: none) */
+  private readonly made = new Map<number | undefined, string>();
+
+  constructor(params: Record<string, string>) {
+    // The default order (by UTF-16 code units) is byName's, without a comparison call per pair.
+    this.names = Object.keys(params).sort();
+    this.attributes = this.names.map((k) => ` ${k}="${escapeAttr(params[k])}"`);
   }
-  return md5Hex(`${body}/>\n`);
+
+  /** The digest, with CRM_meta_timeout (in place of any parameter of that name) for a recurring operation's timeout. */
+  digest(recurringTimeoutMs?: number): string {
+    let digest = this.made.get(recurringTimeoutMs);
+    if (digest === undefined) this.made.set(recurringTimeoutMs, (digest = md5Hex(this.body(recurringTimeoutMs))));
+    return digest;
+  }
+
+  private body(timeout: number | undefined): string {
+    let body = ' <parameters';
+    let pending = timeout !== undefined;
+    for (let k = 0; k < this.names.length; k++) {
+      const name = this.names[k];
+      if (pending && byName(TIMEOUT_KEY, name) <= 0) {
+        body += ` ${TIMEOUT_KEY}="${timeout}"`;
+        pending = false;
+        if (name === TIMEOUT_KEY) continue;
+      }
+      body += this.attributes[k];
+    }
+    if (pending) body += ` ${TIMEOUT_KEY}="${timeout}"`;
+    return `${body}/>\n`;
+  }
+}
+
+/** The operation digest of one set of parameters (see ParameterDigests). */
+export function operationDigest(params: Record<string, string>, recurringTimeoutMs?: number): string {
+  return new ParameterDigests(params).digest(recurringTimeoutMs);
 }

@@ -53,8 +53,8 @@ export class OperationTable {
   private readonly pool = new ValuePool(SHARED);
   /** text values not verbatim in the text (entities decoded, or read from an element tree), by row * TEXTS + field */
   private readonly own = new Map<number, string>();
-  /** the LrmOp objects asked for so far (the same object each time) */
-  private readonly objects = new Map<number, LrmOp>();
+  /** the LrmOp objects asked for so far (the same object each time), by row (made at the first request, when the rows are known) */
+  private objects?: (LrmOp | undefined)[];
 
   /**
    * `text`: the CIB text the scanner read the entries from ('' when they come
@@ -157,21 +157,21 @@ export class OperationTable {
 
   /** Row `row` as an LrmOp (made on first request, the same object after). */
   op(row: number): LrmOp {
-    let op = this.objects.get(row);
-    if (op === undefined) this.objects.set(row, (op = this.makeOp(row)));
-    return op;
+    return ((this.objects ??= new Array<LrmOp | undefined>(this.rows))[row] ??= this.makeOp(row));
+  }
+
+  /** A number field, undefined when absent. */
+  private optional(row: number, field: OpNumber): number | undefined {
+    const n = this.numbers[row * NUMBERS + field];
+    return n === n ? n : undefined; // NaN: absent
   }
 
   private makeOp(row: number): LrmOp {
-    const optional = (field: OpNumber) => {
-      const n = this.number(row, field);
-      return Number.isNaN(n) ? undefined : n;
-    };
     return {
       id: this.textValue(row, OpText.Id)!, operationKey: this.textValue(row, OpText.OperationKey)!, operation: this.operation(row),
       callId: this.callId(row), rcCode: this.rcCode(row), opStatus: this.opStatus(row), intervalMs: this.intervalMs(row),
-      lastRcChange: optional(OpNumber.LastRcChange), lastRun: optional(OpNumber.LastRun), execTime: optional(OpNumber.ExecTime),
-      queueTime: optional(OpNumber.QueueTime), opDigest: this.textValue(row, OpText.OpDigest), secureDigest: this.textValue(row, OpText.SecureDigest),
+      lastRcChange: this.optional(row, OpNumber.LastRcChange), lastRun: this.optional(row, OpNumber.LastRun), execTime: this.optional(row, OpNumber.ExecTime),
+      queueTime: this.optional(row, OpNumber.QueueTime), opDigest: this.textValue(row, OpText.OpDigest), secureDigest: this.textValue(row, OpText.SecureDigest),
       secureParams: this.textValue(row, OpText.SecureParams), restartDigest: this.textValue(row, OpText.RestartDigest),
       transitionKey: this.textValue(row, OpText.TransitionKey), transitionMagic: this.textValue(row, OpText.TransitionMagic),
       onNode: this.sharedValue(row, OpShared.OnNode), exitReason: this.sharedValue(row, OpShared.ExitReason),

@@ -57,6 +57,15 @@ export function findActions(ws: WorkingSet, rsc: SchedResource, task: string, in
   return found;
 }
 
+/** The common kinds of edge flags, one object each: an edge's flags are never changed, so edges share them rather than each making its own. */
+export const EDGE_FLAGS = {
+  plain: {},
+  runnableFirst: { runnableFirst: true },
+  impliesThen: { impliesThen: true },
+  impliesFirst: { impliesFirst: true },
+  runnableFirstImpliesThen: { runnableFirst: true, impliesThen: true },
+} as const satisfies Record<string, EdgeFlags>;
+
 export function order(first: SchedAction, then: SchedAction, flags: EdgeFlags): void {
   if (first === then) return;
   const edge = { first, then, flags };
@@ -142,14 +151,15 @@ export function createPrimitiveActions(ws: WorkingSet, r: SchedResource): Primit
     if (!continuesMigration(r)) {
       plan.migrateTo = getAction(ws, r, 'migrate_to', current, { optional: false });
       plan.migrateTo.meta = meta;
-      order(plan.migrateTo, plan.migrateFrom, { runnableFirst: true });
+      order(plan.migrateTo, plan.migrateFrom, EDGE_FLAGS.runnableFirst);
     }
-    for (const s of plan.stops) order(plan.migrateFrom, s, { runnableFirst: true });
-    order(plan.migrateFrom, plan.start, { runnableFirst: true });
+    for (const s of plan.stops) order(plan.migrateFrom, s, EDGE_FLAGS.runnableFirst);
+    order(plan.migrateFrom, plan.start, EDGE_FLAGS.runnableFirst);
     plan.start.pseudo = true;
   }
   if (plan.start) {
-    for (const s of plan.stops) order(s, plan.start, { impliesThen: true, restart: true, runnableFirst: !plan.migrateFrom });
+    const restart: EdgeFlags = { impliesThen: true, restart: true, runnableFirst: !plan.migrateFrom };
+    for (const s of plan.stops) order(s, plan.start, restart);
   }
   if (next) createMonitors(ws, r, next, plan.start);
   return plan;
@@ -166,9 +176,9 @@ function createMonitors(ws: WorkingSet, r: SchedResource, node: SchedNode, start
     const opRole = op.role === undefined ? undefined : parseRole(op.role);
     if (opRole !== undefined && opRole !== 'Started' && opRole !== role) continue;
     const restarting = (start !== undefined && !start.optional) || roleChange;
-    if (!restarting && active?.has(`monitor:${op.intervalMs}`)) continue;
+    if (!restarting && active?.has(op.intervalMs)) continue;
     const mon = getAction(ws, r, 'monitor', node, { optional: false, intervalMs: op.intervalMs });
     if (opRole === 'Promoted') mon.meta.role = 'Promoted';
-    if (start) order(start, mon, { runnableFirst: true });
+    if (start) order(start, mon, EDGE_FLAGS.runnableFirst);
   }
 }

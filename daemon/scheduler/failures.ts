@@ -1,7 +1,7 @@
-import type { LrmOp } from '../cib/model.js';
+import type { LrmOp, OpDefinition } from '../cib/model.js';
 import { addScores, INFINITY, parseScore } from '../cib/score.js';
 import { parseInterval } from '../cib/duration.js';
-import { operationDigest } from '../cib/op-digest.js';
+import { ParameterDigests } from '../cib/op-digest.js';
 import { paramsFor } from './location.js';
 import { isAnonymous, type HistoryState, type UnpackedHistory } from './unpack-status.js';
 import { fenceForHistory } from './fencing.js';
@@ -74,7 +74,9 @@ export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void
       state.failed = false;
       state.failure = undefined;
     }
-    if (lastFailureForOtherParameters(ws, rsc, node, state)) (rsc.failCountCleared ??= new Set()).add(node.id);
+    // Made only for the histories that compare a digest (most are probes that found nothing).
+    let here: NodeParameters | undefined;
+    if (state.lastFailure && lastFailureForOtherParameters(rsc, (here = new NodeParameters(ws, rsc, node)), state)) (rsc.failCountCleared ??= new Set()).add(node.id);
     if (state.failureIgnored) rsc.failureIgnored = true;
     if (state.failed && !fenced) {
       rsc.failed = true;
@@ -89,20 +91,18 @@ export function applyHistory(ws: WorkingSet, histories: UnpackedHistory[]): void
     // start-failure-is-fatal): a history without that count is recovered in place, as Pacemaker does.
     if (state.hardError === 'cluster') for (const n of ws.nodes) rsc.allowed.set(n.id, -INFINITY);
     if (!active) continue;
-    // Both digest checks hash the same parameters: resolve them once, and only when a digest is compared.
-    let params: Record<string, string> | undefined;
-    const paramsHere = () => (params ??= paramsFor(ws, rsc, node));
+    here ??= new NodeParameters(ws, rsc, node);
     if (state.monitors) {
-      const set = new Set<string>();
-      for (const [interval, op] of state.monitors) if (monitorDigestMatches(ws, rsc, paramsHere, interval, op.opDigest, op.featureSet)) set.add(`monitor:${interval}`);
+      const set = new Set<number>();
+      for (const [interval, op] of state.monitors) if (monitorDigestMatches(rsc, here, interval, op.opDigest, op.featureSet)) set.add(interval);
       rsc.activeMonitors.set(node.id, set);
     }
     if (rsc.def && !state.failed) {
       const d = rsc.def;
       // A changed agent means a different resource: restart it (Pacemaker gives no reason text here).
       if ((agent.class && agent.class !== d.class) || (agent.type && agent.type !== d.type) || (agent.provider ?? d.provider) !== d.provider) rsc.restartFor.set(node.id, '');
-      else if (state.lastStart?.opDigest && digestComparable(state.lastStart.featureSet) && operationDigest(paramsHere()) !== state.lastStart.opDigest &&
-        !onlyPrivateParamsDiffer(paramsHere(), state.lastStart, d.class === 'stonith')) rsc.restartFor.set(node.id, 'resource definition change');
+      else if (state.lastStart?.opDigest && digestComparable(state.lastStart.featureSet) && here.digests().digest() !== state.lastStart.opDigest &&
+        !onlyPrivateParamsDiffer(here.params(), state.lastStart, d.class === 'stonith')) rsc.restartFor.set(node.id, 'resource definition change');
     }
   }
 }
@@ -162,11 +162,31 @@ export function failedOpExpired(ws: WorkingSet, r: SchedResource, node: SchedNod
  * A failed start or monitor recorded for parameters that have changed since says nothing about the
  * resource as now configured: Pacemaker clears its fail count ("resource parameters have changed").
  */
-function lastFailureForOtherParameters(ws: WorkingSet, r: SchedResource, node: SchedNode, state: HistoryState): boolean {
+function lastFailureForOtherParameters(r: SchedResource, here: NodeParameters, state: HistoryState): boolean {
   const op = state.lastFailure;
   if (!op?.opDigest || (op.operation !== 'start' && op.operation !== 'monitor') || !digestComparable(op.featureSet)) return false;
-  if (op.intervalMs > 0) return !monitorDigestMatches(ws, r, () => paramsFor(ws, r, node), op.intervalMs, op.opDigest, op.featureSet);
-  return operationDigest(paramsFor(ws, r, node)) !== op.opDigest;
+  if (op.intervalMs > 0) return !monitorDigestMatches(r, here, op.intervalMs, op.opDigest, op.featureSet);
+  return here.digests().digest() !== op.opDigest;
+}
+
+/** A resource's parameters on one node, resolved and sorted for digests only when a digest is compared, then once. */
+class NodeParameters {
+  private resolved?: Record<string, string>;
+  private sorted?: ParameterDigests;
+
+  constructor(
+    readonly ws: WorkingSet,
+    private readonly rsc: SchedResource,
+    private readonly node: SchedNode,
+  ) {}
+
+  params(): Record<string, string> {
+    return (this.resolved ??= paramsFor(this.ws, this.rsc, this.node));
+  }
+
+  digests(): ParameterDigests {
+    return (this.sorted ??= new ParameterDigests(this.params()));
+  }
 }
 
 /** Controllers before feature set 2.0 hashed parameters differently: their digests cannot be compared. */
@@ -176,16 +196,21 @@ const digestComparable = (featureSet: string | undefined): boolean => {
   return Number(dot < 0 ? featureSet : featureSet.slice(0, dot)) >= 2;
 };
 
-function monitorDigestMatches(ws: WorkingSet, rsc: SchedResource, params: () => Record<string, string>, interval: number, digest: string | undefined, featureSet: string | undefined): boolean {
-  const op = rsc.def?.ops.find((o) => o.name === 'monitor' && o.intervalMs === interval);
+function monitorDigestMatches(rsc: SchedResource, here: NodeParameters, interval: number, digest: string | undefined, featureSet: string | undefined): boolean {
+  const op = monitorDefinition(rsc, interval);
   if (!op) return false;
   if (!digest || !digestComparable(featureSet)) return true;
-  const timeout = op.timeoutMs ?? defaultTimeoutMs(ws);
-  return operationDigest(params(), timeout) === digest;
+  return here.digests().digest(op.timeoutMs ?? defaultTimeoutMs(here.ws)) === digest;
 }
 
+function monitorDefinition(rsc: SchedResource, interval: number): OpDefinition | undefined {
+  for (const o of rsc.def?.ops ?? []) if (o.name === 'monitor' && o.intervalMs === interval) return o;
+  return undefined;
+}
+
+/** The op_defaults timeout, else 20 s (read once per working set: every action and monitor digest asks). */
 export function defaultTimeoutMs(ws: WorkingSet): number {
-  return (ws.opDefaults.timeout !== undefined ? parseInterval(ws.opDefaults.timeout) : undefined) ?? 20_000;
+  return (ws.defaultTimeoutMs ??= (ws.opDefaults.timeout !== undefined ? parseInterval(ws.opDefaults.timeout) : undefined) ?? 20_000);
 }
 
 /** Bans nodes where a resource reached migration-threshold failures. */

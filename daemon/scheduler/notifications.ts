@@ -1,4 +1,4 @@
-import { findActions, getAction, order } from './actions.js';
+import { findActions, getAction, EDGE_FLAGS, order } from './actions.js';
 import { currentRole, isPromotableClone, nextRoleOf } from './roles.js';
 import { isTrueValue } from '../cib/truth.js';
 import { primitivesOf, type SchedAction, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
@@ -58,7 +58,7 @@ function notifyClone(ws: WorkingSet, clone: SchedResource): void {
   const chain = (a: string, b: string) => {
     const first = made.get(a);
     const then = made.get(b);
-    if (first && then) order(first.postDone, then.pre, {});
+    if (first && then) order(first.postDone, then.pre, EDGE_FLAGS.plain);
   };
   chain('stop', 'start');
   for (const [a, b] of [['stop', 'promote'], ['start', 'promote'], ['demote', 'promote'], ['demote', 'start'], ['demote', 'stop']]) chain(a, b);
@@ -86,13 +86,13 @@ function pseudoActions(ws: WorkingSet, clone: SchedResource, task: string): Clon
     post: make('post', done, 'notify', complete.runnable),
     postDone: make('confirmed-post', done, 'notified', complete.runnable),
   };
-  order(n.pre, n.preDone, {});
-  order(n.preDone, action, {});
+  order(n.pre, n.preDone, EDGE_FLAGS.plain);
+  order(n.preDone, action, EDGE_FLAGS.plain);
   // What was ordered after the clone's completion waits for the post notifications too.
-  for (const e of [...complete.afterEdges]) order(n.postDone, e.then, {});
-  order(complete, n.post, {});
-  order(n.post, n.postDone, {});
-  order(n.preDone, n.post, {});
+  for (const e of [...complete.afterEdges]) order(n.postDone, e.then, EDGE_FLAGS.plain);
+  order(complete, n.post, EDGE_FLAGS.plain);
+  order(n.post, n.postDone, EDGE_FLAGS.plain);
+  order(n.preDone, n.post, EDGE_FLAGS.plain);
   return n;
 }
 
@@ -117,7 +117,7 @@ function instanceNotifications(ws: WorkingSet, p: SchedResource, task: string, n
     if (task !== 'start' || !start || start.optional) notifyOn(ws, p, p.assignedTo, 'pre', task, n.pre, n.preDone, lists);
     const post = notifyOn(ws, p, p.assignedTo, 'post', task, n.post, n.postDone, lists);
     // Recurring monitors begin once every instance has heard of the change.
-    if (post) for (const m of ws.actionsByRsc.get(p) ?? []) if (m.task === 'monitor' && m.intervalMs > 0) order(n.postDone, m, {});
+    if (post) for (const m of ws.actionsByRsc.get(p) ?? []) if (m.task === 'monitor' && m.intervalMs > 0) order(n.postDone, m, EDGE_FLAGS.plain);
   }
 }
 
@@ -125,8 +125,8 @@ function notifyOn(ws: WorkingSet, p: SchedResource, node: SchedNode, type: 'pre'
   if (!node.online || !pseudo.runnable) return undefined;
   const a = getAction(ws, p, 'notify', node, { optional: false, key: `${p.id}_${type}_notify_${task}_0` });
   a.meta = { ...pseudo.meta, ...lists };
-  order(pseudo, a, {});
-  order(a, confirmed, {});
+  order(pseudo, a, EDGE_FLAGS.plain);
+  order(a, confirmed, EDGE_FLAGS.plain);
   return a;
 }
 

@@ -1,5 +1,5 @@
 import type { OrderConstraint } from '../cib/model.js';
-import { findActions, getAction, order } from './actions.js';
+import { findActions, getAction, EDGE_FLAGS, order } from './actions.js';
 import { containedResources } from './colocation.js';
 import { promotableOrderings } from './role-actions.js';
 import { cloneMinimum, orderAfterEnoughInstances } from './clone-min.js';
@@ -40,17 +40,17 @@ export function collectiveOrderings(ws: WorkingSet, r: SchedResource): void {
   const stop = getAction(ws, r, 'stop', undefined, { optional: true, pseudo: true });
   const stopped = getAction(ws, r, 'stopped', undefined, { optional: true, pseudo: true });
   order(stop, start, { impliesThen: false });
-  order(stopped, start, {});
+  order(stopped, start, EDGE_FLAGS.plain);
   // A collective is running only if its start can run (Pacemaker orders start before running, runnable-left).
-  order(start, running, { runnableFirst: true });
+  order(start, running, EDGE_FLAGS.runnableFirst);
   for (const c of r.children) {
     collectiveOrderings(ws, c);
     // A group requires only its first member's start: each later one is required through its predecessor's.
     const requires = r.kind !== 'group' || c === r.children[0];
     for (const cs of thenAction(ws, c, 'start')) order(start, cs, { runnableFirst: true, impliesThen: requires });
-    for (const cs of firstAction(ws, c, 'start')) order(cs, running, r.kind === 'group' ? { runnableFirst: true, impliesThen: true } : { impliesThen: true });
-    for (const cs of thenAction(ws, c, 'stop')) order(stop, cs, { impliesThen: true });
-    for (const cs of firstAction(ws, c, 'stop')) order(cs, stopped, { impliesThen: true });
+    for (const cs of firstAction(ws, c, 'start')) order(cs, running, r.kind === 'group' ? EDGE_FLAGS.runnableFirstImpliesThen : EDGE_FLAGS.impliesThen);
+    for (const cs of thenAction(ws, c, 'stop')) order(stop, cs, EDGE_FLAGS.impliesThen);
+    for (const cs of firstAction(ws, c, 'stop')) order(cs, stopped, EDGE_FLAGS.impliesThen);
   }
   if (r.kind === 'clone') promotableOrderings(ws, r, (inst, task) => (inst.kind === 'primitive' ? findActions(ws, inst, task, 0) : [thenAction(ws, inst, task)[0]]));
   if (r.kind === 'clone') {
@@ -58,7 +58,7 @@ export function collectiveOrderings(ws: WorkingSet, r: SchedResource): void {
   }
   if (r.kind === 'group') {
     for (let i = 1; i < r.children.length; i++) {
-      for (const a of firstAction(ws, r.children[i - 1], 'start')) for (const b of thenAction(ws, r.children[i], 'start')) order(a, b, { runnableFirst: true, impliesThen: true });
+      for (const a of firstAction(ws, r.children[i - 1], 'start')) for (const b of thenAction(ws, r.children[i], 'start')) order(a, b, EDGE_FLAGS.runnableFirstImpliesThen);
       // A member whose stop cannot run (blocked) keeps the members before it from stopping.
       for (const a of firstAction(ws, r.children[i], 'stop')) for (const b of thenAction(ws, r.children[i - 1], 'stop')) order(a, b, { impliesFirst: true, runnableFirst: a.node !== undefined && !a.runnable });
     }
@@ -114,8 +114,8 @@ function orderInstances(ws: WorkingSet, seen: OrderedPairs, first: SchedResource
 /** A contained resource starts after its container and stops before it (Pacemaker's implicit container orderings). */
 export function containerOrderings(ws: WorkingSet): void {
   for (const [r, container] of containedResources(ws)) {
-    for (const a of firstAction(ws, container, 'start')) for (const b of thenAction(ws, r, 'start')) order(a, b, { impliesThen: true, runnableFirst: true });
-    for (const a of firstAction(ws, r, 'stop')) for (const b of thenAction(ws, container, 'stop')) order(a, b, { impliesFirst: true });
+    for (const a of firstAction(ws, container, 'start')) for (const b of thenAction(ws, r, 'start')) order(a, b, EDGE_FLAGS.runnableFirstImpliesThen);
+    for (const a of firstAction(ws, r, 'stop')) for (const b of thenAction(ws, container, 'stop')) order(a, b, EDGE_FLAGS.impliesFirst);
   }
 }
 
@@ -144,7 +144,7 @@ export function applyOrderConstraints(ws: WorkingSet): void {
         // "one or more": what follows may start once any member has.
         anyOf = getAction(ws, undefined, `one-or-more:${s.id}`, undefined, { optional: true, pseudo: true });
         anyOf.requiresAny = true;
-        for (const m of members) for (const a of firstAction(ws, m, task)) order(a, anyOf, {});
+        for (const m of members) for (const a of firstAction(ws, m, task)) order(a, anyOf, EDGE_FLAGS.plain);
       }
       previous = s.sequential && members.length ? [members[members.length - 1]] : members;
     }

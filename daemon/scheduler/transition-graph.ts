@@ -25,31 +25,58 @@ function actionMeta(ws: WorkingSet, a: SchedAction, timeoutMs: number): Record<s
 }
 
 /**
- * Adds to `out` the new ids of the included actions `a` waits for, directly or
- * through actions left out (whose lists are memoised in `through`). One
- * self-recursive function rather than two closures calling each other: the
- * optimising compiler inlined those into each other, and compiling that cost
- * more than the whole graph build.
+ * Adds to `out` the new ids of the included actions `a` waits for, directly
+ * or through actions left out (whose lists are memoised in `through`),
+ * repeats included (see distinct). One self-recursive function rather than
+ * two closures calling each other: the optimising compiler inlined those into
+ * each other, and compiling that cost more than the whole graph build.
  */
-function waitsFor(a: SchedAction, newId: Int32Array, through: (number[] | undefined)[], out: Set<number>): void {
+function waitsFor(a: SchedAction, graph: GraphIds, out: number[]): void {
   // Indexed loops: this runs once per transition, mostly unoptimised, where for-of makes an iterator result per edge.
+  const { newId, through } = graph;
   const before = a.before;
   for (let k = 0; k < before.length; k++) {
     const f = before[k].first;
     const id = newId[f.id];
     if (id >= 0) {
-      out.add(id);
+      out.push(id);
       continue;
     }
     let list = through[f.id];
     if (!list) {
       through[f.id] = []; // cycle guard
-      const found = new Set<number>();
-      waitsFor(f, newId, through, found);
-      through[f.id] = list = [...found];
+      const found: number[] = [];
+      waitsFor(f, graph, found);
+      through[f.id] = list = distinct(graph, found, -1);
     }
-    for (let m = 0; m < list.length; m++) out.add(list[m]);
+    for (let m = 0; m < list.length; m++) out.push(list[m]);
   }
+}
+
+/**
+ * `ids` without repeats and without `self`, in place. Marks (an id is listed once its mark is this call's
+ * stamp) rather than a Set per action: most actions wait for one or two others.
+ */
+function distinct(graph: GraphIds, ids: number[], self: number): number[] {
+  const { mark } = graph;
+  const stamp = ++graph.stamps;
+  let kept = 0;
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k];
+    if (mark[id] === stamp || id === self) continue;
+    mark[id] = stamp;
+    ids[kept++] = id;
+  }
+  ids.length = kept;
+  return ids;
+}
+
+/** What waitsFor and distinct work with: new ids by SchedAction.id (-1: left out), memoised lists, marks by new id and the last stamp used. */
+interface GraphIds {
+  newId: Int32Array;
+  through: (number[] | undefined)[];
+  mark: Int32Array;
+  stamps: number;
 }
 
 /** Mandatory, runnable actions with ordering edges (through skipped pseudo actions), in creation order. */
@@ -59,16 +86,16 @@ export function buildTransitionActions(ws: WorkingSet): Action[] {
   const newId = new Int32Array(ws.actions.length).fill(-1);
   for (let i = 0; i < chosen.length; i++) newId[chosen[i].id] = i;
   // Orderings pass through actions that will not run: memoise, per skipped action, the included actions it waits for.
-  const through: (number[] | undefined)[] = new Array(ws.actions.length);
+  const graph: GraphIds = { newId, through: new Array(ws.actions.length), mark: new Int32Array(chosen.length), stamps: 0 };
   return chosen.map((a, i) => {
-    const after = new Set<number>();
-    waitsFor(a, newId, through, after);
-    after.delete(i);
+    const after: number[] = [];
+    waitsFor(a, graph, after);
+    distinct(graph, after, i);
+    if (after.length > 1) after.sort((x, y) => x - y);
     const rsc = a.rsc;
     const def = rsc?.def;
     const timeoutMs = rsc && def ? opTimeoutMs(ws, rsc, a.task, a.intervalMs) : 20_000;
-    const probe = a.task === 'monitor' && a.intervalMs === 0;
-    return {
+    const action: Action = {
       id: i,
       // Forgetting an orphan's history is the DC's own bookkeeping, not an agent call.
       kind: a.pseudo ? 'pseudo' : a.task === 'delete' ? 'cluster' : a.task === 'stonith' ? 'fence' : 'resource',
@@ -81,10 +108,12 @@ export function buildTransitionActions(ws: WorkingSet): Action[] {
       agent: def ? { class: def.class, provider: def.provider, type: def.type } : undefined,
       params: rsc && !a.pseudo ? paramsFor(ws, rsc, a.node) : {},
       meta: a.pseudo ? {} : actionMeta(ws, a, timeoutMs),
-      after: [...after].sort((x, y) => x - y),
-      ...(probe ? { probe: true } : {}),
-      ...(a.task === 'start' && ws.options.startFailureIsFatal ? { failureIsFatal: true } : {}),
-    } satisfies Action;
+      after,
+    };
+    // Set after, not spread into the literal: spreading makes each action in a slow runtime call.
+    if (a.task === 'monitor' && a.intervalMs === 0) action.probe = true;
+    if (a.task === 'start' && ws.options.startFailureIsFatal) action.failureIsFatal = true;
+    return action;
   });
 }
 

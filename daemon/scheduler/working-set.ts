@@ -88,8 +88,8 @@ export interface SchedResource {
   danglingOn: Set<string>;
   /** live migration chosen for this transition */
   migrating: boolean;
-  /** recurring monitors already active: node -> set of "name:interval" with a current digest */
-  activeMonitors: Map<string, Set<string>>;
+  /** recurring monitors already active with a current digest: node -> their intervals (ms) */
+  activeMonitors: Map<string, Set<number>>;
   /** clone instance number, for instances */
   instance?: number;
   /** the nodes (by position) with any history of this resource, probes included; absent while none */
@@ -201,6 +201,8 @@ export interface WorkingSet {
   instancesByBase: Map<string, SchedResource[]>;
   /** op defaults resolved */
   opDefaults: Record<string, string>;
+  /** the op_defaults timeout in ms (see defaultTimeoutMs in failures.ts), once read */
+  defaultTimeoutMs?: number;
   rscDefaults: Record<string, string>;
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { operationDigest } from '../../daemon/cib/op-digest.js';
+import { operationDigest, ParameterDigests } from '../../daemon/cib/op-digest.js';
 
 // Expected values are digests recorded in CIBs that crm_simulate 2.1.5 accepts without
 // scheduling "restart due to resource definition change".
@@ -25,5 +25,16 @@ describe('operationDigest', () => {
     const md5 = (text: string) => createHash('md5').update(text).digest('hex');
     expect(operationDigest({ b: 'x&<y>"z', a: '1' })).toBe(md5(' <parameters a="1" b="x&amp;&lt;y&gt;&quot;z"/>\n'));
     expect(operationDigest({ CRM_meta_timeout: '5', z: '1' }, 20_000)).toBe(md5(' <parameters CRM_meta_timeout="20000" z="1"/>\n'));
+  });
+
+  it('ParameterDigests gives the same digests as operationDigest for each timeout, the timeout sorted among the names', () => {
+    const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+    const mixed = { zeta: '1', CRM_meta_a: '2', alpha: '3' };
+    const digests = new ParameterDigests(mixed);
+    expect(digests.digest(15_000)).toBe(md5(' <parameters CRM_meta_a="2" CRM_meta_timeout="15000" alpha="3" zeta="1"/>\n'));
+    expect(digests.digest()).toBe(operationDigest(mixed));
+    expect(digests.digest(30_000)).toBe(operationDigest(mixed, 30_000));
+    expect(digests.digest(15_000)).toBe(operationDigest(mixed, 15_000));
+    expect(new ParameterDigests({ CRM_meta_timeout: '5', z: '1' }).digest(20_000)).toBe(operationDigest({ CRM_meta_timeout: '5', z: '1' }, 20_000));
   });
 });
