@@ -43,39 +43,6 @@ export class PreparedRule implements ConditionTest {
   }
 }
 
-/**
- * What a rule tests, without ids and scores: rules with the same key pass in the same contexts. Fields
- * are separated by NUL and conditions ended by U+0001, which XML text cannot hold, so keys are unambiguous.
- */
-export function ruleKey(rule: Rule): string {
-  let key = `r${rule.booleanOp}(`;
-  for (const c of rule.conditions) key += `${conditionKey(c)}\u0001`;
-  return `${key})`;
-}
-
-/**
- * Whether two rules' node attribute tests are the same, field by field (false for other conditions): a
- * cheaper check than comparing keys, for the common case of one rule repeated constraint after constraint.
- */
-export function sameAttributeTests(a: Rule, b: Rule): boolean {
-  if (a.booleanOp !== b.booleanOp || a.conditions.length !== b.conditions.length) return false;
-  for (let i = 0; i < a.conditions.length; i++) {
-    const x = a.conditions[i];
-    const y = b.conditions[i];
-    if (x.kind === 'rule' && y.kind === 'rule') {
-      if (!sameAttributeTests(x, y)) return false;
-    } else if (x.kind !== 'expression' || y.kind !== 'expression') return false;
-    else if (x.attribute !== y.attribute || x.operation !== y.operation || x.value !== y.value || x.type !== y.type || x.typeGiven !== y.typeGiven || x.valueSource !== y.valueSource) return false;
-  }
-  return true;
-}
-
-function conditionKey(c: Condition): string {
-  if (c.kind === 'rule') return ruleKey(c);
-  if (c.kind === 'expression') return `e\0${c.attribute}\0${c.operation}\0${c.value === undefined ? '' : `=${c.value}`}\0${c.type}\0${c.typeGiven}\0${c.valueSource}`;
-  return JSON.stringify({ ...c, id: undefined });
-}
-
 function prepareCondition(c: Condition): ConditionTest {
   if (c.kind === 'rule') return new PreparedRule(c);
   if (c.kind === 'expression') return new PreparedExpression(c);

@@ -1,5 +1,5 @@
-import type { LocationConstraint, Rule } from '../cib/model.js';
-import { PreparedRule, resolveAttributes, ruleKey, sameAttributeTests, type RuleContext } from '../cib/rules.js';
+import type { LocationConstraint } from '../cib/model.js';
+import { PreparedRule, resolveAttributes, type RuleContext } from '../cib/rules.js';
 import { addScores, parseScore } from '../cib/score.js';
 import { primitivesOf, type SchedNode, type SchedResource, type WorkingSet } from './working-set.js';
 
@@ -31,48 +31,18 @@ export function initAllowedNodes(ws: WorkingSet): void {
 
 /** Applies rsc_location constraints (node scores and rules) to every primitive they cover. */
 export function applyLocationConstraints(ws: WorkingSet): void {
-  const outcomes = new RuleOutcomes(ws);
+  // What rules see of each node, made once (rules run for every constraint and node); each context keeps the
+  // attribute values it read, as numbers once read so.
+  const contexts: RuleContext[] = ws.nodes.map((n) => ({ nodeAttributes: n.attrs, now: ws.now, readings: new Map() }));
   for (const c of ws.cib.configuration.constraints) {
     if (c.kind !== 'location') continue;
     // Role-specific locations only steer promotion, not placement.
     if (c.role !== undefined && !/^started$/i.test(c.role)) continue;
-    for (const target of constrainedResources(ws, c)) applyLocation(ws, c, primitivesOf(target), outcomes);
+    for (const target of constrainedResources(ws, c)) applyLocation(ws, c, primitivesOf(target), contexts);
   }
 }
 
-/**
- * Which nodes pass each location rule (passes[node.index] === 1). A location rule sees only node
- * attributes and the time, so rules that test the same (constraints often repeat one, such as a
- * connectivity check per resource) are tested on the nodes once.
- */
-class RuleOutcomes {
-  private readonly known = new Map<string, Uint8Array>();
-  /** What rules see of each node; each context keeps the attribute values it read. */
-  private readonly contexts: RuleContext[];
-
-  constructor(private readonly ws: WorkingSet) {
-    this.contexts = ws.nodes.map((n) => ({ nodeAttributes: n.attrs, now: ws.now, readings: new Map() }));
-  }
-
-  /** the rule asked about last, and its outcome */
-  private last: { rule: Rule; passes: Uint8Array } | undefined;
-
-  passes(rule: Rule): Uint8Array {
-    if (this.last !== undefined && sameAttributeTests(rule, this.last.rule)) return this.last.passes;
-    const key = ruleKey(rule);
-    let passes = this.known.get(key);
-    if (passes === undefined) {
-      const prepared = new PreparedRule(rule);
-      passes = new Uint8Array(this.ws.nodes.length);
-      for (const node of this.ws.nodes) if (prepared.test(this.contexts[node.index])) passes[node.index] = 1;
-      this.known.set(key, passes);
-    }
-    this.last = { rule, passes };
-    return passes;
-  }
-}
-
-function applyLocation(ws: WorkingSet, c: LocationConstraint, prims: SchedResource[], outcomes: RuleOutcomes): void {
+function applyLocation(ws: WorkingSet, c: LocationConstraint, prims: SchedResource[], contexts: RuleContext[]): void {
   if (c.node !== undefined) {
     const node = ws.nodeByName.get(c.node);
     if (node && c.score !== undefined) for (const p of prims) addNodeScore(p, node, c.score);
@@ -80,9 +50,9 @@ function applyLocation(ws: WorkingSet, c: LocationConstraint, prims: SchedResour
   }
   for (const rule of c.rules) {
     if (rule.role !== undefined && !/^started$/i.test(rule.role)) continue;
-    const passes = outcomes.passes(rule);
+    const prepared = new PreparedRule(rule);
     for (const node of ws.nodes) {
-      if (passes[node.index] !== 1) continue;
+      if (!prepared.test(contexts[node.index])) continue;
       let score = rule.score ?? 0;
       if (rule.scoreAttribute !== undefined) {
         const v = node.attrs[rule.scoreAttribute];

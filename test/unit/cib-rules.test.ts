@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { evaluateRule, resolveAttributes, parseIsoDate, type Rule, type AttributeSet } from '../../daemon/cib/index.js';
-import { PreparedRule, ruleKey, sameAttributeTests } from '../../daemon/cib/rules.js';
+import { PreparedRule } from '../../daemon/cib/rules.js';
 
 const expr = (attribute: string, operation: string, value?: string, type?: string) => ({
   kind: 'expression' as const, id: `e-${attribute}`, attribute, operation: operation as never, value,
@@ -113,23 +113,5 @@ describe('prepared rules tested on many nodes', () => {
       expect(rules.map((r) => nodes.map((n) => evaluateRule(r, { nodeAttributes: n.nodeAttributes })))).toEqual(expected);
     }
     expect([...nodes[2].readings.keys()].sort()).toEqual(['load', 'pingd']);
-  });
-
-  it('rules that test the same have one key, whatever their ids and scores; any difference in what they test changes it', () => {
-    const ping = (id: string, value: string, type?: string) => ({ ...rule([expr('pingd', 'not_defined'), { ...expr('pingd', 'lte', value, type), id }], 'or'), id, score: 5 });
-    expect(ruleKey(ping('a', '0', 'number'))).toBe(ruleKey({ ...ping('b', '0', 'number'), score: -1 }));
-    const keys = [
-      ping('a', '0', 'number'), ping('a', '0', 'integer'), ping('a', '1', 'number'), ping('a', '0'), { ...ping('a', '0', 'number'), booleanOp: 'and' as const },
-      rule([expr('pingd', 'not_defined')]), rule([rule([expr('pingd', 'not_defined')])]), rule([expr('pingd', 'eq', '')]), rule([expr('pingd', 'eq')]),
-      rule([{ kind: 'date', id: 'd', operation: 'gt', start: '2005-01-01' }]), rule([{ kind: 'date', id: 'd', operation: 'gt', start: '2006-01-01' }]),
-    ].map(ruleKey);
-    expect(new Set(keys).size).toBe(keys.length);
-    // the field-by-field check agrees on attribute tests, and says no to anything else
-    expect(sameAttributeTests(ping('a', '0', 'number'), { ...ping('b', '0', 'number'), score: -1 })).toBe(true);
-    expect(sameAttributeTests(ping('a', '0', 'number'), ping('a', '0', 'integer'))).toBe(false);
-    expect(sameAttributeTests(ping('a', '0', 'number'), { ...ping('a', '0', 'number'), booleanOp: 'and' })).toBe(false);
-    expect(sameAttributeTests(rule([rule([expr('pingd', 'eq', '1')])]), rule([rule([expr('pingd', 'eq', '2')])]))).toBe(false);
-    const date = rule([{ kind: 'date', id: 'd', operation: 'gt', start: '2005-01-01' }]);
-    expect(sameAttributeTests(date, date)).toBe(false);
   });
 });
