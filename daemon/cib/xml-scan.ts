@@ -157,6 +157,8 @@ class Scanner implements XmlAttributes {
   private ends = new Int32Array(64);
   /** per attribute slot: the decoded value when it holds a reference ('&' is rare, so decoded while scanning) */
   private readonly decoded: (string | undefined)[] = new Array<string | undefined>(64).fill(undefined);
+  /** whether a value of the current element holds a reference (else `decoded` is not read: not cleared per element) */
+  private anyDecoded = false;
   /** the first '<' after the current tag's own: a value reaching it holds a '<' */
   private tagLimit = -1;
   /** no '&' lies between the last value checked and here (s.length: none left) */
@@ -200,13 +202,12 @@ class Scanner implements XmlAttributes {
   }
 
   value(k: number): string {
-    const decoded = this.decoded[k];
-    if (decoded !== undefined) return decoded;
+    if (this.anyDecoded && this.decoded[k] !== undefined) return this.decoded[k]!;
     return this.cut(this.begins[k], this.ends[k]);
   }
 
   number(k: number): number {
-    if (this.decoded[k] !== undefined) return this.numberOf(this.decoded[k]);
+    if (this.anyDecoded && this.decoded[k] !== undefined) return this.numberOf(this.decoded[k]!);
     const s = this.s;
     let i = this.begins[k];
     const end = this.ends[k];
@@ -224,8 +225,7 @@ class Scanner implements XmlAttributes {
   }
 
   equals(k: number, text: string): boolean {
-    const decoded = this.decoded[k];
-    if (decoded !== undefined) return decoded === text;
+    if (this.anyDecoded && this.decoded[k] !== undefined) return this.decoded[k] === text;
     const begin = this.begins[k];
     const len = text.length;
     if (this.ends[k] - begin !== len) return false;
@@ -235,7 +235,7 @@ class Scanner implements XmlAttributes {
   }
 
   start(k: number): number {
-    return this.decoded[k] !== undefined ? -1 : this.begins[k];
+    return this.anyDecoded && this.decoded[k] !== undefined ? -1 : this.begins[k];
   }
 
   end(k: number): number {
@@ -411,6 +411,7 @@ class Scanner implements XmlAttributes {
     const name = this.scanName();
     this.elementName = this.nameId;
     this.element++;
+    this.anyDecoded = false;
     let count = 0;
     let selfClosing = false;
     const template = this.matchingTemplate(this.templates[this.elementName]);
@@ -483,7 +484,6 @@ class Scanner implements XmlAttributes {
       this.keys[k] = t.keys[k];
       this.begins[k] = begin;
       this.ends[k] = end;
-      this.decoded[k] = undefined;
       i = end + 1;
     }
     this.i = t.pattern.lastIndex;
@@ -544,6 +544,7 @@ class Scanner implements XmlAttributes {
     }
     if (this.nextAmp < end) {
       this.decoded[k] = this.decode(this.cut(begin, end), at);
+      this.anyDecoded = true;
       const amp = s.indexOf('&', end);
       this.nextAmp = amp === -1 ? s.length : amp;
     } else this.decoded[k] = undefined;
