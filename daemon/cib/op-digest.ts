@@ -18,16 +18,13 @@ const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * (in ms). The executor records it with each result; the scheduler compares
  * it with the current definition to decide "restart due to resource
  * definition change". A resource's start and its monitors on a node hash the
- * same parameters: they are sorted and written out once, and each digest
- * (per timeout) made once.
+ * same parameters: they are sorted and written out once.
  */
 export class ParameterDigests {
   /** the parameter names, sorted */
   private readonly names: string[];
   /** ` name="value"` of each name, in that order */
   private readonly attributes: string[];
-  /** digest by recurring timeout (undefined: none) */
-  private readonly made = new Map<number | undefined, string>();
 
   constructor(params: Record<string, string>) {
     // The default order (by UTF-16 code units) is byName's, without a comparison call per pair.
@@ -37,9 +34,7 @@ export class ParameterDigests {
 
   /** The digest, with CRM_meta_timeout (in place of any parameter of that name) for a recurring operation's timeout. */
   digest(recurringTimeoutMs?: number): string {
-    let digest = this.made.get(recurringTimeoutMs);
-    if (digest === undefined) this.made.set(recurringTimeoutMs, (digest = md5Hex(this.body(recurringTimeoutMs))));
-    return digest;
+    return md5Hex(this.body(recurringTimeoutMs));
   }
 
   private body(timeout: number | undefined): string {
