@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { exportCibText } from '../cib/store-export.js';
 import type { CibChange, CibSnapshot, CibStore } from '../cib/store.js';
 import { childrenNamed, element, firstChild, parseXml } from '../cib/xml.js';

@@ -72,11 +72,11 @@ export function reconcileMigrations(ws: WorkingSet, histories: StatusHistories):
   }
 }
 
-const moving = (ws: WorkingSet, r: SchedResource) =>
+const moving = (r: SchedResource) =>
   r.running.size === 1 && r.assignedTo !== undefined && !r.running.has(r.assignedTo.id);
 
 function migratable(ws: WorkingSet, r: SchedResource): boolean {
-  if (!r.allowMigrate || !r.managed || r.failed || !moving(ws, r)) return false;
+  if (!r.allowMigrate || !r.managed || r.failed || !moving(r)) return false;
   if (r.parent && r.parent.kind !== 'group') return false;
   const cur = ws.nodeById.get(r.running.keys().next().value!)!;
   return cur.online && !cur.unclean && r.restartFor.size === 0;
@@ -107,7 +107,7 @@ export function decideMigrations(ws: WorkingSet): void {
     if (!first || !then) continue;
     let firstRestarts = restarts.get(first);
     if (firstRestarts === undefined) {
-      firstRestarts = primitivesOf(first).some((p) => !p.migrating && moving(ws, p));
+      firstRestarts = primitivesOf(first).some((p) => !p.migrating && moving(p));
       restarts.set(first, firstRestarts);
     }
     if (!firstRestarts) continue;

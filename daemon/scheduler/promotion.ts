@@ -141,7 +141,7 @@ const nodeOf = (inst: SchedResource): SchedNode | undefined => primitivesOf(inst
 const sameAttr = (col: SchedColocation, a: SchedNode, b: SchedNode) => a.attrs[col.nodeAttribute] === b.attrs[col.nodeAttribute];
 
 /** A role-specific colocation of the clone (as dependent) adjusts an instance's promotion priority. */
-function colocationPriority(col: SchedColocation, inst: SchedResource, chosen: SchedNode, priority: number): number {
+function colocationPriority(col: SchedColocation, chosen: SchedNode, priority: number): number {
   const primary = col.primary;
   if (primary.kind === 'clone') {
     const match = primary.children.some((pi) => {
@@ -229,7 +229,7 @@ export function setInstanceRoles(ws: WorkingSet, clone: SchedResource): void {
     if (target === 'Unpromoted' || target === 'Stopped' || stopping || demoteWithoutQuorum) prio = -INFINITY;
     else prio = promotionScore(ws, clone, inst, chosen) ?? -1;
     prio = addScores(prio, promotedLocationScore(ws, ids, chosen));
-    for (const col of roleColocations) prio = colocationPriority(col, inst, chosen, prio);
+    for (const col of roleColocations) prio = colocationPriority(col, chosen, prio);
     priority.set(inst, prio);
     sortIndex.set(inst, prio);
   }

@@ -8,7 +8,7 @@ import { MinHeap } from '../util/min-heap.js';
 const included = (a: SchedAction) => !a.optional && a.runnable;
 
 /** Meta attributes the agent sees as OCF_RESKEY_CRM_meta_* for this action. */
-function actionMeta(ws: WorkingSet, a: SchedAction, timeoutMs: number): Record<string, string> {
+function actionMeta(a: SchedAction, timeoutMs: number): Record<string, string> {
   const meta: Record<string, string> = { ...a.meta, timeout: String(timeoutMs) };
   if (a.intervalMs) meta.interval = String(a.intervalMs);
   const clone = a.rsc ? cloneOf(a.rsc) : undefined;
@@ -107,7 +107,7 @@ export function buildTransitionActions(ws: WorkingSet): Action[] {
       timeoutMs,
       agent: def ? { class: def.class, provider: def.provider, type: def.type } : undefined,
       params: rsc && !a.pseudo ? paramsFor(ws, rsc, a.node) : {},
-      meta: a.pseudo ? {} : actionMeta(ws, a, timeoutMs),
+      meta: a.pseudo ? {} : actionMeta(a, timeoutMs),
       after,
     };
     // Set after, not spread into the literal: spreading makes each action in a slow runtime call.
