@@ -41,7 +41,10 @@ fi
 stamp=node_modules/.vigil-lock-stamp
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   echo "install-deps: npm ci" >&2
+  # Its prepare script builds (the TypeScript compile and the shell's bundle), unless scripts are off here.
   npm ci --no-audit --no-fund >&2
   cp package-lock.json "$stamp"
+  [ -f dist/crm-shell/main.bundle.js ] || npm run build >&2
+else
+  npm run build >&2
 fi
-npm run build >&2
