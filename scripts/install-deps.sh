@@ -44,7 +44,7 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   # Its prepare script builds (the TypeScript compile and the shell's bundle), unless scripts are off here.
   npm ci --no-audit --no-fund >&2
   cp package-lock.json "$stamp"
-  [ -f dist/crm-shell/main.bundle.js ] || npm run build >&2
+  [ -f dist/crm-shell/main.bundle.cjs ] || npm run build >&2
 else
   npm run build >&2
 fi

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: the launchers are plain JavaScript, without declarations
-import { freshBundle } from '../../bin/launch.mjs';
+import { cacheBundleCode, freshBundle, runBundle } from '../../bin/launch.mjs';
 
 describe('launcher', () => {
   let dir: string;
@@ -12,7 +13,7 @@ describe('launcher', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-launch-'));
     entry = join(dir, 'main.js');
-    bundle = join(dir, 'main.bundle.js');
+    bundle = join(dir, 'main.bundle.cjs');
     writeFileSync(entry, '');
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,5 +29,38 @@ describe('launcher', () => {
     // a compile after the bundle (a bare tsc): the bundle is stale
     touch(entry, 3_000);
     expect(freshBundle(entry)).toBe(entry);
+  });
+
+  describe('code cache', () => {
+    const out = globalThis as { launchTestOut?: string };
+    afterEach(() => delete out.launchTestOut);
+    const cacheDigest = () => readFileSync(`${bundle}.v8-cache`).subarray(0, 32).toString('hex');
+    const sourceDigest = () =>
+      createHash('sha256').update(`(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'utf8')}\n})`).digest('hex');
+
+    it('runs a bundle with the cache made for it, with CommonJS variables', () => {
+      writeFileSync(bundle, 'globalThis.launchTestOut = require("node:path").basename(__filename) + (typeof module.exports);');
+      cacheBundleCode(bundle);
+      expect(cacheDigest()).toBe(sourceDigest());
+      runBundle(bundle);
+      expect(out.launchTestOut).toBe('main.bundle.cjsobject');
+    });
+
+    it('never runs code cached for another source of the same length, and caches the new one', () => {
+      // V8 itself would take this cache: it compares only the length of the source.
+      writeFileSync(bundle, 'globalThis.launchTestOut = "a";');
+      cacheBundleCode(bundle);
+      writeFileSync(bundle, 'globalThis.launchTestOut = "b";');
+      runBundle(bundle);
+      expect(out.launchTestOut).toBe('b');
+      expect(cacheDigest()).toBe(sourceDigest());
+    });
+
+    it('makes the cache on first use', () => {
+      writeFileSync(bundle, 'globalThis.launchTestOut = "first";');
+      runBundle(bundle);
+      expect(out.launchTestOut).toBe('first');
+      expect(cacheDigest()).toBe(sourceDigest());
+    });
   });
 });
