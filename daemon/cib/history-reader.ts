@@ -106,25 +106,44 @@ export class HistoryReader {
     this.firstRow = this.table.size;
   }
 
-  /** lrm_resource ids read so far, by a hash of their text (see resourceIdOf) */
-  private readonly ids = new Map<number, string>();
+  /** distinct lrm_resource ids in the order first read, and where each is in that order by a hash of its text (see resourceIdOf) */
+  private readonly idOrder: string[] = [];
+  private readonly idAt = new Map<number, number>();
+  /** where in idOrder the id after the last one read is */
+  private nextId = 0;
 
   /**
    * The id in slot k, as the string read for the same id before: every node
    * lists the same resources, and thousands of copies of each id would each
-   * be hashed again when the scheduler looks its resource up.
+   * be hashed again when the scheduler looks its resource up. Nodes mostly
+   * list them in the same order, so the id that followed last time is tried
+   * first.
    */
   private resourceIdOf(a: XmlAttributes, k: number): string {
+    const predicted = this.idOrder[this.nextId];
+    if (predicted !== undefined && a.equals(k, predicted)) {
+      this.nextId++;
+      return predicted;
+    }
     const start = a.start(k);
     if (start < 0) return a.value(k);
     const end = a.end(k);
     let h = end - start;
     for (let i = start; i < end; i++) h = (Math.imul(h, 31) + this.text.charCodeAt(i)) | 0;
-    const known = this.ids.get(h);
-    if (known !== undefined && a.equals(k, known)) return known;
-    // (Two ids with one hash: the later gets a string of its own.)
+    // (Kept within small-integer range: a Map then hashes the key without boxing it.)
+    h &= 0x3fffffff;
+    const at = this.idAt.get(h);
+    if (at !== undefined && a.equals(k, this.idOrder[at])) {
+      this.nextId = at + 1;
+      return this.idOrder[at];
+    }
+    // (Two ids with one hash: the later gets a string of its own, and is not predicted.)
     const id = a.value(k);
-    if (known === undefined) this.ids.set(h, id);
+    if (at === undefined) {
+      this.idAt.set(h, this.idOrder.length);
+      this.idOrder.push(id);
+      this.nextId = this.idOrder.length;
+    }
     return id;
   }
 

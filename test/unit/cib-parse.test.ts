@@ -82,16 +82,16 @@ describe('parseCib: valid input', () => {
     expect(table.op(first)).toBe(scanned.ops[0]);
   });
 
-  it('reads each lrm_resource id right when ids repeat across nodes, share a hash ("Aa", "BB") or hold references', () => {
-    const node = (id: string) =>
+  it('reads each lrm_resource id right when ids repeat across nodes (in any order), share a hash ("Aa", "BB") or hold references', () => {
+    const node = (id: string, ids: string[]) =>
       `<node_state id="${id}" uname="node${id}"><lrm id="${id}"><lrm_resources>` +
-      ['Aa', 'BB', 'x&amp;y', 'Aa'].map((r) => `<lrm_resource id="${r}" class="ocf" provider="heartbeat" type="Dummy"/>`).join('') +
+      ids.map((r) => `<lrm_resource id="${r}" class="ocf" provider="heartbeat" type="Dummy"/>`).join('') +
       '</lrm_resources></lrm></node_state>';
-    const status = parseCib(cib('', '', node('1') + node('2'))).status;
-    expect(status.map((ns) => ns.resources.map((r) => r.id))).toEqual([
-      ['Aa', 'BB', 'x&y', 'Aa'],
-      ['Aa', 'BB', 'x&y', 'Aa'],
-    ]);
+    const first = ['vm1', 'vm10', 'Aa', 'BB', 'x&amp;y', 'Aa'];
+    // The same ids again, then another order (a prefix first), then some left out.
+    const orders = [first, first, ['vm10', 'vm1', 'BB', 'Aa', 'x&amp;y'], ['vm1', 'BB', 'vm100']];
+    const status = parseCib(cib('', '', orders.map((ids, i) => node(String(i + 1), ids)).join(''))).status;
+    expect(status.map((ns) => ns.resources.map((r) => r.id))).toEqual(orders.map((ids) => ids.map((r) => r.replace('&amp;', '&'))));
   });
 
   it('resolves id-ref to shared attribute sets', () => {
