@@ -24,7 +24,8 @@ await build({
   // import() of built-in modules as require(): a classic script run by vm has no module loader of its own.
   supported: { 'dynamic-import': false },
   define: { 'import.meta.url': '__moduleUrl' },
-  banner: { js: 'const __moduleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  // "use strict" first, as modules are: esbuild's own would follow the banner and no longer count.
+  banner: { js: '"use strict";\nconst __moduleUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: 'warning',
 });
 cacheBundleCode(bundle);
