@@ -1,4 +1,4 @@
-import { childrenNamed, firstChild, type XmlElement } from './xml.js';
+import { childrenNamed, firstChild, fitted, type XmlElement } from './xml.js';
 import { attributesOf, scanXmlEvents, XmlTreeBuilder, type XmlAttributes } from './xml-scan.js';
 import { CibReferenceError, CibValidationError } from './errors.js';
 import { HistoryReader } from './history-reader.js';
@@ -221,7 +221,7 @@ class CibParser {
       const pair = this.deref(children[i]);
       pairs.push({ id: pair.attrs.id, name: this.required(pair, 'name'), value: pair.attrs.value ?? '' });
     }
-    return pairs;
+    return fitted(pairs);
   }
 
   rule(raw: XmlElement): Rule {
@@ -235,7 +235,7 @@ class CibParser {
     }
     return {
       kind: 'rule', id: el.attrs.id ?? '', score: this.score(el, 'score'), scoreAttribute: el.attrs['score-attribute'],
-      booleanOp: op, role: el.attrs.role, conditions,
+      booleanOp: op, role: el.attrs.role, conditions: fitted(conditions),
     };
   }
 
@@ -336,7 +336,7 @@ class CibParser {
     const sets: AttributeSet[] = [];
     const children = el.children;
     for (let i = 0; i < children.length; i++) if (children[i].name === name) sets.push(this.attributeSet(children[i]));
-    return sets;
+    return fitted(sets);
   }
 
   private primitive(el: XmlElement, parent: string | undefined, templates: Map<string, Primitive>): Primitive {
@@ -357,7 +357,7 @@ class CibParser {
     const utilization = this.sets(el, 'utilization');
     const primitive: Primitive = {
       kind: 'primitive', id, parent, class: cls, provider: el.attrs.provider ?? template?.provider, type, template: templateId,
-      meta, instanceAttributes, utilization, ops,
+      meta, instanceAttributes, utilization, ops: fitted(ops),
     };
     if (template === undefined) return primitive;
     // The template's sets come first; its operations unless the primitive defines one of the same name and interval.

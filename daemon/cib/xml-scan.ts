@@ -1,4 +1,4 @@
-import { XmlSyntaxError, type XmlElement } from './xml.js';
+import { fitted, XmlSyntaxError, type XmlElement } from './xml.js';
 
 /**
  * A single-pass XML reader for CIBs: generated clusters reach hundreds of
@@ -75,6 +75,7 @@ export class XmlTreeBuilder implements XmlEvents {
 
   close(_name: string, text: string | undefined): void {
     const el = this.stack.pop()!;
+    el.children = fitted(el.children);
     if (text !== undefined) el.text = text;
   }
 }

@@ -115,6 +115,16 @@ export function firstChild(el: XmlElement, name: string): XmlElement | undefined
   return undefined;
 }
 
+/**
+ * The list at its length. An array grown by push keeps room for 16
+ * elements: the tens of thousands of small lists of a large CIB (children,
+ * attribute sets, pairs, operations) would carry that room, a sixth of a
+ * parsed configuration, through every garbage collection of the run.
+ */
+export function fitted<T>(list: T[]): T[] {
+  return list.length === 0 ? list : list.slice();
+}
+
 export function element(name: string, attrs: Record<string, string | undefined> = {}, children: XmlElement[] = []): XmlElement {
   const clean: Record<string, string> = {};
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined) clean[k] = v;
