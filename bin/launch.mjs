@@ -1,6 +1,6 @@
 // Shared by the bin/ launchers: runs a compiled entry point from dist/, or says how to build it.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,14 +33,18 @@ export async function launch(command, distPath) {
  * functions, kept in a file beside it, so that a one-shot command does not
  * compile its code anew on every run (Node 22 has this built in as
  * module.enableCompileCache; Node 20 does not). The cache is made by the
- * build, or again when V8 refuses it (another Node version or V8 flags).
+ * build, or again when V8 refuses it (another Node version or V8 flags);
+ * a read-only install then runs without one.
  */
 export function runBundle(bundle) {
   const source = wrapped(bundle);
   const digest = digestOf(source);
   const cached = readCache(cacheFileOf(bundle), digest);
   let script = cached && new vm.Script(source, { filename: bundle, cachedData: cached });
-  if (!script || script.cachedDataRejected) script = cacheBundleCode(bundle, source, digest);
+  if (!script || script.cachedDataRejected) {
+    // Compiling every function costs more than compiling lazily: only worth it for a cache that can be kept.
+    script = canWrite(dirname(bundle)) ? cacheBundleCode(bundle, source, digest) : new vm.Script(source, { filename: bundle });
+  }
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
 }
@@ -80,7 +84,16 @@ function readCache(file, digest) {
   return data.subarray(0, digest.length).equals(digest) ? data.subarray(digest.length) : undefined;
 }
 
-/** Writes the cache whole or not at all (other runs may read it meanwhile); a read-only install just goes without. */
+function canWrite(dir) {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes the cache whole or not at all (other runs may read it meanwhile). */
 function writeCache(file, digest, data) {
   const partial = `${file}.${process.pid}`;
   try {
