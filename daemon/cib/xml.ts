@@ -118,8 +118,9 @@ export function firstChild(el: XmlElement, name: string): XmlElement | undefined
 /**
  * The list at its length. An array grown by push keeps room for 16
  * elements: the tens of thousands of small lists of a large CIB (children,
- * attribute sets, pairs, operations) would carry that room, a sixth of a
- * parsed configuration, through every garbage collection of the run.
+ * attribute sets, pairs, operations) would carry that room through every
+ * garbage collection of the run (at 32 nodes / 2000 VMs, 1.9 MB of the
+ * configuration model's 11 MB, 1.6 MB of its tree's 12.3 MB).
  */
 export function fitted<T>(list: T[]): T[] {
   return list.length === 0 ? list : list.slice();
