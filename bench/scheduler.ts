@@ -11,12 +11,14 @@
  * times: on a shared machine single runs vary by a third.
  *
  * crm_simulate runs as `crm_simulate -R -x FILE` (-R: run the scheduler; -Q
- * is left out because it also suppresses the summary we compare).
+ * is left out because it also suppresses the summary we compare). vigil runs
+ * as installed, bin/vigil.mjs as a program (its first line says how Node
+ * starts), with this Node first on the PATH.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { delimiter, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sameLines, summaryBlock } from '../daemon/scheduler/summary-text.js';
 
@@ -47,10 +49,10 @@ function sample(pid: number): { hwmKb: number; ticks: number } | undefined {
 }
 
 /** Runs a command, polling /proc for peak memory and CPU time while it runs. */
-function measure(cmd: string, args: string[]): Promise<Measured> {
+function measure(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
     child.stderr.on('data', (c: Buffer) => chunks.push(c));
@@ -106,6 +108,7 @@ function summarize(runs: Measured[]): { wallS: number; cpuS: number; peakMb: num
 
 async function main(): Promise<void> {
   const { sizes, skipCrmAbove, runs } = parseArgs(process.argv.slice(2));
+  const vigilEnv = { ...process.env, PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter) };
   if (!existsSync(join(shared, 'gen-cib.mjs'))) throw new Error(`gen-cib.mjs not found under ${shared}`);
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
   const rows: string[][] = [];
@@ -119,7 +122,7 @@ async function main(): Promise<void> {
       const crmRuns: Measured[] = [];
       // Alternating, so that a busy spell of the machine falls on both.
       for (let r = 0; r < runs; r++) {
-        const v = await measure(process.execPath, [join(repo, 'bin', 'vigil.mjs'), 'simulate', '-x', file]);
+        const v = await measure(join(repo, 'bin', 'vigil.mjs'), ['simulate', '-x', file], vigilEnv);
         if (v.code !== 0) throw new Error(`vigil simulate failed on ${file}: ${v.stdout.slice(-500)}`);
         vigilRuns.push(v);
         if (withCrm) crmRuns.push(await measure('crm_simulate', ['-R', '-x', file]));

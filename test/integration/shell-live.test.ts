@@ -138,6 +138,25 @@ describe('bad input never changes the CIB', () => {
     expect((await edit("sed -i 's/d1 150:/d1 100:/'")).code).toBe(0);
   });
 
+  it('the vigil command starts without loading NODE_EXTRA_CA_CERTS, and hands the variable on to the editor', async () => {
+    // Node warns at start-up when it loads that file and cannot: a missing file shows whether it was loaded.
+    const certs = join(dir, 'no such dir', 'extra-ca.pem');
+    const seen = join(dir, 'editor-saw');
+    const editor = `printf %s "$NODE_EXTRA_CA_CERTS" > '${seen}'; true`;
+    const env = { NODE_EXTRA_CA_CERTS: certs, EDITOR: editor, VISUAL: editor };
+    const direct = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      // As installed: the file run as a program, its first line choosing how Node starts.
+      execFile(join(root, 'bin/vigil.mjs'), ['--yes', 'configure', 'edit'], { cwd: root, env: { ...process.env, VIGIL_SOCKET: daemon.socket, ...env } }, (err, _out, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }),
+      );
+    });
+    expect(direct.stderr).not.toContain('extra certs');
+    expect(direct.code).toBe(0);
+    expect(await readFile(seen, 'utf8')).toBe(certs);
+    // Run by `node` itself, the variable takes its usual effect.
+    expect((await vigil(['--help'], undefined, { NODE_EXTRA_CA_CERTS: certs })).stderr).toContain(`Ignoring extra certs from \`${certs}\``);
+  });
+
   it('a commit based on a stale epoch is rejected whole (compare-and-swap)', async () => {
     const session = new ShellSession({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }, { output: 'json', yes: true }, api);
     const stale = await session.liveCib();
