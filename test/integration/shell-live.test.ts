@@ -16,9 +16,11 @@ const daemon = new VigildProcess('n1');
 let api: ApiClient;
 let dir: string;
 
-function vigil(args: string[], stdin?: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the shell with `node bin/vigil.mjs`, or as installed (asProgram: the file run as a program, its first line choosing how Node starts). */
+function vigil(args: string[], stdin?: string, env: Record<string, string> = {}, asProgram = false): Promise<{ code: number; stdout: string; stderr: string }> {
+  const [command, ...before] = asProgram ? [join(root, 'bin/vigil.mjs')] : ['node', join(root, 'bin/vigil.mjs')];
   return new Promise((resolve) => {
-    const child = execFile('node', [join(root, 'bin/vigil.mjs'), ...args], { cwd: root, env: { ...process.env, VIGIL_SOCKET: daemon.socket, ...env } }, (err, stdout, stderr) =>
+    const child = execFile(command, [...before, ...args], { cwd: root, env: { ...process.env, VIGIL_SOCKET: daemon.socket, ...env } }, (err, stdout, stderr) =>
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin!.end(stdin ?? '');
@@ -143,13 +145,7 @@ describe('bad input never changes the CIB', () => {
     const certs = join(dir, 'no such dir', 'extra-ca.pem');
     const seen = join(dir, 'editor-saw');
     const editor = `printf %s "$NODE_EXTRA_CA_CERTS" > '${seen}'; true`;
-    const env = { NODE_EXTRA_CA_CERTS: certs, EDITOR: editor, VISUAL: editor };
-    const direct = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      // As installed: the file run as a program, its first line choosing how Node starts.
-      execFile(join(root, 'bin/vigil.mjs'), ['--yes', 'configure', 'edit'], { cwd: root, env: { ...process.env, VIGIL_SOCKET: daemon.socket, ...env } }, (err, _out, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }),
-      );
-    });
+    const direct = await vigil(['--yes', 'configure', 'edit'], undefined, { NODE_EXTRA_CA_CERTS: certs, EDITOR: editor, VISUAL: editor }, true);
     expect(direct.stderr).not.toContain('extra certs');
     expect(direct.code).toBe(0);
     expect(await readFile(seen, 'utf8')).toBe(certs);
