@@ -1,7 +1,8 @@
 /**
  * Where `vigil simulate` spends its time: per phase of one cold run on a
- * generated CIB, the wall time, the main thread's CPU time and the time the
- * main thread stood in garbage collection (each size in a fresh process, so
+ * generated CIB, the wall time, the main thread's CPU time, the time the
+ * main thread stood in garbage collection and the process's minor page faults
+ * (each a fresh page of memory; on a small VM a few microseconds apiece) (each size in a fresh process, so
  * no phase profits from another's JIT warm-up or from an earlier size). The
  * gap between wall and main-thread CPU is time the main thread waited: for
  * V8's compiler and GC helper threads to give up a core, on a small machine.
@@ -26,7 +27,11 @@ interface PhaseFigures {
   wall: number;
   mainCpu: number;
   gc: number;
+  faults: number;
 }
+
+/** Minor page faults of the whole process so far (memory touched for the first time, read or written). */
+const minorFaults = (): number => process.resourceUsage().minorPageFault;
 
 /** CPU time of the calling thread in ms (Linux: the first field of schedstat is ns on a CPU). */
 const threadCpuMs = (): number => Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
@@ -50,9 +55,9 @@ async function measureOne(file: string): Promise<void> {
   const settle = () => new Promise<void>((resolve) => setTimeout(resolve, SETTLE_MS));
   const phases: Record<string, PhaseFigures> = {};
   const phase = async <T>(name: (typeof PHASES)[number], run: () => T): Promise<T> => {
-    const [wall, cpu, gc] = [performance.now(), threadCpuMs(), gcMs];
+    const [wall, cpu, gc, faults] = [performance.now(), threadCpuMs(), gcMs, minorFaults()];
     const result = run();
-    const figures = { wall: performance.now() - wall, mainCpu: threadCpuMs() - cpu, gc: 0 };
+    const figures = { wall: performance.now() - wall, mainCpu: threadCpuMs() - cpu, gc: 0, faults: minorFaults() - faults };
     await settle();
     phases[name] = { ...figures, gc: gcMs - gc };
     return result;
@@ -66,7 +71,7 @@ async function measureOne(file: string): Promise<void> {
   const ordered = await phase('execution order', () => executionOrder(actions));
   observer.disconnect();
   const usage = process.cpuUsage();
-  console.log(JSON.stringify({ phases, allThreadsCpu: (usage.user + usage.system) / 1000, uptime: process.uptime() * 1000 - PHASES.length * SETTLE_MS, actions: ordered.length, statusChars: status.length }));
+  console.log(JSON.stringify({ phases, allThreadsCpu: (usage.user + usage.system) / 1000, uptime: process.uptime() * 1000 - PHASES.length * SETTLE_MS, processFaults: minorFaults(), actions: ordered.length, statusChars: status.length }));
 }
 
 function main(): void {
@@ -86,16 +91,16 @@ function main(): void {
       if (gen.status !== 0) throw new Error(`gen-cib failed: ${gen.stderr}`);
       const run = spawnSync(process.execPath, [here, '--one', file], { encoding: 'utf8', maxBuffer: 1 << 20 });
       if (run.status !== 0) throw new Error(`measuring ${size} failed: ${run.stderr}`);
-      const { phases, allThreadsCpu, uptime } = JSON.parse(run.stdout) as { phases: Record<string, PhaseFigures>; allThreadsCpu: number; uptime: number };
+      const { phases, allThreadsCpu, uptime, processFaults } = JSON.parse(run.stdout) as { phases: Record<string, PhaseFigures>; allThreadsCpu: number; uptime: number; processFaults: number };
       const sum = (f: keyof PhaseFigures) => Object.values(phases).reduce((a, p) => a + p[f], 0);
-      for (const p of PHASES) rows.push([size, p, ...[phases[p].wall, phases[p].mainCpu, phases[p].gc].map((v) => v.toFixed(0))]);
-      rows.push([size, 'all phases', ...[sum('wall'), sum('mainCpu'), sum('gc')].map((v) => v.toFixed(0))]);
-      rows.push([size, `process (start to end; CPU of all threads ${allThreadsCpu.toFixed(0)} ms)`, uptime.toFixed(0), '', '']);
+      for (const p of PHASES) rows.push([size, p, ...[phases[p].wall, phases[p].mainCpu, phases[p].gc, phases[p].faults].map((v) => v.toFixed(0))]);
+      rows.push([size, 'all phases', ...[sum('wall'), sum('mainCpu'), sum('gc'), sum('faults')].map((v) => v.toFixed(0))]);
+      rows.push([size, `process (start to end; CPU of all threads ${allThreadsCpu.toFixed(0)} ms)`, uptime.toFixed(0), '', '', String(processFaults)]);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const header = ['nodes/VMs', 'phase', 'wall ms', 'main-thread cpu ms', 'gc pause ms'];
+  const header = ['nodes/VMs', 'phase', 'wall ms', 'main-thread cpu ms', 'gc pause ms', 'minor faults'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   for (const r of [header, ...rows]) console.log(r.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  '));
 }
