@@ -1,9 +1,10 @@
 /**
  * Where `vigil simulate` spends its time: per phase of one cold run on a
  * generated CIB, the wall time, the main thread's CPU time, the time the
- * main thread stood in garbage collection and the process's minor page faults
- * (each a fresh page of memory; on a small VM a few microseconds apiece) (each size in a fresh process, so
- * no phase profits from another's JIT warm-up or from an earlier size). The
+ * main thread stood in garbage collection, and the process's minor page
+ * faults (memory touched for the first time: a few microseconds each on a
+ * small VM). Each size runs in a fresh process, so no phase profits from
+ * another's JIT warm-up or from an earlier size. The
  * gap between wall and main-thread CPU is time the main thread waited: for
  * V8's compiler and GC helper threads to give up a core, on a small machine.
  *

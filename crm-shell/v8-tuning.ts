@@ -20,8 +20,9 @@ export function tuneV8ForOneShot(): void {
  * optimizes as soon as it is warm (Node 20's V8 after 66 KB of bytecode run)
  * mostly gets its optimized code after the pass is over, compiled on a core
  * the pass needed. Optimizing after four times that much left the schedule
- * phase at 32 nodes / 2000 VMs about a tenth faster (30 paired runs), and
- * 64 / 5000 as it was. The parse keeps the default: its few hot loops want
+ * phase at 32 nodes / 2000 VMs about a tenth faster, and 64 / 5000 as it
+ * was (the schedule phase's time as bench:scheduler-phases measures it,
+ * compared over some 30 paired runs with and without this call). The parse keeps the default: its few hot loops want
  * optimizing early.
  */
 export function tuneV8ForScheduling(): void {

@@ -23,8 +23,9 @@ const PIECES = 4;
 /**
  * Reads a CIB file on libuv's thread pool, so that a caller can load code
  * meanwhile (`vigil simulate` starts the read before it loads the
- * scheduler, which then waits for the rest of it). A large file is read in a few pieces at once (the
- * copy from the page cache then uses more than one core), each with reads
+ * scheduler, which then waits for the rest of it). A large file is read in
+ * a few pieces at once (the copy from the page cache then uses more than
+ * one core), each with reads
  * of its whole length rather than fs.promises.readFile's 512 KiB steps,
  * each of which waits for the main thread.
  */
