@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
-import { tuneV8ForOneShot, tuneV8ForScheduling } from '../crm-shell/v8-tuning.js';
+import { tuneV8ForOneShot } from '../crm-shell/v8-tuning.js';
 
 const here = fileURLToPath(import.meta.url);
 const shared = join(dirname(here), '..', '..', '..', 'shared', 'pacemaker-scheduler');
@@ -65,7 +65,6 @@ async function measureOne(file: string): Promise<void> {
   };
   const text = await phase('read', () => readCibFile(file));
   const cib = await phase('parse (scan + model)', () => parseCib(text, file));
-  tuneV8ForScheduling();
   const { ws, histories } = await phase('schedule', () => computeWorkingSet(cib));
   const actions = await phase('transition graph', () => buildTransitionActions(ws));
   const status = await phase('status', () => formatClusterStatus(describeWorkingSet(ws, histories)));

@@ -12,8 +12,7 @@
  *
  * crm_simulate runs as `crm_simulate -R -x FILE` (-R: run the scheduler; -Q
  * is left out because it also suppresses the summary we compare). vigil runs
- * as installed, bin/vigil.mjs as a program (its first line says how Node
- * starts), with this Node first on the PATH.
+ * as installed, bin/vigil.mjs as a program, with this Node first on the PATH.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';

@@ -17,9 +17,9 @@ await build({
   outfile: bundle,
   bundle: true,
   platform: 'node',
-  // CommonJS, because only a classic script can be given V8's code cache on Node 20.
+  // CommonJS, because only a classic script (vm.Script) can be given V8's code cache: vm's modules are experimental.
   format: 'cjs',
-  target: 'node20',
+  target: 'node24',
   packages: 'external',
   // import() of built-in modules as require(): a classic script run by vm has no module loader of its own.
   supported: { 'dynamic-import': false },

@@ -4,7 +4,6 @@ import { decodeCibText, readCibFileAsync } from '../../daemon/cib/cib-text.js';
 import { parseNow } from '../../daemon/cib/rules.js';
 import { scheduleWithStatus, formatClusterStatus, executionOrder, type Action } from '../../daemon/scheduler/index.js';
 import { VigilError } from '../../daemon/util/errors.js';
-import { tuneV8ForScheduling } from '../v8-tuning.js';
 
 const USAGE = 'usage: vigil simulate -x FILE|- [-S] [-L] [-t TIME]\n';
 
@@ -52,7 +51,6 @@ export const run = async (args: string[], io: CommandIo, started?: Promise<strin
   try {
     const text = await (started ?? readInput(file, io.stdin));
     const cib = parseCib(text, file === '-' ? '<stdin>' : file);
-    tuneV8ForScheduling();
     const { transition: t, status } = scheduleWithStatus(cib, { now });
     const out: string[] = ['Current cluster status:', formatClusterStatus(status), 'Transition Summary:'];
     for (const l of t.summary) out.push(`  ${l}`);
