@@ -8,6 +8,7 @@ import { exportCibText } from './cib/store-export.js';
 import { CibStore, type CibValidator } from './cib/store.js';
 import { element, firstChild } from './cib/xml.js';
 import { ActionRunner } from './controller/action-runner.js';
+import { GuardFileSweep } from './controller/guard-file-sweep.js';
 import { Controller, type Planner } from './controller/controller.js';
 import { Executor } from './executor/executor.js';
 import { createBackstop, type Backstop } from './fencing/backstop.js';
@@ -124,6 +125,7 @@ export class Vigild implements Lifecycle {
 
     // requests a previous incarnation (SIGKILLed, rebooted) left queued are withdrawn unrun here
     await this.stack.start(runner);
+    await this.stack.start(new GuardFileSweep(c.node, store, executor, this.log.child({ component: 'guard-sweep' })));
     await this.announceIncarnation();
     const election = new DcElection({
       client,

@@ -238,6 +238,13 @@ export class CibStore {
     return watcher;
   }
 
+  /** Watches one node's operation history for records deleted (cleanup, an orphan forgotten, a status reset). */
+  async watchHistoryDeletions(node: string, onDelete: () => void): Promise<Watcher> {
+    const watcher = await this.client.watch().prefix(keys.opsOf(node)).create();
+    watcher.on('delete', () => onDelete());
+    return watcher;
+  }
+
   /** Watches configuration, status and members; the callback gets each change. */
   async watchCluster(onChange: (change: CibChange) => void): Promise<Watcher> {
     const watcher = await this.client.watch().prefix(keys.ROOT).create();

@@ -8,7 +8,7 @@ import { runAgentProcess } from './agent-process.js';
 import { isResolved, resolveAgent, type ResolvedAgent } from './agent-resolver.js';
 import { ExecutorConfigError, ExecutorNotRunningError, InvalidOperationRequestError } from './errors.js';
 import { mapLsbExit, mapOcfExit } from './exit-code.js';
-import { GUARD_PID_DIR, readGuardTargets, resolveGuardWatch, type GuardWatch } from './guard-pid-files.js';
+import { GUARD_PID_DIR, guardFileResources, readGuardTargets, removeGuardFiles, resolveGuardWatch, type GuardWatch } from './guard-pid-files.js';
 import {
   OcfRc,
   OpStatus,
@@ -230,6 +230,28 @@ export class Executor implements Lifecycle, AgentExecutor {
   /** Processes outside the agents' groups that resources consist of (QEMU under libvirtd), as agents named them: see guard-pid-files. */
   guardTargets(): { pids: number[]; watches: GuardWatch[] } {
     return readGuardTargets(this.rscTmpDir);
+  }
+
+  /** The resources that named processes for the guard (see guard-pid-files). */
+  guardedResources(): string[] {
+    return guardFileResources(this.rscTmpDir);
+  }
+
+  /**
+   * Forgets what this node keeps for a resource the cluster has forgotten here (see
+   * GuardFileSweep): the processes its agents named for the guard, and its saved start
+   * parameters. Queued behind the resource's operations, so one still running keeps what it
+   * named until it ends.
+   */
+  forgetResource(resource: string): Promise<void> {
+    return this.queue.enqueue(
+      resource,
+      async () => {
+        removeGuardFiles(this.rscTmpDir, resource);
+        this.startParameters.forget(resource);
+      },
+      () => undefined,
+    );
   }
 
   /**

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -35,6 +35,23 @@ export function writeGuardWatch(rscTmpDir: string, resource: string, watch: Guar
   mkdirSync(join(rscTmpDir, GUARD_PID_DIR), { recursive: true });
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
+}
+
+/** The resources that have files in `rscTmpDir`'s guard directory. */
+export function guardFileResources(rscTmpDir: string): string[] {
+  let files: string[];
+  try {
+    files = readdirSync(join(rscTmpDir, GUARD_PID_DIR));
+  } catch {
+    return [];
+  }
+  return [...new Set(files.flatMap((f) => /^(.+)\.(?:pid|watch)$/.exec(f)?.[1] ?? []))];
+}
+
+/** Removes what `resource`'s agents named for the guard. */
+export function removeGuardFiles(rscTmpDir: string, resource: string): void {
+  rmSync(guardPidFile(rscTmpDir, resource), { force: true });
+  rmSync(guardWatchFile(rscTmpDir, resource), { force: true });
 }
 
 /** Start time (ticks since boot) of a live, non-zombie process; undefined if there is none. */
