@@ -238,6 +238,15 @@ export class CibStore {
     return watcher;
   }
 
+  /** The resources with operation history on `node` (keys only). */
+  async resourcesWithHistory(node: string): Promise<Set<string>> {
+    const names = await this.guard('read history keys', () => this.client.getAll().prefix(keys.opsOf(node)).keys());
+    return new Set(names.flatMap((k) => {
+      const key = keys.parseStatusKey(k);
+      return key?.kind === 'op' ? [key.resource] : [];
+    }));
+  }
+
   /** Watches one node's operation history for records deleted (cleanup, an orphan forgotten, a status reset). */
   async watchHistoryDeletions(node: string, onDelete: () => void): Promise<Watcher> {
     const watcher = await this.client.watch().prefix(keys.opsOf(node)).create();

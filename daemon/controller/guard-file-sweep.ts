@@ -17,10 +17,11 @@ export interface GuardedResources {
  * VirtualDomain names the domain's QEMU on every node it probed — and the guard, firing,
  * would kill a guest of that name an administrator later started by hand.
  *
- * Sweeps at start and after each deletion in this node's history. Configuration and history
- * are read at one revision, so a resource added again and probed keeps its files; an agent
- * that writes them anew between that read and the removal (a probe of a resource re-added in
- * that instant) has them back at its next operation here.
+ * Sweeps at start and after each deletion in this node's history. It reads the configuration,
+ * then this node's history keys (not the whole cluster's status): a resource added again after
+ * the first read keeps its files if its probe here is recorded by the second; an agent that
+ * writes them anew later than that (a probe of a resource re-added in that instant) has them
+ * back at its next operation here.
  */
 export class GuardFileSweep implements Lifecycle {
   private watcher?: Watcher;
@@ -66,9 +67,9 @@ export class GuardFileSweep implements Lifecycle {
   private async sweep(): Promise<void> {
     const named = this.executor.guardedResources();
     if (named.length === 0) return;
-    const cib = await this.store.snapshot();
-    const history = new Set(cib.status.get(this.node)?.resources.keys() ?? []);
-    for (const resource of staleGuardResources(named, primitiveIds(parseXml(cib.configuration.xml)), history)) {
+    const configured = primitiveIds(parseXml((await this.store.readConfiguration()).xml));
+    const history = await this.store.resourcesWithHistory(this.node);
+    for (const resource of staleGuardResources(named, configured, history)) {
       await this.executor.forgetResource(resource);
       this.log.info({ resource }, 'removed the guard files of a resource deleted from the configuration, with no history left here');
     }
