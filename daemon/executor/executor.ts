@@ -361,7 +361,7 @@ export class Executor implements Lifecycle, AgentExecutor {
       if (outcome.unkillable) this.log.error({ resource: req.resource, op: req.operation, pgid: group }, 'agent survived SIGKILL');
       return this.finish(req, { ...base, rc: OcfRc.ErrGeneric, status: OpStatus.Timeout, exitReason: `${req.operation} timed out after ${req.timeoutMs} ms${stuck}` });
     }
-    const mapped = agent.kind === 'lsb' ? mapLsbExit(action, outcome.code, outcome.signal) : mapOcfExit(outcome.code, outcome.signal);
+    const mapped = agent.kind === 'lsb' ? mapLsbExit(action, outcome.code) : mapOcfExit(outcome.code, outcome.signal);
     if (mapped.garbage) {
       this.log.warn({ resource: req.resource, op: req.operation, exitCode: outcome.code, signal: outcome.signal }, 'agent exited with a code outside the resource-agent API; recorded as generic error');
     }

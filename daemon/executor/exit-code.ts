@@ -26,7 +26,7 @@ export function mapOcfExit(code: number | null, signal: NodeJS.Signals | null): 
  * with 0 and anything else is a generic error. 5 (not installed) and 6 (not
  * configured) mean the same as in OCF.
  */
-export function mapLsbExit(action: string, code: number | null, signal: NodeJS.Signals | null): MappedExit {
+export function mapLsbExit(action: string, code: number | null): MappedExit {
   if (code === null) return { rc: OcfRc.ErrGeneric, status: OpStatus.Error, garbage: true };
   if (action === 'status') {
     if (code === 0) return { rc: OcfRc.Success, status: OpStatus.Done, garbage: false };
