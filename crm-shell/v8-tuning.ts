@@ -14,4 +14,3 @@ import { setFlagsFromString } from 'node:v8';
 export function tuneV8ForOneShot(): void {
   setFlagsFromString('--max-inlined-bytecode-size-cumulative=100');
 }
-

@@ -25,9 +25,9 @@ const PIECES = 4;
  * meanwhile (`vigil simulate` starts the read before it loads the
  * scheduler, which then waits for the rest of it). A large file is read in
  * a few pieces at once (the copy from the page cache then uses more than
- * one core), each with reads
- * of its whole length rather than fs.promises.readFile's 512 KiB steps,
- * each of which waits for the main thread.
+ * one core), each with reads of its whole length rather than
+ * fs.promises.readFile's 512 KiB steps, each of which waits for the main
+ * thread.
  */
 export async function readCibFileAsync(path: string): Promise<string> {
   const handle = await open(path, 'r');
