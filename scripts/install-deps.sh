@@ -43,8 +43,9 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   echo "install-deps: npm ci" >&2
   # The checkout pins its Node (the npm package "node", a devDependency): npm ci installs it into
   # node_modules/.bin, which npm puts first on the PATH of every npm script.
-  if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 24 ]; then
-    echo "install-deps: this machine's Node is $(node --version); npm ci installs Node 24 for vigil's npm scripts (npm warns EBADENGINE while it runs on the older one)" >&2
+  pinned=$(node -p 'require("./package.json").devDependencies.node')
+  if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt "${pinned%%.*}" ]; then
+    echo "install-deps: this machine's Node is $(node --version); npm ci installs Node $pinned for vigil's npm scripts (npm warns EBADENGINE while it runs on the older one)" >&2
   fi
   # Its prepare script builds (the TypeScript compile and the shell's bundle), unless scripts are off here.
   npm ci --no-audit --no-fund >&2
